@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CODE_ALPHABET,
+  NAMEPLATE_LENGTH,
+  SECRET_LENGTH,
+  formatCode,
+  generateNameplate,
+  generateSecret,
+  parseCode,
+  randomSymbols,
+} from './pairing-code';
+
+describe('pairing codes', () => {
+  it('leaves look-alike characters out of the alphabet', () => {
+    for (const confusable of ['0', 'O', '1', 'I', 'L']) expect(CODE_ALPHABET).not.toContain(confusable);
+    expect(new Set(CODE_ALPHABET).size).toBe(CODE_ALPHABET.length);
+  });
+
+  it('generates nameplates and secrets from the alphabet only', () => {
+    for (let i = 0; i < 200; i++) {
+      const nameplate = generateNameplate();
+      const secret = generateSecret();
+      expect(nameplate).toHaveLength(NAMEPLATE_LENGTH);
+      expect(secret).toHaveLength(SECRET_LENGTH);
+      for (const c of nameplate + secret) expect(CODE_ALPHABET).toContain(c);
+    }
+  });
+
+  it('rejects random bytes that would bias the distribution', () => {
+    // 31 symbols: bytes >= 248 would favour the first 8 symbols, so they are skipped.
+    const bytes = [255, 250, 248, 0, 30, 247];
+    let call = 0;
+    const fill = (buffer: Uint8Array) => {
+      buffer.fill(0);
+      for (let i = 0; i < buffer.length; i++) buffer[i] = bytes[call++] ?? 0;
+      return buffer;
+    };
+    expect(randomSymbols(3, fill)).toBe(`${CODE_ALPHABET[0]}${CODE_ALPHABET[30]}${CODE_ALPHABET[247 % 31]}`);
+  });
+
+  it('uses every symbol about equally often', () => {
+    const counts = new Map<string, number>();
+    const draws = 31_000;
+    const text = randomSymbols(draws);
+    for (const c of text) counts.set(c, (counts.get(c) ?? 0) + 1);
+    expect(counts.size).toBe(31);
+    for (const count of counts.values()) {
+      expect(count).toBeGreaterThan(800);
+      expect(count).toBeLessThan(1200);
+    }
+  });
+
+  it('formats as two groups of three', () => {
+    expect(formatCode({ nameplate: 'K7M', secret: 'Q2X' })).toBe('K7M-Q2X');
+  });
+
+  it.each(['K7M-Q2X', 'k7m-q2x', 'k7m q2x', ' K7MQ2X ', 'k7m.q2x', 'K-7-M-Q-2-X'])('reads %j loosely', (input) => {
+    expect(parseCode(input)).toEqual({ ok: true, code: { nameplate: 'K7M', secret: 'Q2X' } });
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['   ', 'empty'],
+    ['K7M', 'too-short'],
+    ['K7M-Q2XA', 'too-long'],
+    ['K0M-Q2X', 'bad-character'],
+    ['K7M-Q2!', 'bad-character'],
+  ])('refuses %j as %s', (input, reason) => {
+    const parsed = parseCode(input);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.reason).toBe(reason);
+  });
+});

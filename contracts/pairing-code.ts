@@ -1,0 +1,82 @@
+/**
+ * Pairing codes: what one person reads out and the other types.
+ *
+ * A code has a public part, the nameplate, which is all the signaling service ever stores, and a
+ * secret part that never reaches the service; the two devices check the secret end to end. Shown
+ * grouped as `K7M-Q2X`: the first group is the nameplate, the second the secret.
+ *
+ * The alphabet leaves out characters that are easy to confuse when read aloud or handwritten
+ * (0/O, 1/I/L), so 31 symbols remain; 3 + 3 symbols give 29 791 nameplates and 29 791 secrets.
+ */
+export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+export const NAMEPLATE_LENGTH = 3;
+export const SECRET_LENGTH = 3;
+
+export interface PairingCode {
+  /** Public part: stored by the signaling service to put the two devices in touch. */
+  readonly nameplate: string;
+  /** Secret part: known only to the two people; checked between the devices. */
+  readonly secret: string;
+}
+
+export type CodeParseError = 'empty' | 'too-short' | 'too-long' | 'bad-character';
+
+export type CodeParseResult =
+  | { readonly ok: true; readonly code: PairingCode }
+  | { readonly ok: false; readonly reason: CodeParseError; readonly character?: string };
+
+type RandomFill = (bytes: Uint8Array) => Uint8Array;
+
+const defaultRandomFill: RandomFill = (bytes) => globalThis.crypto.getRandomValues(bytes);
+
+/**
+ * Draws `length` symbols uniformly from the alphabet with crypto randomness. Bytes at or above the
+ * largest multiple of the alphabet size are rejected so that no symbol is more likely than another.
+ */
+export function randomSymbols(length: number, randomFill: RandomFill = defaultRandomFill): string {
+  const limit = 256 - (256 % CODE_ALPHABET.length);
+  let out = '';
+  while (out.length < length) {
+    const bytes = randomFill(new Uint8Array(length * 2));
+    for (const byte of bytes) {
+      if (byte < limit && out.length < length) out += CODE_ALPHABET[byte % CODE_ALPHABET.length];
+    }
+  }
+  return out;
+}
+
+export function generateNameplate(randomFill?: RandomFill): string {
+  return randomSymbols(NAMEPLATE_LENGTH, randomFill);
+}
+
+export function generateSecret(randomFill?: RandomFill): string {
+  return randomSymbols(SECRET_LENGTH, randomFill);
+}
+
+/** `K7M-Q2X`: how a code is shown and read out. */
+export function formatCode(code: PairingCode): string {
+  return `${code.nameplate}-${code.secret}`;
+}
+
+/**
+ * Reads what a person typed or pasted: case does not matter, and spaces, dashes, dots and
+ * underscores are ignored, so `k7m q2x`, `K7M-Q2X` and `k7mq2x` are the same code.
+ */
+export function parseCode(input: string): CodeParseResult {
+  const compact = input.toUpperCase().replace(/[\s\-._]/g, '');
+  if (compact.length === 0) return { ok: false, reason: 'empty' };
+  for (const character of compact) {
+    if (!CODE_ALPHABET.includes(character)) return { ok: false, reason: 'bad-character', character };
+  }
+  const total = NAMEPLATE_LENGTH + SECRET_LENGTH;
+  if (compact.length < total) return { ok: false, reason: 'too-short' };
+  if (compact.length > total) return { ok: false, reason: 'too-long' };
+  return {
+    ok: true,
+    code: { nameplate: compact.slice(0, NAMEPLATE_LENGTH), secret: compact.slice(NAMEPLATE_LENGTH) },
+  };
+}
+
+export function isNameplate(value: string): boolean {
+  return value.length === NAMEPLATE_LENGTH && [...value].every((c) => CODE_ALPHABET.includes(c));
+}

@@ -1,0 +1,107 @@
+/**
+ * Messages on the control data channel between two Ferry peers.
+ *
+ * JSON text frames, one message per frame, each a discriminated union member tagged by `type`
+ * (`domain:verb`) and carrying the protocol version `v`. The receiver parses every frame with
+ * `decodePeerMessage`; anything that does not parse is answered with a `peer:error` and dropped,
+ * never thrown.
+ */
+import { z } from 'zod';
+import { err, ok, type Result } from './result';
+import { signalDataSchema } from './signaling';
+
+export const PEER_PROTOCOL_VERSION = 1;
+/** Control frames are small; bulk data travels on its own channel. */
+export const MAX_CONTROL_FRAME_BYTES = 64 * 1024;
+export const MAX_CHAT_TEXT_LENGTH = 10_000;
+export const MAX_DEVICE_NAME_LENGTH = 64;
+
+const version = z.literal(PEER_PROTOCOL_VERSION);
+const messageId = z.string().min(1).max(64);
+
+export const helloMessageSchema = z.object({
+  v: version,
+  type: z.literal('hello'),
+  /** Stable id of the sending device (random, kept in its profile). */
+  deviceId: z.string().min(1).max(64),
+  /** What the sender's user calls the device, e.g. "Ada's laptop". */
+  deviceName: z.string().min(1).max(MAX_DEVICE_NAME_LENGTH),
+  appVersion: z.string().min(1).max(32),
+  /**
+   * Proof that the sender knows the secret part of the pairing code, bound to the nameplate and the
+   * sender's role; absent when the devices reconnect without a code. Replaced by a PAKE later.
+   */
+  codeProof: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+
+export const chatMessageSchema = z.object({
+  v: version,
+  type: z.literal('chat'),
+  id: messageId,
+  text: z.string().min(1).max(MAX_CHAT_TEXT_LENGTH),
+  /** Sender's clock, milliseconds since the epoch; shown, never trusted for ordering. */
+  sentAt: z.number().int().nonnegative(),
+});
+
+export const chatAckMessageSchema = z.object({
+  v: version,
+  type: z.literal('chat:ack'),
+  id: messageId,
+});
+
+/**
+ * WebRTC renegotiation (adding a call's audio track, ICE restarts) once the peers are connected:
+ * it travels over the control channel, so it works when the signaling service is gone.
+ */
+export const peerSignalMessageSchema = z.object({
+  v: version,
+  type: z.literal('peer:signal'),
+  data: signalDataSchema,
+});
+
+export const peerErrorMessageSchema = z.object({
+  v: version,
+  type: z.literal('peer:error'),
+  code: z.enum(['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'CODE_MISMATCH']),
+});
+
+export const peerMessageSchema = z.discriminatedUnion('type', [
+  helloMessageSchema,
+  chatMessageSchema,
+  chatAckMessageSchema,
+  peerSignalMessageSchema,
+  peerErrorMessageSchema,
+]);
+
+export type HelloMessage = z.infer<typeof helloMessageSchema>;
+export type ChatMessage = z.infer<typeof chatMessageSchema>;
+export type ChatAckMessage = z.infer<typeof chatAckMessageSchema>;
+export type PeerSignalMessage = z.infer<typeof peerSignalMessageSchema>;
+export type PeerErrorMessage = z.infer<typeof peerErrorMessageSchema>;
+export type PeerMessage = z.infer<typeof peerMessageSchema>;
+export type PeerMessageType = PeerMessage['type'];
+
+/** A message as the sender writes it: the version is filled in by `encodePeerMessage`. */
+export type OutgoingPeerMessage = PeerMessage extends infer M ? (M extends PeerMessage ? Omit<M, 'v'> : never) : never;
+
+export function encodePeerMessage(message: OutgoingPeerMessage): string {
+  return JSON.stringify({ v: PEER_PROTOCOL_VERSION, ...message });
+}
+
+/** Parses one control frame from the other peer. Never throws. */
+export function decodePeerMessage(frame: unknown): Result<PeerMessage> {
+  const text = typeof frame === 'string' ? frame : frame instanceof Uint8Array ? new TextDecoder().decode(frame) : null;
+  if (text === null) return err('INVALID_PAYLOAD', 'control frames are text');
+  if (text.length > MAX_CONTROL_FRAME_BYTES) return err('PAYLOAD_TOO_LARGE');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return err('INVALID_PAYLOAD', 'not JSON');
+  }
+  if (typeof json === 'object' && json !== null && 'v' in json && json.v !== PEER_PROTOCOL_VERSION) {
+    return err('UNSUPPORTED_PROTOCOL');
+  }
+  const parsed = peerMessageSchema.safeParse(json);
+  return parsed.success ? ok(parsed.data) : err('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
+}

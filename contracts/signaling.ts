@@ -1,0 +1,101 @@
+/**
+ * The signaling protocol between a Ferry client and the signaling service (socket.io).
+ *
+ * The service only introduces two devices: one opens a nameplate, the other joins it, and the
+ * service relays handshake messages (SDP and ICE candidates) between exactly those two sockets.
+ * Every payload is parsed with these schemas on arrival; acks are `Result` envelopes.
+ */
+import { z } from 'zod';
+import { CODE_ALPHABET, NAMEPLATE_LENGTH } from './pairing-code';
+import type { Result } from './result';
+
+/** Bumped on any incompatible change; sent in the socket.io handshake (`auth.protocol`). */
+export const SIGNALING_PROTOCOL_VERSION = 1;
+
+/** Largest accepted event payload, as JSON. SDP with many candidates stays far below this. */
+export const MAX_SIGNAL_PAYLOAD_BYTES = 64 * 1024;
+
+export const handshakeAuthSchema = z.object({
+  protocol: z.literal(SIGNALING_PROTOCOL_VERSION),
+});
+export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
+
+export const nameplateSchema = z
+  .string()
+  .length(NAMEPLATE_LENGTH)
+  .refine((value) => [...value].every((c) => CODE_ALPHABET.includes(c)), 'not a nameplate');
+
+/** An ICE server as RTCPeerConnection takes it (STUN or TURN, with REST credentials for TURN). */
+export const iceServerSchema = z.object({
+  urls: z.union([z.string().min(1).max(512), z.array(z.string().min(1).max(512)).min(1).max(8)]),
+  username: z.string().max(512).optional(),
+  credential: z.string().max(512).optional(),
+});
+export type IceServer = z.infer<typeof iceServerSchema>;
+export const iceServersSchema = z.array(iceServerSchema).max(16);
+
+/**
+ * What simple-peer emits from its `signal` event: an offer or answer, an ICE candidate, or a
+ * renegotiation request. Fields we do not read are kept (`looseObject`) so the data reaches the
+ * other peer intact.
+ */
+export const signalDataSchema = z.union([
+  z.looseObject({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(60_000).optional() }),
+  z.looseObject({
+    type: z.literal('candidate'),
+    candidate: z.looseObject({
+      candidate: z.string().max(2_000),
+      sdpMLineIndex: z.number().int().nullable().optional(),
+      sdpMid: z.string().max(64).nullable().optional(),
+    }),
+  }),
+  z.looseObject({ type: z.literal('renegotiate'), renegotiate: z.literal(true) }),
+  z.looseObject({ type: z.literal('transceiverRequest') }),
+]);
+export type SignalData = z.infer<typeof signalDataSchema>;
+
+export const pairOpenRequestSchema = z.strictObject({});
+export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema });
+export const signalRelayRequestSchema = z.strictObject({ data: signalDataSchema });
+
+export interface PairOpened {
+  readonly nameplate: string;
+  /** Milliseconds since the epoch when the nameplate stops being joinable. */
+  readonly expiresAt: number;
+  readonly iceServers: IceServer[];
+}
+
+export interface PairJoined {
+  readonly iceServers: IceServer[];
+}
+
+export type Ack<T> = (result: Result<T>) => void;
+
+/** Events a client sends. Each carries an ack that receives a `Result`. */
+export interface ClientToServerEvents {
+  'pair:open': (request: unknown, ack: Ack<PairOpened>) => void;
+  'pair:join': (request: unknown, ack: Ack<PairJoined>) => void;
+  'signal:relay': (request: unknown, ack: Ack<null>) => void;
+  'pair:leave': (request: unknown, ack: Ack<null>) => void;
+}
+
+/** Why the service ended a pairing on its side. */
+export const pairEndReasonSchema = z.enum(['peer-left', 'expired']);
+export type PairEndReason = z.infer<typeof pairEndReasonSchema>;
+
+export const peerJoinedEventSchema = z.strictObject({});
+export const signalEventSchema = z.strictObject({ data: signalDataSchema });
+export const pairEndedEventSchema = z.strictObject({ reason: pairEndReasonSchema });
+export const serverErrorEventSchema = z.object({ code: z.string(), message: z.string().optional() });
+
+/** Events the service sends. Clients parse them with the schemas above too. */
+export interface ServerToClientEvents {
+  /** To the opener: the other device joined; the opener now starts the WebRTC offer. */
+  'pair:peer-joined': (event: z.infer<typeof peerJoinedEventSchema>) => void;
+  /** Handshake data from the other device of the pair. */
+  'signal:relay': (event: z.infer<typeof signalEventSchema>) => void;
+  /** The pairing ended on the service: the other device left, or the code expired unused. */
+  'pair:ended': (event: z.infer<typeof pairEndedEventSchema>) => void;
+  /** An event that had no ack callback was rejected; sent instead of an ack. */
+  'server:error': (event: z.infer<typeof serverErrorEventSchema>) => void;
+}

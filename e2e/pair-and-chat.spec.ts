@@ -1,0 +1,85 @@
+import { conversation, enterCode, expect, openPeer, outgoingLine, pair, sendChat, showMyCode, test } from './support/fixtures';
+
+test.describe('pair by code and chat', () => {
+  test('two browsers pair by code, chat both ways with delivery ticks, and see each other go offline', async ({
+    browser,
+    signaling,
+  }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+
+    await pair(ada, bob);
+
+    await sendChat(ada, bob, 'Hello Bob, this is Ada');
+    await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toBeVisible();
+    await expect(outgoingLine(ada, bob, 'Hello Bob, this is Ada').getByRole('img', { name: 'Delivered' })).toBeVisible();
+
+    await sendChat(bob, ada, '你好 Ada — got it');
+    await expect(conversation(ada, bob).getByText('你好 Ada — got it')).toBeVisible();
+    await expect(outgoingLine(bob, ada, '你好 Ada — got it').getByRole('img', { name: 'Delivered' })).toBeVisible();
+
+    // Each line arrived exactly once.
+    await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toHaveCount(1);
+    await expect(conversation(ada, bob).getByText('你好 Ada — got it')).toHaveCount(1);
+
+    await ada.page.reload();
+    await expect(bob.page.getByTestId('presence')).toHaveText('Offline');
+    await expect(bob.page.getByRole('button', { name: /Ada laptop, offline/ })).toBeVisible();
+    await expect(bob.page.getByRole('textbox', { name: 'Message to Ada laptop' })).toBeDisabled();
+  });
+
+  test('chat keeps flowing both ways after the signaling service is stopped', async ({ browser, signaling }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    await pair(ada, bob);
+
+    await signaling.close();
+    const health = await fetch(`${signaling.url}/healthz`).then(
+      () => 'up',
+      () => 'down',
+    );
+    expect(health).toBe('down');
+
+    await sendChat(ada, bob, 'still here without the service?');
+    await expect(conversation(bob, ada).getByText('still here without the service?')).toBeVisible();
+    await sendChat(bob, ada, 'yes, peer to peer');
+    await expect(conversation(ada, bob).getByText('yes, peer to peer')).toBeVisible();
+    await expect(outgoingLine(ada, bob, 'still here without the service?').getByRole('img', { name: 'Delivered' })).toBeVisible();
+    await expect(outgoingLine(bob, ada, 'yes, peer to peer').getByRole('img', { name: 'Delivered' })).toBeVisible();
+  });
+
+  test('wrong, malformed and reused codes are explained in words', async ({ browser, signaling }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const eve = await openPeer(browser, signaling.url, 'Eve tablet');
+
+    await enterCode(bob, 'hello!');
+    await expect(bob.page.getByRole('alert')).toContainText('doesn’t look like a Ferry code');
+    await bob.page.getByRole('button', { name: 'Try again' }).click();
+
+    const code = await showMyCode(ada);
+    // A nameplate nobody opened: pick one that differs from Ada's in its first symbol.
+    const unknown = `${code.startsWith('2') ? '3' : '2'}${code.slice(1)}`;
+    await enterCode(bob, unknown);
+    await expect(bob.page.getByRole('alert')).toContainText('No device is waiting with that code');
+    await bob.page.getByRole('button', { name: 'Try again' }).click();
+
+    await enterCode(bob, code);
+    await expect(bob.page.getByTestId('announcer')).toHaveText('Connected to Ada laptop');
+
+    // Codes are single use.
+    await enterCode(eve, code);
+    await expect(eve.page.getByRole('alert')).toContainText(/already (used|joined)/);
+  });
+
+  test('a wrong secret half of the code is caught between the devices', async ({ browser, signaling }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const code = await showMyCode(ada);
+    // Right nameplate (the service lets Bob in), wrong secret (only the devices can tell).
+    const wrongSecret = `${code.slice(0, 4)}${code[4] === '2' ? '3' : '2'}${code.slice(5)}`;
+    await enterCode(bob, wrongSecret);
+    await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
+    await expect(ada.page.getByRole('alert')).toContainText('The code didn’t match');
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * What the P2P engine reports. The UI's store implements this; the engine never imports React or
+ * the store, so it could run headless (tests do exactly that).
+ */
+export type PairingFailure =
+  | 'code-malformed'
+  | 'code-not-found'
+  | 'code-expired'
+  | 'code-used'
+  | 'pair-full'
+  | 'code-mismatch'
+  | 'no-path'
+  | 'service-unreachable'
+  | 'peer-left'
+  | 'rate-limited'
+  | 'incompatible'
+  | 'internal';
+
+export type PairingProgress =
+  | { readonly phase: 'idle' }
+  | { readonly phase: 'opening' }
+  | { readonly phase: 'showing-code'; readonly code: string; readonly expiresAt: number }
+  | { readonly phase: 'checking-code' }
+  | { readonly phase: 'connecting' }
+  | { readonly phase: 'connected'; readonly peerId: string; readonly peerName: string }
+  | { readonly phase: 'failed'; readonly reason: PairingFailure }
+  | { readonly phase: 'expired' };
+
+export interface RemoteDevice {
+  readonly id: string;
+  readonly name: string;
+  readonly appVersion: string;
+}
+
+export type OutgoingChatStatus = 'sending' | 'delivered' | 'failed';
+
+export interface ChatLine {
+  readonly id: string;
+  readonly text: string;
+  readonly sentAt: number;
+}
+
+export interface EngineActions {
+  setPairing(progress: PairingProgress): void;
+  peerOnline(device: RemoteDevice): void;
+  peerOffline(deviceId: string): void;
+  chatOutgoing(deviceId: string, line: ChatLine): void;
+  chatStatus(deviceId: string, messageId: string, status: OutgoingChatStatus): void;
+  chatIncoming(deviceId: string, line: ChatLine): void;
+}

@@ -1,0 +1,189 @@
+/**
+ * The P2P engine: pairing attempts, one session per paired device, and chat over the control
+ * channel. It reports through `EngineActions` and knows nothing of React.
+ */
+import { parseCode } from '../../../contracts/pairing-code';
+import { MAX_CHAT_TEXT_LENGTH, type HelloMessage, type PeerMessage } from '../../../contracts/peer-protocol';
+import type { IceServer } from '../../../contracts/signaling';
+import type { ChatLine, EngineActions } from './engine-actions';
+import { PairingAttempt, type LocalIdentity, type PairingAttemptDeps } from './pairing-attempt';
+import type { PeerSession } from './peer-session';
+import { randomId } from './random-id';
+
+export interface EngineDeps {
+  readonly actions: EngineActions;
+  readonly identity: () => LocalIdentity;
+  readonly signalingUrl: () => string;
+  readonly extraIceServers: () => readonly IceServer[];
+  readonly now?: () => number;
+  readonly createSignaling?: PairingAttemptDeps['createSignaling'];
+  readonly createSession?: PairingAttemptDeps['createSession'];
+}
+
+/** A paired device while its connection is up. */
+interface DeviceLink {
+  readonly session: PeerSession;
+  /** Outgoing chat lines not yet acknowledged, kept so they can be marked failed if the link drops. */
+  readonly unacked: Set<string>;
+  /** Ids already shown, so a resent line is acknowledged again but not shown twice. */
+  readonly seen: Set<string>;
+}
+
+/** Lets a feature (transfers, calls) see a device's link come up and its control messages. */
+export interface LinkObserver {
+  linkUp?(deviceId: string, session: PeerSession): void;
+  message?(deviceId: string, message: PeerMessage, session: PeerSession): void;
+  linkDown?(deviceId: string): void;
+}
+
+export type SendChatOutcome = 'sent' | 'offline' | 'empty' | 'too-long';
+
+export class FerryEngine {
+  private attempt: PairingAttempt | null = null;
+  private readonly links = new Map<string, DeviceLink>();
+  private readonly now: () => number;
+  private readonly observers = new Set<LinkObserver>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** "Show my code": opens a code on the service and waits for the other device. */
+  showMyCode(): void {
+    void this.newAttempt().open();
+  }
+
+  /** "Enter a code": accepts what a person typed (case, spaces and dashes don't matter). */
+  enterCode(input: string): void {
+    const parsed = parseCode(input);
+    if (!parsed.ok) {
+      this.cancelPairing();
+      this.deps.actions.setPairing({ phase: 'failed', reason: 'code-malformed' });
+      return;
+    }
+    void this.newAttempt().join(parsed.code);
+  }
+
+  cancelPairing(): void {
+    this.attempt?.cancel();
+    this.attempt = null;
+    this.deps.actions.setPairing({ phase: 'idle' });
+  }
+
+  isOnline(deviceId: string): boolean {
+    return this.links.get(deviceId)?.session.isOpen ?? false;
+  }
+
+  sendChat(deviceId: string, text: string): SendChatOutcome {
+    const trimmed = text.trim();
+    if (trimmed.length === 0) return 'empty';
+    if (trimmed.length > MAX_CHAT_TEXT_LENGTH) return 'too-long';
+    const line: ChatLine = { id: randomId(), text: trimmed, sentAt: this.now() };
+    this.deps.actions.chatOutgoing(deviceId, line);
+    return this.transmit(deviceId, line);
+  }
+
+  /** Sends a line that was not delivered again, under the same id. */
+  resendChat(deviceId: string, line: ChatLine): SendChatOutcome {
+    this.deps.actions.chatStatus(deviceId, line.id, 'sending');
+    return this.transmit(deviceId, line);
+  }
+
+  /** The live session with a device, if it is online. */
+  session(deviceId: string): PeerSession | undefined {
+    const session = this.links.get(deviceId)?.session;
+    return session?.isOpen ? session : undefined;
+  }
+
+  observe(observer: LinkObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
+  }
+
+  disconnect(deviceId: string): void {
+    this.links.get(deviceId)?.session.close();
+  }
+
+  dispose(): void {
+    this.attempt?.cancel();
+    for (const link of this.links.values()) link.session.close();
+  }
+
+  private newAttempt(): PairingAttempt {
+    this.attempt?.cancel();
+    const attempt = new PairingAttempt({
+      signalingUrl: this.deps.signalingUrl(),
+      identity: this.deps.identity(),
+      extraIceServers: this.deps.extraIceServers(),
+      onProgress: (progress) => {
+        if (this.attempt === attempt) this.deps.actions.setPairing(progress);
+      },
+      onPaired: (session, hello) => this.adopt(session, hello),
+      ...(this.deps.createSignaling ? { createSignaling: this.deps.createSignaling } : {}),
+      ...(this.deps.createSession ? { createSession: this.deps.createSession } : {}),
+    });
+    this.attempt = attempt;
+    return attempt;
+  }
+
+  private transmit(deviceId: string, line: ChatLine): SendChatOutcome {
+    const link = this.links.get(deviceId);
+    if (!link?.session.isOpen) {
+      this.deps.actions.chatStatus(deviceId, line.id, 'failed');
+      return 'offline';
+    }
+    link.unacked.add(line.id);
+    if (!link.session.send({ type: 'chat', ...line })) {
+      link.unacked.delete(line.id);
+      this.deps.actions.chatStatus(deviceId, line.id, 'failed');
+      return 'offline';
+    }
+    return 'sent';
+  }
+
+  /** Takes over the session of a successful pairing as this device's link. */
+  private adopt(session: PeerSession, hello: HelloMessage): void {
+    const deviceId = hello.deviceId;
+    // The same device paired again (e.g. after it reloaded): the new connection replaces the old.
+    this.links.get(deviceId)?.session.close();
+    const link: DeviceLink = { session, unacked: new Set(), seen: new Set() };
+    this.links.set(deviceId, link);
+    session.on('message', (message) => this.handleMessage(deviceId, link, message));
+    session.on('end', () => {
+      for (const id of link.unacked) this.deps.actions.chatStatus(deviceId, id, 'failed');
+      link.unacked.clear();
+      if (this.links.get(deviceId) === link) {
+        this.links.delete(deviceId);
+        this.deps.actions.peerOffline(deviceId);
+        for (const observer of this.observers) observer.linkDown?.(deviceId);
+      }
+    });
+    this.deps.actions.peerOnline({ id: deviceId, name: hello.deviceName, appVersion: hello.appVersion });
+    for (const observer of this.observers) observer.linkUp?.(deviceId, session);
+  }
+
+  private handleMessage(deviceId: string, link: DeviceLink, message: PeerMessage): void {
+    for (const observer of this.observers) observer.message?.(deviceId, message, link.session);
+    switch (message.type) {
+      case 'chat': {
+        link.session.send({ type: 'chat:ack', id: message.id });
+        if (link.seen.has(message.id)) return;
+        link.seen.add(message.id);
+        this.deps.actions.chatIncoming(deviceId, { id: message.id, text: message.text, sentAt: message.sentAt });
+        return;
+      }
+      case 'chat:ack':
+        if (link.unacked.delete(message.id)) this.deps.actions.chatStatus(deviceId, message.id, 'delivered');
+        return;
+      case 'hello':
+        // A renamed device says hello again; the rest of the identity cannot change mid-session.
+        if (message.deviceId === deviceId) {
+          this.deps.actions.peerOnline({ id: deviceId, name: message.deviceName, appVersion: message.appVersion });
+        }
+        return;
+      case 'peer:error':
+      case 'peer:signal':
+        return;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { useEffect, useRef } from 'react';
+import { useEngine, useFerry, useLanguage, useT } from '../../ui/ferry-context';
+import type { ChatEntry } from '../../state/store';
+
+const EMPTY: readonly ChatEntry[] = [];
+
+/**
+ * The conversation as a log: role="log" makes it a polite live region, so screen readers read out
+ * lines as they arrive without interrupting.
+ */
+export function MessageList({ deviceId, peerName }: { deviceId: string; peerName: string }) {
+  const t = useT();
+  const language = useLanguage();
+  const engine = useEngine();
+  const entries = useFerry((state) => state.chats[deviceId] ?? EMPTY);
+  const end = useRef<HTMLLIElement>(null);
+
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'end' });
+  }, [entries.length]);
+
+  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+
+  return (
+    <ol className="messages" role="log" aria-label={t('chat.historyLabel', { name: peerName })}>
+      {entries.length === 0 && <li className="muted empty">{t('chat.empty')}</li>}
+      {entries.map((entry) => (
+        <li key={entry.id} className={`message ${entry.direction}`}>
+          <span className="visually-hidden">{entry.direction === 'out' ? t('chat.you') : peerName}: </span>
+          <span className="text">{entry.text}</span>
+          <span className="meta">
+            <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
+            {entry.direction === 'out' && (
+              <>
+                <span className={`tick ${entry.status}`} aria-label={t(`chat.status.${entry.status}`)} role="img">
+                  {entry.status === 'delivered' ? '✓' : entry.status === 'failed' ? '!' : '…'}
+                </span>
+                {entry.status === 'failed' && (
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })}
+                  >
+                    {t('chat.resend')}
+                  </button>
+                )}
+              </>
+            )}
+          </span>
+        </li>
+      ))}
+      <li ref={end} aria-hidden="true" className="end" />
+    </ol>
+  );
+}

@@ -1,0 +1,67 @@
+import { useEngine, useFerry, useT } from '../../ui/ferry-context';
+import type { PairingFailure } from '../../engine/engine-actions';
+import type { MessageKey } from '../../i18n/i18n';
+
+const FAILURE_MESSAGES: Record<PairingFailure, MessageKey> = {
+  'code-malformed': 'pair.fail.code-malformed',
+  'code-not-found': 'pair.fail.code-not-found',
+  'code-expired': 'pair.fail.code-expired',
+  'code-used': 'pair.fail.code-used',
+  'pair-full': 'pair.fail.pair-full',
+  'code-mismatch': 'pair.fail.code-mismatch',
+  'no-path': 'pair.fail.no-path',
+  'service-unreachable': 'pair.fail.service-unreachable',
+  'peer-left': 'pair.fail.peer-left',
+  'rate-limited': 'pair.fail.rate-limited',
+  incompatible: 'pair.fail.incompatible',
+  internal: 'pair.fail.internal',
+};
+
+/** Progress in words, announced politely; failures as an alert with a way forward. */
+export function PairingStatus() {
+  const t = useT();
+  const engine = useEngine();
+  const pairing = useFerry((state) => state.pairing);
+
+  let text = '';
+  switch (pairing.phase) {
+    case 'opening':
+      text = t('pair.status.opening');
+      break;
+    case 'checking-code':
+      text = t('pair.status.checking');
+      break;
+    case 'connecting':
+      text = t('pair.status.connecting');
+      break;
+    case 'connected':
+      text = t('pair.status.connected', { name: pairing.peerName });
+      break;
+    default:
+      break;
+  }
+
+  return (
+    <div className="pairing-status">
+      <p role="status" aria-live="polite" className="status-line">
+        {text}
+      </p>
+      {pairing.phase === 'failed' && (
+        <div role="alert" className="error">
+          <p>{t(FAILURE_MESSAGES[pairing.reason])}</p>
+          <button type="button" onClick={() => engine.cancelPairing()}>
+            {t('pair.tryAgain')}
+          </button>
+        </div>
+      )}
+      {pairing.phase === 'expired' && (
+        <div role="alert" className="error">
+          <p>{t('pair.status.expired')}</p>
+          <button type="button" onClick={() => engine.showMyCode()}>
+            {t('pair.newCode')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,36 @@
+import { useFerry, useEngine, useT } from '../../ui/ferry-context';
+import { EnterCodeForm } from './EnterCodeForm';
+import { PairingStatus } from './PairingStatus';
+import { ShowCodePanel } from './ShowCodePanel';
+
+/** "Pair a device": show a code, or enter one; then progress in words. */
+export function PairingView() {
+  const t = useT();
+  const engine = useEngine();
+  const pairing = useFerry((state) => state.pairing);
+
+  const busy = pairing.phase !== 'idle' && pairing.phase !== 'failed' && pairing.phase !== 'expired';
+  return (
+    <section className="pairing" aria-labelledby="pairing-heading">
+      <h1 id="pairing-heading">{t('pair.heading')}</h1>
+      <p className="muted">{t('pair.intro')}</p>
+      {pairing.phase === 'showing-code' ? (
+        <ShowCodePanel code={pairing.code} expiresAt={pairing.expiresAt} onCancel={() => engine.cancelPairing()} />
+      ) : (
+        <div className="pairing-choices">
+          <div className="choice">
+            <h2>{t('pair.showCode')}</h2>
+            <button type="button" className="primary big" disabled={busy} onClick={() => engine.showMyCode()}>
+              {t('pair.showCode')}
+            </button>
+          </div>
+          <div className="choice">
+            <h2>{t('pair.enterCode')}</h2>
+            <EnterCodeForm disabled={busy} onSubmit={(code) => engine.enterCode(code)} />
+          </div>
+        </div>
+      )}
+      <PairingStatus />
+    </section>
+  );
+}

@@ -1,0 +1,23 @@
+import type { FerryDesktopApi } from '../../../contracts/ipc';
+import { createDesktopHost } from './desktop-host';
+import type { Host } from './host';
+import { createWebHost } from './web-host';
+
+declare global {
+  interface Window {
+    /** Set by the desktop app's preload; absent in a plain browser. */
+    readonly ferry?: FerryDesktopApi;
+  }
+}
+
+export function pickHost(): Host {
+  if (window.ferry) return createDesktopHost(window.ferry);
+  return createWebHost({
+    storage: window.localStorage,
+    location: window.location,
+    userAgent: navigator.userAgent,
+    platform: navigator.platform,
+    appVersion: __FERRY_VERSION__,
+    devSignalingUrl: import.meta.env['VITE_FERRY_SIGNAL_URL'] as string | undefined,
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The host for the browser client: settings in localStorage, the signaling service is the one that
+ * served the page (or `VITE_FERRY_SIGNAL_URL` during development).
+ */
+import type { AppInfo } from '../../../contracts/ipc';
+import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../../contracts/settings';
+import { randomId } from '../engine/random-id';
+import { HostError, type Host } from './host';
+
+const SETTINGS_KEY = 'ferry.settings.v1';
+
+export interface WebHostEnvironment {
+  readonly storage: Pick<Storage, 'getItem' | 'setItem'>;
+  readonly location: Pick<Location, 'origin' | 'protocol'>;
+  readonly userAgent: string;
+  readonly platform: string;
+  readonly appVersion: string;
+  readonly devSignalingUrl?: string | undefined;
+}
+
+/** "Chrome on Linux"-style default name for a browser that has none yet. */
+export function defaultBrowserDeviceName(userAgent: string, platform: string): string {
+  const browser = /Edg\//.test(userAgent)
+    ? 'Edge'
+    : /Firefox\//.test(userAgent)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(userAgent)
+        ? 'Chromium'
+        : /Safari\//.test(userAgent)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Win/i.test(platform)
+    ? 'Windows'
+    : /Mac/i.test(platform)
+      ? 'macOS'
+      : /Android/i.test(userAgent)
+        ? 'Android'
+        : /iPhone|iPad/i.test(userAgent)
+          ? 'iOS'
+          : /Linux/i.test(platform)
+            ? 'Linux'
+            : 'the web';
+  return `${browser} on ${os}`;
+}
+
+export function createWebHost(env: WebHostEnvironment): Host {
+  const defaults = (): Settings => ({
+    deviceId: randomId(16),
+    deviceName: defaultBrowserDeviceName(env.userAgent, env.platform),
+    language: 'system',
+    signalingUrl: '',
+    iceServers: [],
+  });
+
+  const load = (): Settings => {
+    const raw = env.storage.getItem(SETTINGS_KEY);
+    if (raw !== null) {
+      try {
+        const parsed = settingsSchema.safeParse(JSON.parse(raw));
+        if (parsed.success) return parsed.data;
+      } catch {
+        // Unreadable settings are replaced by defaults below; nothing else depends on them.
+      }
+    }
+    const fresh = defaults();
+    env.storage.setItem(SETTINGS_KEY, JSON.stringify(fresh));
+    return fresh;
+  };
+
+  let settings = load();
+  const servingOrigin = env.location.protocol.startsWith('http') ? env.location.origin : '';
+
+  return {
+    kind: 'web',
+    getAppInfo: async (): Promise<AppInfo> => ({
+      appVersion: env.appVersion,
+      platform: env.platform,
+      hostName: settings.deviceName,
+      signalingUrl: env.devSignalingUrl || servingOrigin,
+    }),
+    getSettings: async () => settings,
+    updateSettings: async (patch: SettingsPatch) => {
+      const parsedPatch = settingsPatchSchema.safeParse(patch);
+      if (!parsedPatch.success) throw new HostError('INVALID_PAYLOAD', parsedPatch.error.issues[0]?.message);
+      const next = settingsSchema.parse({ ...settings, ...parsedPatch.data });
+      env.storage.setItem(SETTINGS_KEY, JSON.stringify(next));
+      settings = next;
+      return next;
+    },
+  };
+}

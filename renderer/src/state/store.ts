@@ -1,0 +1,200 @@
+/**
+ * The renderer's state: one zustand store built from typed slices. The P2P engine updates it
+ * through `engineActionsFor(store)`; React reads it with `useFerry(selector)`.
+ */
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
+import type { AppInfo } from '../../../contracts/ipc';
+import type { Settings } from '../../../contracts/settings';
+import type { MessageKey } from '../i18n/en';
+import type {
+  ChatLine,
+  EngineActions,
+  OutgoingChatStatus,
+  PairingProgress,
+  RemoteDevice,
+} from '../engine/engine-actions';
+
+export interface DeviceView extends RemoteDevice {
+  readonly online: boolean;
+  readonly unread: number;
+}
+
+export type ChatEntry =
+  | (ChatLine & { readonly direction: 'out'; readonly status: OutgoingChatStatus })
+  | (ChatLine & { readonly direction: 'in' });
+
+/**
+ * Something to announce to screen-reader users and show briefly (connects, disconnects). Kept as a
+ * message key so it is translated when shown, in the language of that moment.
+ */
+export interface Announcement {
+  readonly id: number;
+  readonly key: MessageKey;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+interface HostSlice {
+  readonly appInfo: AppInfo;
+  readonly settings: Settings;
+  setSettings(settings: Settings): void;
+}
+
+interface PairingSlice {
+  readonly pairing: PairingProgress;
+  /** Whether the pairing screen is shown (instead of a conversation). */
+  readonly pairingOpen: boolean;
+  setPairing(progress: PairingProgress): void;
+  openPairing(): void;
+}
+
+interface DevicesSlice {
+  readonly devices: Readonly<Record<string, DeviceView>>;
+  /** Devices in the order they were first paired. */
+  readonly deviceOrder: readonly string[];
+  readonly selectedDeviceId: string | null;
+  peerOnline(device: RemoteDevice): void;
+  peerOffline(deviceId: string): void;
+  selectDevice(deviceId: string): void;
+}
+
+interface ChatSlice {
+  readonly chats: Readonly<Record<string, readonly ChatEntry[]>>;
+  chatOutgoing(deviceId: string, line: ChatLine): void;
+  chatStatus(deviceId: string, messageId: string, status: OutgoingChatStatus): void;
+  chatIncoming(deviceId: string, line: ChatLine): void;
+}
+
+interface AnnouncementSlice {
+  readonly announcement: Announcement | null;
+  announce(key: MessageKey, params?: Readonly<Record<string, string>>): void;
+}
+
+export type FerryState = HostSlice & PairingSlice & DevicesSlice & ChatSlice & AnnouncementSlice;
+export type FerryStore = StoreApi<FerryState>;
+type Slice<T> = StateCreator<FerryState, [], [], T>;
+
+const hostSlice =
+  (appInfo: AppInfo, settings: Settings): Slice<HostSlice> =>
+  (set) => ({
+    appInfo,
+    settings,
+    setSettings: (next) => set({ settings: next }),
+  });
+
+const pairingSlice: Slice<PairingSlice> = (set) => ({
+  pairing: { phase: 'idle' },
+  pairingOpen: true,
+  setPairing: (progress) =>
+    set((state) =>
+      progress.phase === 'connected'
+        ? { pairing: progress, pairingOpen: false, selectedDeviceId: progress.peerId }
+        : { pairing: progress, pairingOpen: state.pairingOpen },
+    ),
+  openPairing: () =>
+    set((state) => ({
+      pairingOpen: true,
+      selectedDeviceId: null,
+      // A finished attempt's outcome is old news on a fresh visit; one under way keeps showing.
+      pairing: ['connected', 'failed', 'expired'].includes(state.pairing.phase) ? { phase: 'idle' } : state.pairing,
+    })),
+});
+
+const devicesSlice: Slice<DevicesSlice> = (set) => ({
+  devices: {},
+  deviceOrder: [],
+  selectedDeviceId: null,
+  peerOnline: (device) =>
+    set((state) => {
+      const known = state.devices[device.id];
+      return {
+        devices: { ...state.devices, [device.id]: { ...device, online: true, unread: known?.unread ?? 0 } },
+        deviceOrder: known ? state.deviceOrder : [...state.deviceOrder, device.id],
+      };
+    }),
+  peerOffline: (deviceId) =>
+    set((state) => {
+      const known = state.devices[deviceId];
+      return known ? { devices: { ...state.devices, [deviceId]: { ...known, online: false } } } : {};
+    }),
+  selectDevice: (deviceId) =>
+    set((state) => {
+      const known = state.devices[deviceId];
+      if (!known) return {};
+      return {
+        selectedDeviceId: deviceId,
+        pairingOpen: false,
+        devices: { ...state.devices, [deviceId]: { ...known, unread: 0 } },
+      };
+    }),
+});
+
+function updateChat(
+  chats: FerryState['chats'],
+  deviceId: string,
+  update: (entries: readonly ChatEntry[]) => readonly ChatEntry[],
+): FerryState['chats'] {
+  return { ...chats, [deviceId]: update(chats[deviceId] ?? []) };
+}
+
+const chatSlice: Slice<ChatSlice> = (set) => ({
+  chats: {},
+  chatOutgoing: (deviceId, line) =>
+    set((state) => ({
+      chats: updateChat(state.chats, deviceId, (entries) => [
+        ...entries,
+        { ...line, direction: 'out', status: 'sending' },
+      ]),
+    })),
+  chatStatus: (deviceId, messageId, status) =>
+    set((state) => ({
+      chats: updateChat(state.chats, deviceId, (entries) =>
+        entries.map((entry) =>
+          entry.id === messageId && entry.direction === 'out' ? { ...entry, status } : entry,
+        ),
+      ),
+    })),
+  chatIncoming: (deviceId, line) =>
+    set((state) => {
+      const device = state.devices[deviceId];
+      const looking = state.selectedDeviceId === deviceId && !state.pairingOpen;
+      return {
+        chats: updateChat(state.chats, deviceId, (entries) => [...entries, { ...line, direction: 'in' }]),
+        ...(device && !looking ? { devices: { ...state.devices, [deviceId]: { ...device, unread: device.unread + 1 } } } : {}),
+      };
+    }),
+});
+
+const announcementSlice: Slice<AnnouncementSlice> = (set, get) => ({
+  announcement: null,
+  announce: (key, params = {}) => set({ announcement: { id: (get().announcement?.id ?? 0) + 1, key, params } }),
+});
+
+export function createFerryStore(appInfo: AppInfo, settings: Settings): FerryStore {
+  return createStore<FerryState>()((...args) => ({
+    ...hostSlice(appInfo, settings)(...args),
+    ...pairingSlice(...args),
+    ...devicesSlice(...args),
+    ...chatSlice(...args),
+    ...announcementSlice(...args),
+  }));
+}
+
+/** The engine's view of the store: it calls these, never `setState`. */
+export function engineActionsFor(store: FerryStore): EngineActions {
+  const state = () => store.getState();
+  return {
+    setPairing: (progress) => {
+      state().setPairing(progress);
+      if (progress.phase === 'connected') state().announce('pair.status.connected', { name: progress.peerName });
+    },
+    peerOnline: (device) => state().peerOnline(device),
+    peerOffline: (deviceId) => {
+      const device = state().devices[deviceId];
+      state().peerOffline(deviceId);
+      if (device?.online) state().announce('chat.wentOffline', { name: device.name });
+    },
+    chatOutgoing: (deviceId, line) => state().chatOutgoing(deviceId, line),
+    chatStatus: (deviceId, id, status) => state().chatStatus(deviceId, id, status),
+    chatIncoming: (deviceId, line) => state().chatIncoming(deviceId, line),
+  };
+}

@@ -1,0 +1,41 @@
+import { useEffect, useState } from 'react';
+import { ConversationView } from '../features/chat/ConversationView';
+import { DeviceList } from '../features/devices/DeviceList';
+import { PairingView } from '../features/pairing/PairingView';
+import { SettingsPanel } from '../features/settings/SettingsPanel';
+import { Announcer } from './Announcer';
+import { useFerry, useLanguage, useT } from './ferry-context';
+
+export function App() {
+  const t = useT();
+  const language = useLanguage();
+  const deviceName = useFerry((state) => state.settings.deviceName);
+  const pairingOpen = useFerry((state) => state.pairingOpen);
+  const selected = useFerry((state) => state.selectedDeviceId);
+  const [settingsOpen, setSettingsOpen] = useState(false);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = t('app.name');
+  }, [language, t]);
+
+  let main;
+  if (settingsOpen) main = <SettingsPanel onClose={() => setSettingsOpen(false)} />;
+  else if (!pairingOpen && selected) main = <ConversationView deviceId={selected} />;
+  else main = <PairingView />;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">{t('app.name')}</span>
+        <span className="this-device">{t('device.this', { name: deviceName })}</span>
+        <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen((open) => !open)}>
+          {t('nav.settings')}
+        </button>
+      </header>
+      <DeviceList />
+      <main className="main">{main}</main>
+      <Announcer />
+    </div>
+  );
+}

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs a command inside a private network namespace that has nothing but loopback, so that browser
+# peers, signaling and relays under test can only reach 127.0.0.1: nothing leaves the machine and
+# ICE always takes the same path. Needs root (CI and the dev machines run as root); elsewhere the
+# command runs as is, with a warning. Install dependencies before calling this: there is no network
+# inside.
+set -euo pipefail
+if [ "${FERRY_NO_NETNS:-}" = "1" ] || [ "$(id -u)" != "0" ] || ! command -v unshare >/dev/null || ! command -v ip >/dev/null; then
+  echo "in-loopback-netns: running without a private network namespace (needs root, unshare and ip)" >&2
+  exec "$@"
+fi
+exec unshare --net -- sh -c 'ip link set lo up && exec "$@"' in-loopback-netns "$@"

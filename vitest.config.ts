@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Tiers 1 and 2: unit tests and Node service tests, beside the code they test. Browser code that
+// needs a DOM opts in per file with `// @vitest-environment jsdom`.
+export default defineConfig({
+  plugins: [react()],
+  define: { __FERRY_VERSION__: JSON.stringify('0.0.0-test') },
+  test: {
+    include: ['{contracts,signaling,electron,renderer}/**/*.test.{ts,tsx}'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: 'forks',
+  },
+});
