@@ -1,0 +1,170 @@
+/**
+ * Configuration of the standalone service, from environment variables. Every variable is checked
+ * and all problems are reported at once, each naming its variable, so that a bad deployment fails
+ * at start with a message that says what to fix.
+ *
+ *   FERRY_SIGNAL_PORT       port to listen on (0 = any free port)            default 47100
+ *   FERRY_SIGNAL_HOST       address to bind                                   default 0.0.0.0
+ *   FERRY_ALLOWED_ORIGINS   '*' or comma-separated browser origins            default *
+ *   FERRY_ICE_SERVERS       JSON array of RTCIceServer objects                default []
+ *   FERRY_CODE_TTL_SECONDS  how long an opened code stays joinable            default 600
+ *   FERRY_STATIC_DIR        built web client to serve at '/'                  default ../renderer
+ *                           (relative to the built cli.js, i.e. out/renderer)
+ *   LOG_LEVEL               fatal | error | warn | info | debug | trace | silent  default info
+ *
+ * An empty variable counts as unset.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { iceServersSchema, type IceServer } from '../../contracts/signaling';
+import { LOG_LEVELS, type LogLevel } from './logger';
+
+export const DEFAULT_SIGNAL_PORT = 47100;
+export const DEFAULT_SIGNAL_HOST = '0.0.0.0';
+export const DEFAULT_CODE_TTL_SECONDS = 600;
+const MAX_CODE_TTL_SECONDS = 24 * 60 * 60;
+
+export interface SignalingConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly allowedOrigins: '*' | string[];
+  readonly iceServers: IceServer[];
+  readonly codeTtlMs: number;
+  readonly staticDir: string;
+  readonly logLevel: LogLevel;
+}
+
+export interface ConfigDefaults {
+  /** Where the built web client is when FERRY_STATIC_DIR is unset (depends on where cli.js is). */
+  readonly staticDir: string;
+}
+
+export class SignalingConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid signaling configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'SignalingConfigError';
+  }
+}
+
+const unsetIfEmpty = (value: unknown): unknown =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+function optionalVariable<T extends z.ZodType>(schema: T) {
+  return z.preprocess(unsetIfEmpty, schema.optional());
+}
+
+const integerText = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+/** The origin of `text` when it is a bare http(s) origin (no path, query or credentials). */
+function bareOrigin(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const isBare =
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.pathname === '/' &&
+    url.search === '' &&
+    url.hash === '' &&
+    url.username === '' &&
+    url.password === '';
+  return isBare ? url.origin : undefined;
+}
+
+const allowedOriginsSchema = z.string().transform((text, context): '*' | string[] => {
+  if (text.trim() === '*') return '*';
+  const origins: string[] = [];
+  for (const entry of text.split(',').map((part) => part.trim())) {
+    if (entry === '') continue;
+    const origin = bareOrigin(entry);
+    if (origin === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an http(s) origin like https://ferry.example`,
+      });
+      return z.NEVER;
+    }
+    origins.push(origin);
+  }
+  if (origins.length === 0) {
+    context.addIssue({ code: 'custom', message: 'must be * or at least one origin' });
+    return z.NEVER;
+  }
+  return origins;
+});
+
+/** zod's words for a bad union member ("Invalid input") do not say what was expected. */
+const ICE_SERVER_HINT =
+  ' (each entry: {"urls": "stun:…" or ["turn:…"], "username"?: "…", "credential"?: "…"})';
+
+const iceServersJsonSchema = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({
+        code: 'custom',
+        message: 'must be a JSON array, e.g. [{"urls":"stun:stun.example:3478"}]',
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(iceServersSchema);
+
+const envSchema = z.object({
+  FERRY_SIGNAL_PORT: optionalVariable(integerText(0, 65535)),
+  FERRY_SIGNAL_HOST: optionalVariable(
+    z
+      .string()
+      .trim()
+      .max(253)
+      .regex(/^[A-Za-z0-9.:%_-]+$/, 'must be an IP address or host name'),
+  ),
+  FERRY_ALLOWED_ORIGINS: optionalVariable(allowedOriginsSchema),
+  FERRY_ICE_SERVERS: optionalVariable(iceServersJsonSchema),
+  FERRY_CODE_TTL_SECONDS: optionalVariable(integerText(1, MAX_CODE_TTL_SECONDS)),
+  FERRY_STATIC_DIR: optionalVariable(z.string()),
+  LOG_LEVEL: optionalVariable(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+});
+
+/** Reads the configuration; throws `SignalingConfigError` listing every bad variable. */
+export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults): SignalingConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new SignalingConfigError(
+      parsed.error.issues.map((issue) => {
+        const hint = issue.path[0] === 'FERRY_ICE_SERVERS' && issue.path.length > 1 ? ICE_SERVER_HINT : '';
+        return `${describePath(issue.path)}: ${issue.message}${hint}`;
+      }),
+    );
+  }
+  const vars = parsed.data;
+  return {
+    port: vars.FERRY_SIGNAL_PORT ?? DEFAULT_SIGNAL_PORT,
+    host: vars.FERRY_SIGNAL_HOST ?? DEFAULT_SIGNAL_HOST,
+    allowedOrigins: vars.FERRY_ALLOWED_ORIGINS ?? '*',
+    iceServers: vars.FERRY_ICE_SERVERS ?? [],
+    codeTtlMs: (vars.FERRY_CODE_TTL_SECONDS ?? DEFAULT_CODE_TTL_SECONDS) * 1000,
+    // A relative directory is taken from where the service was started, as a shell user expects.
+    staticDir: path.resolve(vars.FERRY_STATIC_DIR ?? defaults.staticDir),
+    logLevel: vars.LOG_LEVEL ?? 'info',
+  };
+}
+
+/** `FERRY_ICE_SERVERS[0].urls`: the variable, then where inside its value the problem is. */
+function describePath(issuePath: readonly PropertyKey[]): string {
+  const [variable = 'environment', ...inside] = issuePath;
+  return inside.reduce<string>(
+    (described, key) => (typeof key === 'number' ? `${described}[${key}]` : `${described}.${String(key)}`),
+    String(variable),
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Plain HTTP on the signaling port: a health check for monitors and the built web client.
+ * socket.io answers its own `/socket.io/` requests before this handler sees them.
+ */
+import type http from 'node:http';
+import { SIGNALING_PROTOCOL_VERSION } from '../../contracts/signaling';
+import type { Logger } from './logger';
+import { createStaticFileHandler } from './static-files';
+
+export const HEALTH_PATH = '/healthz';
+
+export const HEALTH_REPORT = {
+  status: 'ok',
+  service: 'ferry-signaling',
+  protocol: SIGNALING_PROTOCOL_VERSION,
+} as const;
+
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  // Browsers must take our Content-Type at its word, never guess a script out of a text file.
+  'X-Content-Type-Options': 'nosniff',
+  // Links out of the web client must not leak the service address (or a code in a URL).
+  'Referrer-Policy': 'no-referrer',
+};
+
+export interface HttpHandlerOptions {
+  readonly staticDir: string | undefined;
+  readonly logger: Logger;
+}
+
+export function createHttpHandler({ staticDir, logger }: HttpHandlerOptions): http.RequestListener {
+  const serveStatic = createStaticFileHandler(staticDir, logger);
+
+  return (request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    const pathname = (request.url ?? '/').split(/[?#]/, 1)[0];
+    if (pathname === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
+      const body = JSON.stringify(HEALTH_REPORT);
+      response.writeHead(200, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(body),
+        'Cache-Control': 'no-store',
+      });
+      response.end(body);
+      return;
+    }
+    serveStatic(request, response).catch((error: unknown) => {
+      logger.error({ err: error, url: request.url }, 'http request failed');
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      response.end('Internal error\n');
+    });
+  };
+}
