@@ -1,0 +1,258 @@
+/**
+ * Electron glue: creates the Electron objects and hands them to the services in ./services, which
+ * hold the logic and are tested under plain Node.
+ */
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { app, dialog, ipcMain, Menu, Notification, session, Tray } from 'electron';
+import { APP_COMMAND_CHANNEL, type TrayState } from '../../contracts/ipc';
+import { ok } from '../../contracts/result';
+import { startSignalingService } from '../../signaling/src/service';
+import { createMainWindow } from './adapters/main-window';
+import { showSystemNotification } from './adapters/system-notifications';
+import { guardPermissions, guardWebContents } from './adapters/web-guards';
+import { createCommandDispatcher } from './services/app-commands';
+import { createAppPage } from './services/app-page';
+import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
+import { registerIpcHandlers } from './services/ipc-handlers';
+import { createMainLogger } from './services/logger';
+import {
+  applyLoginItem,
+  autostartEntryPath,
+  createAutostartEntryFile,
+  shouldStartHidden,
+  wasLaunchedAtLogin,
+  type LoginItemPreferences,
+} from './services/login-item';
+import { mainStringsFor } from './services/main-strings';
+import { createNotificationRouter } from './services/notification-router';
+import { chooseProfile, profileUserDataDir } from './services/profile';
+import { createQuitSequence } from './services/quit-sequence';
+import { openSettingsStore } from './services/settings-store';
+import { resolveSignaling, type ResolvedSignaling } from './services/signaling-resolver';
+import { createTrayController, escapeMnemonics } from './services/tray-controller';
+import { trayIconFileName } from './services/tray-icon';
+import { EMPTY_TRAY_STATE, trayIconState, trayMenuModel, trayTooltip } from './services/tray-menu';
+import { createTrustedSenders } from './services/trusted-sender';
+import { createWindowController } from './services/window-controller';
+
+// macOS delivers the link Ferry was opened with before 'ready'; keep it until start() can act on it.
+const earlyLinks: string[] = [];
+const keepEarlyLink = (event: { preventDefault(): void }, url: string): void => {
+  event.preventDefault();
+  earlyLinks.push(url);
+};
+app.on('open-url', keepEarlyLink);
+
+// The profile decides the userData folder, and the single-instance lock lives in that folder, so
+// both happen before anything else: another profile then runs beside this one.
+const profile = chooseProfile(process.argv, process.env);
+if (profile.kind === 'invalid') {
+  dialog.showErrorBox('Ferry', `"${profile.value}" is not a usable profile name (letters, digits, - and _).`);
+  app.exit(2);
+} else {
+  if (profile.kind === 'named') {
+    app.setPath('userData', profileUserDataDir(app.getPath('appData'), app.getName(), profile.name));
+  }
+  if (app.requestSingleInstanceLock()) void start();
+  else app.quit();
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  const logger = createMainLogger({
+    file: join(userData, 'logs', 'main.log'),
+    alsoToStderr: !app.isPackaged,
+  });
+  process.on('unhandledRejection', (reason) => logger.error({ reason }, 'unhandled rejection in main'));
+  const profileName = profile.kind === 'named' ? profile.name : undefined;
+
+  await app.whenReady();
+  const settings = await openSettingsStore({
+    file: join(userData, 'settings.json'),
+    fs,
+    hostName: hostname(),
+    defaultReceiveFolder: join(app.getPath('downloads'), 'Ferry'),
+    logger,
+  });
+
+  const outDir = join(import.meta.dirname, '..');
+  const rendererDir = join(outDir, 'renderer');
+  const appPage = createAppPage({
+    devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
+    indexHtmlPath: join(rendererDir, 'index.html'),
+  });
+  // Runtime assets: copied beside the app by electron-builder's extraResources when packaged.
+  const resourcesDir = app.isPackaged
+    ? process.resourcesPath
+    : join(app.getAppPath(), 'electron', 'resources');
+  const appIconPath = join(resourcesDir, 'icon.png');
+
+  const signalingLogger = logger.child({ component: 'signaling' });
+  const signaling: Promise<ResolvedSignaling | undefined> = resolveSignaling({
+    env: process.env,
+    configuredUrl: settings.get().signalingUrl,
+    startService: (options) => startSignalingService({ ...options, logger: signalingLogger }),
+    fetch,
+    ...(existsSync(rendererDir) ? { staticDir: rendererDir } : {}),
+    logger,
+  }).catch((error: unknown) => {
+    logger.error({ error }, 'no signaling service: pairing is unavailable until the settings name one');
+    return undefined;
+  });
+
+  guardPermissions(session.defaultSession, appPage, logger);
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appPage, logger));
+
+  const launchedAtLogin = wasLaunchedAtLogin(
+    process.argv,
+    process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+  );
+  const window = createMainWindow({
+    appPage,
+    preloadPath: join(outDir, 'preload', 'index.cjs'),
+    iconPath: appIconPath,
+    startHidden: shouldStartHidden(settings.get().startHidden, launchedAtLogin),
+    logger,
+  });
+  const trustedSenders = createTrustedSenders(appPage);
+  const windowId = window.webContents.id;
+  trustedSenders.trust(windowId);
+  window.on('closed', () => trustedSenders.forget(windowId));
+
+  const quitSequence = createQuitSequence({
+    // Runs only at quit, long after `tray` below exists.
+    cleanups: [() => tray.destroy(), async () => (await signaling)?.stop()],
+    quit: () => app.quit(),
+    logger,
+  });
+  const windowController = createWindowController({ window, isQuitting: quitSequence.isQuitting });
+
+  const commands = createCommandDispatcher({
+    send: (command) => window.webContents.send(APP_COMMAND_CHANNEL, command),
+    showWindow: () => windowController.showAndFocus(),
+    logger,
+  });
+  window.webContents.on('did-start-navigation', (event) => {
+    if (event.isMainFrame && !event.isSameDocument) commands.pageGone();
+  });
+
+  const strings = () => mainStringsFor(settings.get().language, app.getLocale());
+  let trayState: TrayState = EMPTY_TRAY_STATE;
+  const trayView = () => ({
+    iconPath: join(resourcesDir, 'tray', trayIconFileName(trayIconState(trayState), process.platform)),
+    tooltip: trayTooltip(trayState, strings()),
+    menu: trayMenuModel(trayState, strings()),
+  });
+  const tray = createTrayController({
+    createTray: (iconPath) => new Tray(iconPath),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    initialView: trayView(),
+    clickShowsWindow: process.platform !== 'darwin',
+    ...(process.platform === 'darwin' ? {} : { escapeLabel: escapeMnemonics }),
+    onAction: (action) => {
+      if (action.type === 'show-window') windowController.showAndFocus();
+      else if (action.type === 'quit') app.quit();
+      else commands.dispatch(action.command);
+    },
+  });
+
+  const notifications = createNotificationRouter({
+    isSupported: () => Notification.isSupported(),
+    isUserAway: () => windowController.isUserAway(),
+    show: (content, handlers) => showSystemNotification(content, handlers, appIconPath),
+    dispatch: (command) => commands.dispatch(command),
+    acceptCallLabel: () => strings().acceptCall,
+  });
+
+  registerIpcHandlers({
+    ipcMain,
+    isTrustedSender: trustedSenders.isTrusted,
+    logger,
+    services: {
+      'app:get-info': async () =>
+        ok({
+          appVersion: app.getVersion(),
+          platform: process.platform,
+          hostName: hostname(),
+          signalingUrl: (await signaling)?.url ?? '',
+        }),
+      'settings:get': () => ok(settings.get()),
+      'settings:update': (_sender, patch) => settings.update(patch),
+      'tray:set-state': (_sender, state) => {
+        trayState = state;
+        tray.show(trayView());
+        return ok(null);
+      },
+      'notify:show': (_sender, request) => ok(notifications.notify(request)),
+      'commands:subscribe': () => {
+        commands.pageListening();
+        return ok(null);
+      },
+    },
+  });
+
+  // ferry://pair/<code>: Windows and Linux pass it on the command line (this launch, or a later one
+  // that hands its argv over through the single-instance lock); macOS sends 'open-url'.
+  const openLink = (url: string): void => {
+    const command = parseDeepLink(url);
+    if (command === undefined) logger.warn({ url: url.slice(0, 100) }, 'ignored a malformed ferry:// link');
+    else commands.dispatch(command);
+  };
+  app.off('open-url', keepEarlyLink);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    openLink(url);
+  });
+  for (const url of earlyLinks.splice(0)) openLink(url);
+  const launchLink = findDeepLinkInArgv(process.argv);
+  if (launchLink !== undefined) commands.dispatch(launchLink);
+  // Only the installed app's default profile owns the scheme: a development build or a second
+  // profile taking it over would leave links opening the wrong Ferry.
+  if (app.isPackaged && profileName === undefined && !app.setAsDefaultProtocolClient(DEEP_LINK_SCHEME)) {
+    logger.warn({ scheme: DEEP_LINK_SCHEME }, 'could not register as the handler of ferry:// links');
+  }
+
+  const entryName = profileName === undefined ? app.getName() : `${app.getName()}-${profileName}`;
+  const applyLoginPreferences = (preferences: LoginItemPreferences): void => {
+    applyLoginItem(preferences, {
+      platform: process.platform,
+      setLoginItemSettings: (loginItem) => app.setLoginItemSettings(loginItem),
+      linuxAutostart: createAutostartEntryFile(autostartEntryPath(process.env, homedir(), entryName), fs),
+      // In development Electron runs the app folder; an AppImage is started by its file, not by
+      // the executable inside its temporary mount.
+      command: process.defaultApp
+        ? { path: process.execPath, args: [app.getAppPath()] }
+        : { path: process.env['APPIMAGE'] ?? process.execPath, args: [] },
+      profileArgs: profileName === undefined ? [] : [`--profile=${profileName}`],
+      entryName,
+    }).catch((error: unknown) => logger.error({ error }, 'could not change the launch-at-login entry'));
+  };
+  // Also at every start: the entry then follows the app if it was moved or updated.
+  let loginPreferences: LoginItemPreferences = settings.get();
+  applyLoginPreferences(loginPreferences);
+  settings.onChange((changed) => {
+    tray.show(trayView());
+    if (
+      changed.launchAtLogin !== loginPreferences.launchAtLogin ||
+      changed.startHidden !== loginPreferences.startHidden
+    ) {
+      loginPreferences = changed;
+      applyLoginPreferences(changed);
+    }
+  });
+
+  app.on('second-instance', (_event, argv) => {
+    windowController.showAndFocus();
+    const link = findDeepLinkInArgv(argv);
+    if (link !== undefined) commands.dispatch(link);
+  });
+  app.on('activate', () => windowController.showAndFocus());
+  app.on('before-quit', () => quitSequence.onBeforeQuit());
+  app.on('will-quit', (event) => quitSequence.onWillQuit(event));
+  // The window only closes on a real quit; Ferry lives in the tray until then.
+  app.on('window-all-closed', () => undefined);
+  logger.info({ profile: profileName ?? 'default', userData, launchedAtLogin }, 'Ferry started');
+}

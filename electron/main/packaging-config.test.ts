@@ -1,0 +1,57 @@
+/**
+ * electron-builder.yml is only exercised by a real packaging run, which needs the Electron binary
+ * this network cannot download. This checks it the way electron-builder itself does before
+ * packaging (its schema validation), and that what it packs in as runtime resources exists.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TRAY_ICON_STATES, trayIconFileName } from './services/tray-icon';
+
+const root = join(import.meta.dirname, '..', '..');
+// Not a public API of electron-builder: if this path moves, update it from app-builder-lib's `out/`.
+const require = createRequire(import.meta.url);
+const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as {
+  getConfig(
+    projectDir: string,
+    configPath: string | null,
+    configFromOptions: null,
+  ): Promise<Record<string, unknown>>;
+  validateConfiguration(config: Record<string, unknown>, debugLogger: unknown): Promise<void>;
+};
+const { DebugLogger } = require('builder-util') as { DebugLogger: new (enabled: boolean) => unknown };
+
+function pngSize(file: string): [number, number] {
+  const bytes = readFileSync(file);
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder’s own validation, with the pinned Electron and the ferry:// scheme', async () => {
+    const config = await getConfig(root, null, null);
+    await validateConfiguration(config, new DebugLogger(false));
+    expect(config).toMatchObject({
+      appId: 'app.ferry.desktop',
+      productName: 'Ferry',
+      electronVersion: '45.4.1',
+      protocols: [{ schemes: ['ferry'] }],
+    });
+  });
+
+  it('packs the runtime icons the main process loads, at the sizes each platform wants', () => {
+    expect(pngSize(join(root, 'build', 'icon.png'))).toEqual([512, 512]);
+    expect(pngSize(join(root, 'electron', 'resources', 'icon.png'))).toEqual([512, 512]);
+    for (const state of TRAY_ICON_STATES) {
+      for (const platform of ['darwin', 'win32', 'linux'] as const) {
+        const name = trayIconFileName(state, platform);
+        const runtime = join(root, 'electron', 'resources', 'tray', name);
+        const size = platform === 'linux' ? 32 : 16;
+        expect(pngSize(runtime), name).toEqual([size, size]);
+        expect(pngSize(runtime.replace(/\.png$/, '@2x.png')), name).toEqual([size * 2, size * 2]);
+        // build/tray holds the same images, as packaging inputs.
+        expect(readFileSync(join(root, 'build', 'tray', name))).toEqual(readFileSync(runtime));
+      }
+    }
+  });
+});

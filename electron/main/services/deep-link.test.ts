@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { findDeepLinkInArgv, parseDeepLink } from './deep-link';
+
+describe('parseDeepLink', () => {
+  it.each([
+    ['ferry://pair/K7M-Q2X', 'K7M-Q2X'],
+    ['ferry://pair/k7mq2x', 'K7M-Q2X'],
+    ['ferry://pair/K7M-Q2X/', 'K7M-Q2X'],
+    ['ferry://PAIR/k7m%20q2x', 'K7M-Q2X'],
+    ['FERRY://pair/K7M-Q2X', 'K7M-Q2X'],
+  ])('reads %s', (link, code) => {
+    expect(parseDeepLink(link)).toEqual({ type: 'pair', code });
+  });
+
+  it.each([
+    'ferry://pair/',
+    'ferry://pair',
+    'ferry://pair/K7M-Q2',
+    'ferry://pair/K7M-Q2XA',
+    'ferry://pair/K0M-Q2X',
+    'ferry://pair/K7M-Q2X/extra',
+    'ferry://pair/K7M-Q2X?then=https://evil.example',
+    'ferry://pair/K7M-Q2X#x',
+    'ferry://user:pw@pair/K7M-Q2X',
+    'ferry://pair:80/K7M-Q2X',
+    'ferry://call/K7M-Q2X',
+    'ferry:pair/K7M-Q2X',
+    'https://pair/K7M-Q2X',
+    'ferry://pair/%E0%A4%A',
+    `ferry://pair/${'K7M-Q2X'.repeat(20)}`,
+    'not a link',
+  ])('ignores %s', (link) => {
+    expect(parseDeepLink(link)).toBeUndefined();
+  });
+});
+
+describe('findDeepLinkInArgv', () => {
+  it('finds the link among Electron and Chromium arguments', () => {
+    expect(
+      findDeepLinkInArgv(['C:\\Ferry\\Ferry.exe', '--allow-file-access-from-files', 'ferry://pair/K7M-Q2X']),
+    ).toEqual({ type: 'pair', code: 'K7M-Q2X' });
+  });
+
+  it('finds nothing without a link, or with a malformed one', () => {
+    expect(findDeepLinkInArgv(['/usr/bin/ferry', '--profile=alice'])).toBeUndefined();
+    expect(findDeepLinkInArgv(['/usr/bin/ferry', 'ferry://pair/nope'])).toBeUndefined();
+    expect(findDeepLinkInArgv(['/usr/bin/ferry', '/home/ada/ferry://pair/K7M-Q2X'])).toBeUndefined();
+  });
+});

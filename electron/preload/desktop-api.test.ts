@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { IPC_REQUEST_CHANNELS, type AppCommand } from '../../contracts/ipc';
+import { createFerryDesktopApi, type IpcRendererLike } from './desktop-api';
+
+type Listener = Parameters<IpcRendererLike['on']>[1];
+
+function fakeIpcRenderer() {
+  const invoked: unknown[][] = [];
+  const listeners = new Set<Listener>();
+  const ipc: IpcRendererLike = {
+    invoke: async (channel, ...args) => {
+      invoked.push([channel, ...args]);
+      return { ok: true, value: `reply to ${channel}` };
+    },
+    on: (_channel, listener) => void listeners.add(listener),
+    removeListener: (_channel, listener) => void listeners.delete(listener),
+  };
+  const emit = (command: AppCommand) => {
+    for (const listener of listeners) listener({ sender: 'electron internals' }, command);
+  };
+  return { ipc, invoked, listeners, emit };
+}
+
+const trayState = { peers: [{ id: 'peer-1', name: 'Desk', online: true }], call: null, receiving: false };
+const notification = { kind: 'message', peerId: 'peer-1', title: 'Desk', body: 'hi' } as const;
+
+describe('window.ferry', () => {
+  it('maps each function to its channel with its arguments, and hands back the reply', async () => {
+    const { ipc, invoked } = fakeIpcRenderer();
+    const api = createFerryDesktopApi(ipc);
+    expect(await api.getAppInfo()).toEqual({ ok: true, value: 'reply to app:get-info' });
+    await api.getSettings();
+    await api.updateSettings({ deviceName: 'Desk' });
+    await api.setTrayState(trayState);
+    await api.showNotification(notification);
+    expect(invoked).toEqual([
+      ['app:get-info'],
+      ['settings:get'],
+      ['settings:update', { deviceName: 'Desk' }],
+      ['tray:set-state', trayState],
+      ['notify:show', notification],
+    ]);
+  });
+
+  it('covers every request channel of the contract, and exposes only functions', async () => {
+    const { ipc, invoked } = fakeIpcRenderer();
+    const api = createFerryDesktopApi(ipc);
+    await api.getAppInfo();
+    await api.getSettings();
+    await api.updateSettings({});
+    await api.setTrayState(trayState);
+    await api.showNotification(notification);
+    api.onCommand(() => undefined);
+    expect(Object.values(api).every((value) => typeof value === 'function')).toBe(true);
+    expect(new Set(invoked.map(([channel]) => channel))).toEqual(new Set(IPC_REQUEST_CHANNELS));
+  });
+
+  it('delivers commands without the Electron event, tells main once that it listens, and unsubscribes', () => {
+    const { ipc, invoked, listeners, emit } = fakeIpcRenderer();
+    const api = createFerryDesktopApi(ipc);
+    const first: unknown[][] = [];
+    const second: unknown[][] = [];
+    const stopFirst = api.onCommand((...args) => first.push(args));
+    api.onCommand((...args) => second.push(args));
+    expect(invoked).toEqual([['commands:subscribe']]);
+
+    emit({ type: 'open-chat', peerId: 'peer-1' });
+    stopFirst();
+    emit({ type: 'hang-up' });
+    expect(first).toEqual([[{ type: 'open-chat', peerId: 'peer-1' }]]);
+    expect(second).toEqual([[{ type: 'open-chat', peerId: 'peer-1' }], [{ type: 'hang-up' }]]);
+    expect(listeners.size).toBe(1);
+  });
+});
