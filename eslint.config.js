@@ -6,8 +6,13 @@ import globals from 'globals';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'];
 
-/** Where each kind of code may run; the folders enforce the architecture. */
-const restrict = (/** @type {string[]} */ patterns, /** @type {string} */ message) => ({
+/**
+ * Where each kind of code may run; the folders enforce the architecture.
+ * @param {string[]} patterns
+ * @param {string} message
+ * @returns {import('eslint').Linter.RulesRecord}
+ */
+const restrict = (patterns, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: patterns, message }] }],
 });
 
@@ -58,10 +63,19 @@ export default tseslint.config(
   {
     files: ['signaling/**/*.ts'],
     languageOptions: { globals: { ...globals.node } },
-    rules: restrict(['electron', 'react', '**/renderer/*', '**/electron/*'], 'The signaling service is plain Node.'),
+    rules: restrict(
+      ['electron', 'react', '**/renderer/*', '**/electron/*'],
+      'The signaling service is plain Node.',
+    ),
   },
   {
-    files: ['electron/main/**/*.ts', 'electron/preload/**/*.ts', 'e2e/**/*.ts', 'scripts/**/*.mjs', '*.config.{js,ts}'],
+    files: [
+      'electron/main/**/*.ts',
+      'electron/preload/**/*.ts',
+      'e2e/**/*.ts',
+      'scripts/**/*.mjs',
+      '*.config.{js,ts}',
+    ],
     languageOptions: { globals: { ...globals.node } },
   },
   {

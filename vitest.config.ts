@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
@@ -5,6 +6,14 @@ import react from '@vitejs/plugin-react';
 // needs a DOM opts in per file with `// @vitest-environment jsdom`.
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    // simple-peer takes WebRTC from `webrtc-polyfill`; in Node tests that is @roamhq/wrtc.
+    alias: {
+      'webrtc-polyfill': fileURLToPath(
+        new URL('renderer/src/engine/testing/node-webrtc.ts', import.meta.url),
+      ),
+    },
+  },
   define: { __FERRY_VERSION__: JSON.stringify('0.0.0-test') },
   test: {
     include: ['{contracts,signaling,electron,renderer}/**/*.test.{ts,tsx}'],
@@ -12,5 +21,7 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',
+    // Inlined so that the alias above applies to simple-peer's own import of `webrtc-polyfill`.
+    server: { deps: { inline: ['@thaunknown/simple-peer'] } },
   },
 });

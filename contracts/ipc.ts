@@ -6,6 +6,9 @@
  * `window.ferry` (see `FerryDesktopApi`); it never exposes a generic `send(channel, …)`.
  */
 import { z } from 'zod';
+import { parseCode } from './pairing-code';
+import { MAX_DEVICE_NAME_LENGTH } from './peer-protocol';
+import type { FerryFilesApi } from './file-ipc';
 import type { Result } from './result';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -19,10 +22,80 @@ export const appInfoSchema = z.object({
 });
 export type AppInfo = z.infer<typeof appInfoSchema>;
 
+/** A remembered device, as its settings id (`deviceId` of the other side). */
+export const peerIdSchema = z.string().min(1).max(64);
+
+/** What the tray shows: the renderer owns this state and sends it whenever it changes. */
+export const trayStateSchema = z.strictObject({
+  peers: z
+    .array(
+      z.strictObject({
+        id: peerIdSchema,
+        name: z.string().min(1).max(MAX_DEVICE_NAME_LENGTH),
+        online: z.boolean(),
+      }),
+    )
+    .max(64),
+  /** The call in progress, if any. */
+  call: z.strictObject({ peerId: peerIdSchema, muted: z.boolean() }).nullable(),
+  /** A file transfer to this device is running. */
+  receiving: z.boolean(),
+});
+export type TrayState = z.infer<typeof trayStateSchema>;
+
+/** A system notification the renderer asks for; main shows it only when the user is not looking. */
+export const notificationRequestSchema = z.strictObject({
+  kind: z.enum(['message', 'file-offer', 'call']),
+  /** Clicking the notification opens the chat with this device. */
+  peerId: peerIdSchema,
+  title: z.string().min(1).max(200),
+  body: z.string().max(1000),
+});
+export type NotificationRequest = z.infer<typeof notificationRequestSchema>;
+
+export interface NotificationOutcome {
+  /** False when the window was in front of the user (or the OS has no notifications). */
+  readonly shown: boolean;
+}
+
+/**
+ * Main → renderer: something the user asked for outside the window (tray menu, notification,
+ * `ferry://` link) that the renderer carries out. Main parses every command before sending it;
+ * the renderer may parse again with this schema.
+ */
+export const appCommandSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('call'), peerId: peerIdSchema }),
+  z.strictObject({ type: z.literal('accept-call') }),
+  z.strictObject({ type: z.literal('hang-up') }),
+  z.strictObject({ type: z.literal('toggle-mute') }),
+  z.strictObject({ type: z.literal('open-chat'), peerId: peerIdSchema }),
+  z.strictObject({ type: z.literal('send-files'), peerId: peerIdSchema }),
+  /** From a `ferry://pair/<code>` link; `code` is shown grouped (`K7M-Q2X`). */
+  z.strictObject({
+    type: z.literal('pair'),
+    code: z
+      .string()
+      .max(16)
+      .refine((value) => parseCode(value).ok, 'not a pairing code'),
+  }),
+]);
+export type AppCommand = z.infer<typeof appCommandSchema>;
+
+/** The main → renderer event channel that carries an `AppCommand`. */
+export const APP_COMMAND_CHANNEL = 'app:command';
+export type AppCommandChannel = typeof APP_COMMAND_CHANNEL;
+
 export const ipcRequestSchemas = {
   'app:get-info': z.tuple([]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([settingsPatchSchema]),
+  'tray:set-state': z.tuple([trayStateSchema]),
+  'notify:show': z.tuple([notificationRequestSchema]),
+  /**
+   * The renderer now listens for commands (sent by the preload's first `onCommand`); main sends
+   * what it held back since the page (re)loaded, e.g. the `ferry://` link Ferry was started with.
+   */
+  'commands:subscribe': z.tuple([]),
 } as const;
 
 export type IpcRequestChannel = keyof typeof ipcRequestSchemas;
@@ -32,6 +105,9 @@ export interface IpcReplies {
   'app:get-info': AppInfo;
   'settings:get': Settings;
   'settings:update': Settings;
+  'tray:set-state': null;
+  'notify:show': NotificationOutcome;
+  'commands:subscribe': null;
 }
 
 export type IpcReply<C extends IpcRequestChannel> = Result<IpcReplies[C]>;
@@ -42,5 +118,13 @@ export const IPC_REQUEST_CHANNELS = Object.keys(ipcRequestSchemas) as IpcRequest
 export interface FerryDesktopApi {
   readonly getAppInfo: () => Promise<IpcReply<'app:get-info'>>;
   readonly getSettings: () => Promise<IpcReply<'settings:get'>>;
-  readonly updateSettings: (...args: IpcRequestArgs<'settings:update'>) => Promise<IpcReply<'settings:update'>>;
+  readonly updateSettings: (
+    ...args: IpcRequestArgs<'settings:update'>
+  ) => Promise<IpcReply<'settings:update'>>;
+  readonly setTrayState: (...args: IpcRequestArgs<'tray:set-state'>) => Promise<IpcReply<'tray:set-state'>>;
+  readonly showNotification: (...args: IpcRequestArgs<'notify:show'>) => Promise<IpcReply<'notify:show'>>;
+  /** Calls `handler` with each command from main until the returned function is called. */
+  readonly onCommand: (handler: (command: AppCommand) => void) => () => void;
+  /** The receive folder and files to send, by path (contracts/file-ipc.ts); absent until the preload wires it. */
+  readonly files?: FerryFilesApi;
 }

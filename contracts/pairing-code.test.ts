@@ -54,9 +54,12 @@ describe('pairing codes', () => {
     expect(formatCode({ nameplate: 'K7M', secret: 'Q2X' })).toBe('K7M-Q2X');
   });
 
-  it.each(['K7M-Q2X', 'k7m-q2x', 'k7m q2x', ' K7MQ2X ', 'k7m.q2x', 'K-7-M-Q-2-X'])('reads %j loosely', (input) => {
-    expect(parseCode(input)).toEqual({ ok: true, code: { nameplate: 'K7M', secret: 'Q2X' } });
-  });
+  it.each(['K7M-Q2X', 'k7m-q2x', 'k7m q2x', ' K7MQ2X ', 'k7m.q2x', 'K-7-M-Q-2-X'])(
+    'reads %j loosely',
+    (input) => {
+      expect(parseCode(input)).toEqual({ ok: true, code: { nameplate: 'K7M', secret: 'Q2X' } });
+    },
+  );
 
   it.each([
     ['', 'empty'],

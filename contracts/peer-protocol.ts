@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { err, ok, type Result } from './result';
 import { signalDataSchema } from './signaling';
+import { transferMessageSchemas } from './transfer';
 
 export const PEER_PROTOCOL_VERSION = 1;
 /** Control frames are small; bulk data travels on its own channel. */
@@ -31,7 +32,10 @@ export const helloMessageSchema = z.object({
    * Proof that the sender knows the secret part of the pairing code, bound to the nameplate and the
    * sender's role; absent when the devices reconnect without a code. Replaced by a PAKE later.
    */
-  codeProof: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  codeProof: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 export const chatMessageSchema = z.object({
@@ -59,6 +63,12 @@ export const peerSignalMessageSchema = z.object({
   data: signalDataSchema,
 });
 
+/** Sent just before a device closes the connection on purpose, so the other side knows at once. */
+export const peerByeMessageSchema = z.object({
+  v: version,
+  type: z.literal('peer:bye'),
+});
+
 export const peerErrorMessageSchema = z.object({
   v: version,
   type: z.literal('peer:error'),
@@ -70,7 +80,10 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   chatMessageSchema,
   chatAckMessageSchema,
   peerSignalMessageSchema,
+  peerByeMessageSchema,
   peerErrorMessageSchema,
+  // File transfers: offer/accept/decline/cancel/credit/…, see contracts/transfer.ts.
+  ...transferMessageSchemas,
 ]);
 
 export type HelloMessage = z.infer<typeof helloMessageSchema>;
@@ -82,7 +95,11 @@ export type PeerMessage = z.infer<typeof peerMessageSchema>;
 export type PeerMessageType = PeerMessage['type'];
 
 /** A message as the sender writes it: the version is filled in by `encodePeerMessage`. */
-export type OutgoingPeerMessage = PeerMessage extends infer M ? (M extends PeerMessage ? Omit<M, 'v'> : never) : never;
+export type OutgoingPeerMessage = PeerMessage extends infer M
+  ? M extends PeerMessage
+    ? Omit<M, 'v'>
+    : never
+  : never;
 
 export function encodePeerMessage(message: OutgoingPeerMessage): string {
   return JSON.stringify({ v: PEER_PROTOCOL_VERSION, ...message });
@@ -90,7 +107,8 @@ export function encodePeerMessage(message: OutgoingPeerMessage): string {
 
 /** Parses one control frame from the other peer. Never throws. */
 export function decodePeerMessage(frame: unknown): Result<PeerMessage> {
-  const text = typeof frame === 'string' ? frame : frame instanceof Uint8Array ? new TextDecoder().decode(frame) : null;
+  const text =
+    typeof frame === 'string' ? frame : frame instanceof Uint8Array ? new TextDecoder().decode(frame) : null;
   if (text === null) return err('INVALID_PAYLOAD', 'control frames are text');
   if (text.length > MAX_CONTROL_FRAME_BYTES) return err('PAYLOAD_TOO_LARGE');
   let json: unknown;

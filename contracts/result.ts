@@ -22,6 +22,12 @@ export const ERROR_CODES = [
   'TIMEOUT',
   'UNAVAILABLE',
   'INTERNAL',
+  // Files on disk (main-process file services, the web host's OPFS store).
+  'DISK_FULL',
+  'PERMISSION_DENIED',
+  'DIGEST_MISMATCH',
+  'FILE_NOT_FOUND',
+  'IO_FAILED',
 ] as const;
 
 export const errorCodeSchema = z.enum(ERROR_CODES);
@@ -33,8 +39,7 @@ export interface ResultError {
 }
 
 export type Result<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: ResultError };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ResultError };
 
 export function ok<T>(value: T): Result<T> {
   return { ok: true, value };

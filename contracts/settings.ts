@@ -22,6 +22,8 @@ export const signalingUrlSchema = z
     }
   }, 'must be an http(s) URL');
 
+export const receiveFolderSchema = z.string().trim().max(4096);
+
 export const settingsSchema = z.object({
   /** Stable random id of this device, made on first run. */
   deviceId: z.string().min(8).max(64),
@@ -31,9 +33,25 @@ export const settingsSchema = z.object({
   signalingUrl: z.union([z.literal(''), signalingUrlSchema]),
   /** Extra ICE servers (STUN/TURN) added to those the signaling service hands out. */
   iceServers: iceServersSchema,
+  // Fields added after the first settings files were written have defaults, so those files still
+  // parse. (The patch schema below lists them again without defaults: zod applies a default even
+  // inside `.partial()`, which would reset them on every patch that leaves them out.)
+  /** Desktop: start Ferry when the user logs in to the computer. */
+  launchAtLogin: z.boolean().default(false),
+  /** Desktop: when started at login, stay in the tray instead of opening the window. */
+  startHidden: z.boolean().default(false),
+  /**
+   * Desktop: the folder received files are saved in, as an absolute path. Empty: the host's
+   * default (the desktop app fills in `<Downloads>/Ferry`; the browser asks per transfer).
+   */
+  receiveFolder: receiveFolderSchema.default(''),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 /** What a user can change; the device id is not among it. */
-export const settingsPatchSchema = settingsSchema.omit({ deviceId: true }).partial().strict();
+export const settingsPatchSchema = settingsSchema
+  .omit({ deviceId: true })
+  .extend({ launchAtLogin: z.boolean(), startHidden: z.boolean(), receiveFolder: receiveFolderSchema })
+  .partial()
+  .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -40,7 +40,10 @@ export const iceServersSchema = z.array(iceServerSchema).max(16);
  * other peer intact.
  */
 export const signalDataSchema = z.union([
-  z.looseObject({ type: z.enum(['offer', 'answer', 'pranswer', 'rollback']), sdp: z.string().max(60_000).optional() }),
+  z.looseObject({
+    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+    sdp: z.string().max(60_000).optional(),
+  }),
   z.looseObject({
     type: z.literal('candidate'),
     candidate: z.looseObject({

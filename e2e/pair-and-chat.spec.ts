@@ -1,4 +1,14 @@
-import { conversation, enterCode, expect, openPeer, outgoingLine, pair, sendChat, showMyCode, test } from './support/fixtures';
+import {
+  conversation,
+  enterCode,
+  expect,
+  openPeer,
+  outgoingLine,
+  pair,
+  sendChat,
+  showMyCode,
+  test,
+} from './support/fixtures';
 
 test.describe('pair by code and chat', () => {
   test('two browsers pair by code, chat both ways with delivery ticks, and see each other go offline', async ({
@@ -12,11 +22,15 @@ test.describe('pair by code and chat', () => {
 
     await sendChat(ada, bob, 'Hello Bob, this is Ada');
     await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toBeVisible();
-    await expect(outgoingLine(ada, bob, 'Hello Bob, this is Ada').getByRole('img', { name: 'Delivered' })).toBeVisible();
+    await expect(
+      outgoingLine(ada, bob, 'Hello Bob, this is Ada').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
 
     await sendChat(bob, ada, '你好 Ada — got it');
     await expect(conversation(ada, bob).getByText('你好 Ada — got it')).toBeVisible();
-    await expect(outgoingLine(bob, ada, '你好 Ada — got it').getByRole('img', { name: 'Delivered' })).toBeVisible();
+    await expect(
+      outgoingLine(bob, ada, '你好 Ada — got it').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
 
     // Each line arrived exactly once.
     await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toHaveCount(1);
@@ -28,7 +42,10 @@ test.describe('pair by code and chat', () => {
     await expect(bob.page.getByRole('textbox', { name: 'Message to Ada laptop' })).toBeDisabled();
   });
 
-  test('chat keeps flowing both ways after the signaling service is stopped', async ({ browser, signaling }) => {
+  test('chat keeps flowing both ways after the signaling service is stopped', async ({
+    browser,
+    signaling,
+  }) => {
     const ada = await openPeer(browser, signaling.url, 'Ada laptop');
     const bob = await openPeer(browser, signaling.url, 'Bob desktop');
     await pair(ada, bob);
@@ -44,8 +61,12 @@ test.describe('pair by code and chat', () => {
     await expect(conversation(bob, ada).getByText('still here without the service?')).toBeVisible();
     await sendChat(bob, ada, 'yes, peer to peer');
     await expect(conversation(ada, bob).getByText('yes, peer to peer')).toBeVisible();
-    await expect(outgoingLine(ada, bob, 'still here without the service?').getByRole('img', { name: 'Delivered' })).toBeVisible();
-    await expect(outgoingLine(bob, ada, 'yes, peer to peer').getByRole('img', { name: 'Delivered' })).toBeVisible();
+    await expect(
+      outgoingLine(ada, bob, 'still here without the service?').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
+    await expect(
+      outgoingLine(bob, ada, 'yes, peer to peer').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
   });
 
   test('wrong, malformed and reused codes are explained in words', async ({ browser, signaling }) => {

@@ -44,6 +44,8 @@ const root = document.getElementById('root');
 if (root) {
   start(root).catch((error: unknown) => {
     const t = createTranslator(resolveLanguage('system', navigator.languages));
-    root.textContent = t('app.loadFailed', { reason: error instanceof Error ? error.message : String(error) });
+    root.textContent = t('app.loadFailed', {
+      reason: error instanceof Error ? error.message : String(error),
+    });
   });
 }

@@ -169,7 +169,11 @@ export class FerryEngine {
         link.session.send({ type: 'chat:ack', id: message.id });
         if (link.seen.has(message.id)) return;
         link.seen.add(message.id);
-        this.deps.actions.chatIncoming(deviceId, { id: message.id, text: message.text, sentAt: message.sentAt });
+        this.deps.actions.chatIncoming(deviceId, {
+          id: message.id,
+          text: message.text,
+          sentAt: message.sentAt,
+        });
         return;
       }
       case 'chat:ack':
@@ -178,11 +182,16 @@ export class FerryEngine {
       case 'hello':
         // A renamed device says hello again; the rest of the identity cannot change mid-session.
         if (message.deviceId === deviceId) {
-          this.deps.actions.peerOnline({ id: deviceId, name: message.deviceName, appVersion: message.appVersion });
+          this.deps.actions.peerOnline({
+            id: deviceId,
+            name: message.deviceName,
+            appVersion: message.appVersion,
+          });
         }
         return;
       case 'peer:error':
       case 'peer:signal':
+      case 'peer:bye':
         return;
     }
   }

@@ -44,6 +44,7 @@ export class PairingAttempt {
   private iceServers: IceServer[] = [];
   private pendingSignals: SignalData[] = [];
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  private channelOpen = false;
   private done = false;
 
   constructor(private readonly deps: PairingAttemptDeps) {}
@@ -63,7 +64,11 @@ export class PairingAttempt {
     if (!opened.ok) return this.fail(pairingFailureFromCode(opened.error.code));
     this.code = { nameplate: opened.value.nameplate, secret: generateSecret() };
     this.iceServers = [...opened.value.iceServers, ...this.deps.extraIceServers];
-    this.deps.onProgress({ phase: 'showing-code', code: formatCode(this.code), expiresAt: opened.value.expiresAt });
+    this.deps.onProgress({
+      phase: 'showing-code',
+      code: formatCode(this.code),
+      expiresAt: opened.value.expiresAt,
+    });
   }
 
   /** Joins the other device's code. */
@@ -95,7 +100,9 @@ export class PairingAttempt {
         else this.pendingSignals.push(data);
       },
       onPairEnded: (reason) => {
-        if (this.done) return;
+        // Once the devices have their own channel, the service's view no longer matters: the other
+        // device may finish first and leave the service while our checks are still running.
+        if (this.done || this.channelOpen) return;
         if (reason === 'expired') {
           this.finish();
           this.deps.onProgress({ phase: 'expired' });
@@ -103,7 +110,9 @@ export class PairingAttempt {
           this.fail('peer-left');
         }
       },
-      onRefused: () => this.fail('incompatible'),
+      onRefused: () => {
+        if (!this.done) this.fail('incompatible');
+      },
     });
     return this.signaling;
   }
@@ -118,7 +127,16 @@ export class PairingAttempt {
     });
     this.session = session;
     for (const data of this.pendingSignals.splice(0)) session.applySignal(data);
-    session.on('open', () => void this.sendHello(session));
+    session.on('open', () => {
+      this.channelOpen = true;
+      this.helloTimer = setTimeout(
+        () => this.fail('incompatible'),
+        this.deps.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS,
+      );
+      // The joiner speaks first and the opener answers: a device only ever sends once it has heard
+      // from the other, so no message races the other side's channel set-up.
+      if (this.role === 'joiner') void this.sendHello(session);
+    });
     session.on('message', (message) => {
       if (message.type === 'hello') void this.checkHello(session, message);
       else if (message.type === 'peer:error' && message.code === 'CODE_MISMATCH') this.fail('code-mismatch');
@@ -132,11 +150,7 @@ export class PairingAttempt {
     if (!this.code) return;
     const { deviceId, deviceName, appVersion } = this.deps.identity;
     const codeProof = await computeCodeProof(this.code, this.role);
-    session.send({ type: 'hello', deviceId, deviceName, appVersion, codeProof });
-    this.helloTimer = setTimeout(
-      () => this.fail('incompatible'),
-      this.deps.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS,
-    );
+    if (!this.done) session.send({ type: 'hello', deviceId, deviceName, appVersion, codeProof });
   }
 
   private async checkHello(session: PeerSession, hello: HelloMessage): Promise<void> {
@@ -150,7 +164,11 @@ export class PairingAttempt {
       this.done = true;
       return;
     }
+    if (this.role === 'opener') await this.sendHello(session);
+    if (this.done) return;
     this.finish();
+    // The session now belongs to the engine: cancelling this attempt later must not close it.
+    this.session = null;
     this.deps.onPaired(session, hello);
     this.deps.onProgress({ phase: 'connected', peerId: hello.deviceId, peerName: hello.deviceName });
   }

@@ -43,6 +43,12 @@ export interface PeerSessionEvents {
 
 const CONTROL_CHANNEL = 'ferry-control';
 const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
+/**
+ * How long a connection may stay 'disconnected' before we call it lost. Chromium reports
+ * 'failed' only ~15 s after checks stop answering (FIELD-NOTES), and a peer that vanished without
+ * a `peer:bye` (crash, sleep, cable) would otherwise look online for that long.
+ */
+const DISCONNECTED_GRACE_MS = 6_000;
 
 /** zod's optional fields may hold `undefined`; RTCIceServer's may only be absent. */
 function toRtcIceServer(server: IceServer): RTCIceServer {
@@ -54,6 +60,8 @@ function toRtcIceServer(server: IceServer): RTCIceServer {
 
 export class PeerSession {
   private readonly peer: SimplePeer;
+  /** Kept here because simple-peer drops its own reference when it is destroyed. */
+  private readonly pc: RTCPeerConnection;
   private readonly listeners: { [E in keyof PeerSessionEvents]: Set<PeerSessionEvents[E]> } = {
     open: new Set(),
     message: new Set(),
@@ -63,6 +71,7 @@ export class PeerSession {
   private opened = false;
   private ended = false;
   private readonly connectTimer: ReturnType<typeof setTimeout>;
+  private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: PeerSessionOptions) {
     const createPeer = options.createPeer ?? ((init) => new SimplePeer(init));
@@ -80,6 +89,8 @@ export class PeerSession {
     this.connectTimer = setTimeout(() => {
       if (!this.opened) this.close('no-path');
     }, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+    this.pc = this.peer._pc;
+    this.pc.addEventListener('connectionstatechange', () => this.watchConnectionState());
   }
 
   get isOpen(): boolean {
@@ -88,11 +99,14 @@ export class PeerSession {
 
   /** The underlying connection, for features that add channels, tracks or read stats. */
   get connection(): RTCPeerConnection {
-    return this.peer._pc;
+    return this.pc;
   }
 
   /** simple-peer itself, for media (calls add tracks and renegotiate through it). */
-  get media(): Pick<SimplePeer, 'addTrack' | 'removeTrack' | 'replaceTrack' | 'addStream' | 'removeStream' | 'on'> {
+  get media(): Pick<
+    SimplePeer,
+    'addTrack' | 'removeTrack' | 'replaceTrack' | 'addStream' | 'removeStream' | 'on'
+  > {
     return this.peer;
   }
 
@@ -119,8 +133,20 @@ export class PeerSession {
 
   close(reason: PeerSessionEnd = 'closed'): void {
     if (this.ended) return;
+    // Say goodbye first so the other device shows us offline at once instead of after a timeout.
+    if (reason === 'closed') this.send({ type: 'peer:bye' });
     this.finish(reason);
     this.peer.destroy();
+  }
+
+  private watchConnectionState(): void {
+    const state = this.pc.connectionState;
+    if (state === 'disconnected' && this.opened && !this.disconnectedTimer) {
+      this.disconnectedTimer = setTimeout(() => this.close('connection-lost'), DISCONNECTED_GRACE_MS);
+    } else if (state === 'connected' && this.disconnectedTimer) {
+      clearTimeout(this.disconnectedTimer);
+      this.disconnectedTimer = null;
+    }
   }
 
   private routeOutgoingSignal(raw: unknown): void {
@@ -150,12 +176,17 @@ export class PeerSession {
       this.peer.signal(decoded.value.data);
       return;
     }
+    if (decoded.value.type === 'peer:bye') {
+      this.close('peer-closed');
+      return;
+    }
     this.emit('message', decoded.value);
   }
 
   private handleError(error: SimplePeerError): void {
     // simple-peer destroys itself after an error and then emits 'close'; record the reason first.
-    const lostAfterOpen = error.code === 'ERR_CONNECTION_FAILURE' || error.code === 'ERR_ICE_CONNECTION_FAILURE';
+    const lostAfterOpen =
+      error.code === 'ERR_CONNECTION_FAILURE' || error.code === 'ERR_ICE_CONNECTION_FAILURE';
     this.finish(this.opened ? (lostAfterOpen ? 'connection-lost' : 'peer-closed') : 'no-path');
   }
 
@@ -163,6 +194,7 @@ export class PeerSession {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.connectTimer);
+    if (this.disconnectedTimer) clearTimeout(this.disconnectedTimer);
     this.emit('end', reason);
   }
 

@@ -77,7 +77,9 @@ export class SignalingConnection {
   }
 
   open(): Promise<Result<PairOpened>> {
-    return this.request(openAckSchema, () => this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pair:open', {}));
+    return this.request(openAckSchema, () =>
+      this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pair:open', {}),
+    );
   }
 
   join(nameplate: string): Promise<Result<PairJoined>> {
@@ -98,10 +100,7 @@ export class SignalingConnection {
     this.socket.disconnect();
   }
 
-  private async request<T>(
-    schema: z.ZodType<Result<T>>,
-    send: () => Promise<unknown>,
-  ): Promise<Result<T>> {
+  private async request<T>(schema: z.ZodType<Result<T>>, send: () => Promise<unknown>): Promise<Result<T>> {
     let reply: unknown;
     try {
       reply = await send();

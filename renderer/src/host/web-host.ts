@@ -3,7 +3,12 @@
  * served the page (or `VITE_FERRY_SIGNAL_URL` during development).
  */
 import type { AppInfo } from '../../../contracts/ipc';
-import { settingsPatchSchema, settingsSchema, type Settings, type SettingsPatch } from '../../../contracts/settings';
+import {
+  settingsPatchSchema,
+  settingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../../contracts/settings';
 import { randomId } from '../engine/random-id';
 import { HostError, type Host } from './host';
 
@@ -50,6 +55,9 @@ export function createWebHost(env: WebHostEnvironment): Host {
     language: 'system',
     signalingUrl: '',
     iceServers: [],
+    launchAtLogin: false,
+    startHidden: false,
+    receiveFolder: '',
   });
 
   const load = (): Settings => {

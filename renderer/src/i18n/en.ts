@@ -10,7 +10,8 @@ export const en = {
   'nav.settings': 'Settings',
   'nav.online': 'online',
   'nav.offline': 'offline',
-  'nav.unread': '{count} unread',
+  'nav.deviceEntry': '{name}, {presence}',
+  'nav.deviceEntryUnread': '{name}, {presence}, {count} unread',
   'pair.heading': 'Pair a device',
   'pair.intro': 'One of you shows a code, the other types it.',
   'pair.showCode': 'Show my code',
@@ -34,12 +35,14 @@ export const en = {
   'pair.status.connecting': 'Connecting…',
   'pair.status.connected': 'Connected to {name}',
   'pair.status.expired': 'This code expired. Make a new one.',
-  'pair.fail.code-malformed': 'That doesn’t look like a Ferry code. Codes have six letters and digits, like K7M-Q2X.',
+  'pair.fail.code-malformed':
+    'That doesn’t look like a Ferry code. Codes have six letters and digits, like K7M-Q2X.',
   'pair.fail.code-not-found': 'No device is waiting with that code. Check it and try again.',
   'pair.fail.code-expired': 'That code has expired. Ask for a new one.',
   'pair.fail.code-used': 'That code was already used. Ask for a new one.',
   'pair.fail.pair-full': 'Another device already joined with that code.',
-  'pair.fail.code-mismatch': 'The code didn’t match. Check it with the other person and try again with a new code.',
+  'pair.fail.code-mismatch':
+    'The code didn’t match. Check it with the other person and try again with a new code.',
   'pair.fail.no-path':
     'No network path to the other device. Check that both are online; across some networks a relay (TURN) server is needed.',
   'pair.fail.service-unreachable': 'Can’t reach the pairing service. Check your connection and try again.',

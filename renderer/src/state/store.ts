@@ -95,7 +95,9 @@ const pairingSlice: Slice<PairingSlice> = (set) => ({
       pairingOpen: true,
       selectedDeviceId: null,
       // A finished attempt's outcome is old news on a fresh visit; one under way keeps showing.
-      pairing: ['connected', 'failed', 'expired'].includes(state.pairing.phase) ? { phase: 'idle' } : state.pairing,
+      pairing: ['connected', 'failed', 'expired'].includes(state.pairing.phase)
+        ? { phase: 'idle' }
+        : state.pairing,
     })),
 });
 
@@ -159,14 +161,17 @@ const chatSlice: Slice<ChatSlice> = (set) => ({
       const looking = state.selectedDeviceId === deviceId && !state.pairingOpen;
       return {
         chats: updateChat(state.chats, deviceId, (entries) => [...entries, { ...line, direction: 'in' }]),
-        ...(device && !looking ? { devices: { ...state.devices, [deviceId]: { ...device, unread: device.unread + 1 } } } : {}),
+        ...(device && !looking
+          ? { devices: { ...state.devices, [deviceId]: { ...device, unread: device.unread + 1 } } }
+          : {}),
       };
     }),
 });
 
 const announcementSlice: Slice<AnnouncementSlice> = (set, get) => ({
   announcement: null,
-  announce: (key, params = {}) => set({ announcement: { id: (get().announcement?.id ?? 0) + 1, key, params } }),
+  announce: (key, params = {}) =>
+    set({ announcement: { id: (get().announcement?.id ?? 0) + 1, key, params } }),
 });
 
 export function createFerryStore(appInfo: AppInfo, settings: Settings): FerryStore {
@@ -185,7 +190,8 @@ export function engineActionsFor(store: FerryStore): EngineActions {
   return {
     setPairing: (progress) => {
       state().setPairing(progress);
-      if (progress.phase === 'connected') state().announce('pair.status.connected', { name: progress.peerName });
+      if (progress.phase === 'connected')
+        state().announce('pair.status.connected', { name: progress.peerName });
     },
     peerOnline: (device) => state().peerOnline(device),
     peerOffline: (deviceId) => {

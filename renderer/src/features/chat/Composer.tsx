@@ -1,7 +1,15 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useEngine, useT } from '../../ui/ferry-context';
 
-export function Composer({ deviceId, peerName, online }: { deviceId: string; peerName: string; online: boolean }) {
+export function Composer({
+  deviceId,
+  peerName,
+  online,
+}: {
+  deviceId: string;
+  peerName: string;
+  online: boolean;
+}) {
   const t = useT();
   const engine = useEngine();
   const [text, setText] = useState('');

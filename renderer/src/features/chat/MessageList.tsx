@@ -32,14 +32,20 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
             <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
             {entry.direction === 'out' && (
               <>
-                <span className={`tick ${entry.status}`} aria-label={t(`chat.status.${entry.status}`)} role="img">
+                <span
+                  className={`tick ${entry.status}`}
+                  aria-label={t(`chat.status.${entry.status}`)}
+                  role="img"
+                >
                   {entry.status === 'delivered' ? '✓' : entry.status === 'failed' ? '!' : '…'}
                 </span>
                 {entry.status === 'failed' && (
                   <button
                     type="button"
                     className="link"
-                    onClick={() => engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })}
+                    onClick={() =>
+                      engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })
+                    }
                   >
                     {t('chat.resend')}
                   </button>

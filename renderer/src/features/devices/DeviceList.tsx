@@ -19,19 +19,23 @@ export function DeviceList() {
           const device = devices[id];
           if (!device) return null;
           const presence = device.online ? t('nav.online') : t('nav.offline');
+          const label =
+            device.unread > 0
+              ? t('nav.deviceEntryUnread', { name: device.name, presence, count: device.unread })
+              : t('nav.deviceEntry', { name: device.name, presence });
           return (
             <li key={id}>
               <button
                 type="button"
                 className="device"
+                aria-label={label}
                 aria-current={!pairingOpen && selected === id ? 'page' : undefined}
                 onClick={() => selectDevice(id)}
               >
                 <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
                 <span className="device-name">{device.name}</span>
-                <span className="visually-hidden">, {presence}</span>
                 {device.unread > 0 && (
-                  <span className="badge" aria-label={t('nav.unread', { count: device.unread })}>
+                  <span className="badge" aria-hidden="true">
                     {device.unread}
                   </span>
                 )}

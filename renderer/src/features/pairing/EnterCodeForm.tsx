@@ -1,7 +1,13 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useT } from '../../ui/ferry-context';
 
-export function EnterCodeForm({ disabled, onSubmit }: { disabled: boolean; onSubmit: (code: string) => void }) {
+export function EnterCodeForm({
+  disabled,
+  onSubmit,
+}: {
+  disabled: boolean;
+  onSubmit: (code: string) => void;
+}) {
   const t = useT();
   const [code, setCode] = useState('');
   const inputId = useId();

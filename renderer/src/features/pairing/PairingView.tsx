@@ -15,7 +15,11 @@ export function PairingView() {
       <h1 id="pairing-heading">{t('pair.heading')}</h1>
       <p className="muted">{t('pair.intro')}</p>
       {pairing.phase === 'showing-code' ? (
-        <ShowCodePanel code={pairing.code} expiresAt={pairing.expiresAt} onCancel={() => engine.cancelPairing()} />
+        <ShowCodePanel
+          code={pairing.code}
+          expiresAt={pairing.expiresAt}
+          onCancel={() => engine.cancelPairing()}
+        />
       ) : (
         <div className="pairing-choices">
           <div className="choice">

@@ -18,7 +18,15 @@ function formatDuration(totalSeconds: number): string {
   return `${minutes}:${seconds.toString().padStart(2, '0')}`;
 }
 
-export function ShowCodePanel({ code, expiresAt, onCancel }: { code: string; expiresAt: number; onCancel: () => void }) {
+export function ShowCodePanel({
+  code,
+  expiresAt,
+  onCancel,
+}: {
+  code: string;
+  expiresAt: number;
+  onCancel: () => void;
+}) {
   const t = useT();
   const signalingUrl = useFerry((state) => state.appInfo.signalingUrl);
   const secondsLeft = useSecondsLeft(expiresAt);

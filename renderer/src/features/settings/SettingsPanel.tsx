@@ -23,7 +23,11 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const save = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      const next = await host.updateSettings({ deviceName: deviceName.trim(), language, signalingUrl: signalingUrl.trim() });
+      const next = await host.updateSettings({
+        deviceName: deviceName.trim(),
+        language,
+        signalingUrl: signalingUrl.trim(),
+      });
       setSettings(next);
       setError(null);
       announce('settings.saved');
@@ -50,7 +54,11 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           {t('settings.deviceNameHint')}
         </p>
         <label htmlFor={languageId}>{t('settings.language')}</label>
-        <select id={languageId} value={language} onChange={(event) => setLanguage(event.target.value as LanguageChoice)}>
+        <select
+          id={languageId}
+          value={language}
+          onChange={(event) => setLanguage(event.target.value as LanguageChoice)}
+        >
           {LANGUAGE_CHOICES.map((choice) => (
             <option key={choice} value={choice}>
               {t(`settings.language.${choice}`)}

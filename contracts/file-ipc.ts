@@ -1,0 +1,160 @@
+/**
+ * The IPC contract of the main-process file services (receive folder, reading files to send),
+ * declared once like contracts/ipc.ts and registered by `registerFileIpcHandlers`
+ * (electron/main/services/files/file-ipc.ts).
+ *
+ * It is a channel map of its own so that it can be wired into main and the preload independently
+ * of the app's other channels; the preload exposes it as `window.ferry.files` (`FerryFilesApi`).
+ * End-to-end tests expose the same functions to a browser page (`window.ferryTestFiles`, see
+ * renderer/src/host/web-host.ts) so that the real disk path is exercised without Electron.
+ */
+import { z } from 'zod';
+import type { Result } from './result';
+import { MAX_TRANSFER_PATH_LENGTH, sha256HexSchema, transferIdSchema, type ResumeOffset } from './transfer';
+
+/** One read or write carries at most this many bytes (a transfer chunk is 256 KiB). */
+export const MAX_FILE_IO_BYTES = 1024 * 1024;
+/** Paths dropped or picked at once. */
+export const MAX_SOURCE_PATHS = 10_000;
+
+const deviceIdSchema = z.string().min(1).max(64);
+const handleIdSchema = z.string().regex(/^[0-9a-f]{16,64}$/);
+const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A path main saved a file to, or the user dropped; checked against what main allows before use. */
+const localPathSchema = z.string().min(1).max(32_768);
+const bytesSchema = z
+  .instanceof(Uint8Array)
+  .refine((bytes) => bytes.byteLength <= MAX_FILE_IO_BYTES, 'too large');
+
+/** A transfer as the receive folder knows it: resume is keyed by who sent it and its id. */
+export const receiveKeySchema = z.strictObject({ senderId: deviceIdSchema, transferId: transferIdSchema });
+export type ReceiveKey = z.infer<typeof receiveKeySchema>;
+
+export const receiveBeginSchema = z.strictObject({
+  senderId: deviceIdSchema,
+  transferId: transferIdSchema,
+  index: z.number().int().nonnegative(),
+  /** As the peer sent it: untrusted, sanitized by main. */
+  path: z.string().min(1).max(MAX_TRANSFER_PATH_LENGTH),
+  size: byteCount,
+});
+export type ReceiveBegin = z.infer<typeof receiveBeginSchema>;
+
+/** What is on disk for a transfer, in the shape a `transfer:accept` needs. */
+export interface ReceiveStatus {
+  /** Files below this index are saved and verified. */
+  readonly completedBelow: number;
+  /** Bytes kept in `.part` files of later files. */
+  readonly offsets: readonly ResumeOffset[];
+}
+
+export interface ReceiveOpened {
+  /** Names the open `.part` file in later calls. */
+  readonly fileId: string;
+  /** Bytes already on disk (resume); the next write starts here. */
+  readonly offset: number;
+  /** Where it will land, relative to the receive folder, '/'-separated (sanitized, clash-named). */
+  readonly name: string;
+}
+
+export interface ReceiveSaved {
+  /** Final name relative to the receive folder, '/'-separated; may differ from `ReceiveOpened.name` after a late clash. */
+  readonly name: string;
+  /** Absolute path on this computer, for open / show in folder. */
+  readonly location: string;
+}
+
+export interface SourceFile {
+  readonly index: number;
+  /** Relative, '/'-separated: a dropped folder's name is the first segment. */
+  readonly path: string;
+  readonly size: number;
+}
+
+export interface OpenedSources {
+  readonly sourceId: string;
+  readonly files: readonly SourceFile[];
+}
+
+export const fileIpcRequestSchemas = {
+  'files:receive-status': z.tuple([receiveKeySchema]),
+  'files:receive-begin': z.tuple([receiveBeginSchema]),
+  /** Appends `bytes` at `offset`, which must be exactly what is on disk so far. */
+  'files:receive-write': z.tuple([handleIdSchema, byteCount, bytesSchema]),
+  /** Compares the digest of what was written with the sender's, then renames `.part` away. */
+  'files:receive-finish': z.tuple([handleIdSchema, sha256HexSchema]),
+  /** Closes an open file; `keepPartial` keeps the `.part` for resume. */
+  'files:receive-abort': z.tuple([handleIdSchema, z.boolean()]),
+  /** The transfer is over: forget its resume records and, with `discardPartials`, delete its `.part` files. */
+  'files:receive-forget': z.tuple([receiveKeySchema, z.boolean()]),
+  /** Files and folders by path (dropped from the OS) → a manifest to send. */
+  'files:open-sources': z.tuple([z.array(localPathSchema).min(1).max(MAX_SOURCE_PATHS)]),
+  'files:read-source': z.tuple([
+    handleIdSchema,
+    z.number().int().nonnegative(),
+    byteCount,
+    z.number().int().min(0).max(MAX_FILE_IO_BYTES),
+  ]),
+  'files:close-source': z.tuple([handleIdSchema]),
+  /** Opens a received file with its default app; only inside the receive folder. */
+  'files:open': z.tuple([localPathSchema]),
+  'files:show-in-folder': z.tuple([localPathSchema]),
+} as const;
+
+export type FileIpcChannel = keyof typeof fileIpcRequestSchemas;
+export type FileIpcArgs<C extends FileIpcChannel> = z.infer<(typeof fileIpcRequestSchemas)[C]>;
+
+export interface FileIpcReplies {
+  'files:receive-status': ReceiveStatus;
+  'files:receive-begin': ReceiveOpened;
+  'files:receive-write': { readonly written: number };
+  'files:receive-finish': ReceiveSaved;
+  'files:receive-abort': null;
+  'files:receive-forget': null;
+  'files:open-sources': OpenedSources;
+  'files:read-source': Uint8Array;
+  'files:close-source': null;
+  'files:open': null;
+  'files:show-in-folder': null;
+}
+
+export type FileIpcReply<C extends FileIpcChannel> = Result<FileIpcReplies[C]>;
+
+export const FILE_IPC_CHANNELS = Object.keys(fileIpcRequestSchemas) as FileIpcChannel[];
+
+type FileCall<C extends FileIpcChannel> = (...args: FileIpcArgs<C>) => Promise<FileIpcReply<C>>;
+
+/** `window.ferry.files`: one function per file channel. */
+export interface FerryFilesApi {
+  readonly receiveStatus: FileCall<'files:receive-status'>;
+  readonly receiveBegin: FileCall<'files:receive-begin'>;
+  readonly receiveWrite: FileCall<'files:receive-write'>;
+  readonly receiveFinish: FileCall<'files:receive-finish'>;
+  readonly receiveAbort: FileCall<'files:receive-abort'>;
+  readonly receiveForget: FileCall<'files:receive-forget'>;
+  readonly openSources: FileCall<'files:open-sources'>;
+  readonly readSource: FileCall<'files:read-source'>;
+  readonly closeSource: FileCall<'files:close-source'>;
+  readonly open: FileCall<'files:open'>;
+  readonly showInFolder: FileCall<'files:show-in-folder'>;
+  /**
+   * The path of a File from a drop or a file input (Electron's `webUtils.getPathForFile`, in the
+   * preload; no IPC). Empty when the file has no path (made in the page).
+   */
+  readonly pathForFile?: (file: File) => string;
+}
+
+/** Which function of `FerryFilesApi` serves each channel (the preload and tests build on it). */
+export const FILE_IPC_FUNCTIONS = {
+  'files:receive-status': 'receiveStatus',
+  'files:receive-begin': 'receiveBegin',
+  'files:receive-write': 'receiveWrite',
+  'files:receive-finish': 'receiveFinish',
+  'files:receive-abort': 'receiveAbort',
+  'files:receive-forget': 'receiveForget',
+  'files:open-sources': 'openSources',
+  'files:read-source': 'readSource',
+  'files:close-source': 'closeSource',
+  'files:open': 'open',
+  'files:show-in-folder': 'showInFolder',
+} as const satisfies Record<FileIpcChannel, keyof FerryFilesApi>;

@@ -1,0 +1,289 @@
+/**
+ * File transfer between two Ferry peers: control messages (JSON on the control channel, part of
+ * `peerMessageSchema`) and the binary frames of the bulk channel.
+ *
+ * A transfer, from the sender's side:
+ *   offer (+ offer-files while the manifest does not fit one control frame)
+ *   → accept (with what the receiver already has on disk) | decline
+ *   → frames on the bulk channel, file by file in index order; after each file's last byte,
+ *     file-complete with the SHA-256 of the whole file
+ *   → the receiver verifies each file, acknowledges written bytes with credit, and ends with
+ *     complete. Either side may send cancel or error at any time; both end the transfer.
+ * After a reconnect the sender offers an unfinished transfer again (`resume: true`, same
+ * transferId) and the receiver's accept says how far each file got.
+ *
+ * Frames and control messages travel on different SCTP streams, so they are not ordered with
+ * respect to each other: a file-complete may overtake the file's last frames, and the receiver
+ * finishes a file only when it has both every byte and the digest.
+ */
+import { z } from 'zod';
+import { err, ok, type Result } from './result';
+
+/** Chromium's RTCSctpTransport.maxMessageSize: one byte more and `send` throws. */
+export const TRANSFER_FRAME_MAX_BYTES = 262_144;
+/** version(1) reserved(1) slot(2) file index(4) offset(8), big-endian. */
+export const TRANSFER_FRAME_HEADER_BYTES = 16;
+/** File bytes per frame: the largest chunk that keeps a whole frame within maxMessageSize. */
+export const TRANSFER_CHUNK_BYTES = TRANSFER_FRAME_MAX_BYTES - TRANSFER_FRAME_HEADER_BYTES;
+export const TRANSFER_FRAME_VERSION = 1;
+
+export const MAX_FILES_PER_TRANSFER = 100_000;
+/** UTF-16 code units of one relative path as the sender sends it (sanitized by the receiver). */
+export const MAX_TRANSFER_PATH_LENGTH = 4096;
+/** How many per-file resume offsets an accept may carry; completed files are a prefix instead. */
+export const MAX_RESUME_OFFSETS = 1024;
+
+/**
+ * How far a sender may run ahead of the receiver's disk: bytes sent beyond the receiver's last
+ * credit. It bounds what the receiver holds in memory (socket buffers plus its write queue); a
+ * receiver may treat a sender that exceeds it as a protocol error. 16 MiB keeps a loopback or LAN
+ * link busy while the credit round trip is in flight.
+ */
+export const TRANSFER_CREDIT_WINDOW_BYTES = 16 * 1024 * 1024;
+/** The receiver sends a credit after at least this many newly written bytes (and at each file end). */
+export const TRANSFER_CREDIT_STEP_BYTES = 1024 * 1024;
+
+/** Random id the sender gives a transfer; with the sender's device id it keys resume on disk. */
+export const transferIdSchema = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/);
+/** Small number naming the transfer in the bulk frames of the current connection. */
+export const transferSlotSchema = z.number().int().min(1).max(0xffff);
+const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const fileIndex = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(MAX_FILES_PER_TRANSFER - 1);
+export const sha256HexSchema = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** Who ended or failed a transfer; lets the other side tell its incoming from its outgoing transfers. */
+export const transferRoleSchema = z.enum(['sender', 'receiver']);
+export type TransferRole = z.infer<typeof transferRoleSchema>;
+
+export const TRANSFER_ERROR_CODES = [
+  'DISK_FULL',
+  'PERMISSION_DENIED',
+  'DIGEST_MISMATCH',
+  /** The sender could not read one of its files (moved, deleted, unreadable). */
+  'READ_FAILED',
+  /** A file changed size while it was being sent. */
+  'FILE_CHANGED',
+  /** The receiver could not write for another reason. */
+  'WRITE_FAILED',
+  /** The other side broke the protocol (a frame out of place, a bad manifest). */
+  'PROTOCOL_ERROR',
+] as const;
+export const transferErrorCodeSchema = z.enum(TRANSFER_ERROR_CODES);
+export type TransferErrorCode = z.infer<typeof transferErrorCodeSchema>;
+
+export const TRANSFER_CANCEL_REASONS = ['user', 'shutdown'] as const;
+export const transferCancelReasonSchema = z.enum(TRANSFER_CANCEL_REASONS);
+export type TransferCancelReason = z.infer<typeof transferCancelReasonSchema>;
+
+/** One file of the manifest. */
+export const manifestFileSchema = z.object({
+  /** Position in the transfer, 0-based; files are sent in this order. */
+  index: fileIndex,
+  /** Relative, '/'-separated, as on the sender (e.g. "Photos/2024/a.jpg"); untrusted on receipt. */
+  path: z.string().min(1).max(MAX_TRANSFER_PATH_LENGTH),
+  size: byteCount,
+});
+export type ManifestFile = z.infer<typeof manifestFileSchema>;
+
+/** PEER_PROTOCOL_VERSION: peer-protocol.ts imports this file, so the literal is repeated here (a test ties them). */
+const version = z.literal(1);
+
+export const transferOfferMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:offer'),
+  transferId: transferIdSchema,
+  /** Names this transfer in bulk frames on this connection. */
+  slot: transferSlotSchema,
+  /** Files in the whole manifest; those not in `files` follow in `transfer:offer-files`. */
+  fileCount: z.number().int().min(1).max(MAX_FILES_PER_TRANSFER),
+  totalBytes: byteCount,
+  /** The first files of the manifest, in index order from 0. */
+  files: z.array(manifestFileSchema).min(1),
+  /** Offered again after a reconnect: the receiver accepted it before. */
+  resume: z.boolean(),
+});
+
+/** The rest of a manifest too long for one control frame, in index order. */
+export const transferOfferFilesMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:offer-files'),
+  transferId: transferIdSchema,
+  files: z.array(manifestFileSchema).min(1),
+});
+
+export const resumeOffsetSchema = z.object({ index: fileIndex, offset: byteCount });
+export type ResumeOffset = z.infer<typeof resumeOffsetSchema>;
+
+export const transferAcceptMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:accept'),
+  transferId: transferIdSchema,
+  /** Files with a lower index are saved and verified already: the sender skips them. */
+  completedBelow: z.number().int().nonnegative().max(MAX_FILES_PER_TRANSFER),
+  /**
+   * Bytes already on disk for files at or after `completedBelow` (absent: 0). An offset equal to
+   * the file's size means "every byte is here": the sender sends only the digest.
+   */
+  offsets: z.array(resumeOffsetSchema).max(MAX_RESUME_OFFSETS),
+});
+
+export const transferDeclineMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:decline'),
+  transferId: transferIdSchema,
+});
+
+export const transferCancelMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:cancel'),
+  transferId: transferIdSchema,
+  by: transferRoleSchema,
+  reason: transferCancelReasonSchema,
+});
+
+export const transferFileCompleteMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:file-complete'),
+  transferId: transferIdSchema,
+  index: fileIndex,
+  /** SHA-256 of the whole file as the sender read it. */
+  sha256: sha256HexSchema,
+});
+
+/** The receiver has every file saved and verified. */
+export const transferCompleteMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:complete'),
+  transferId: transferIdSchema,
+});
+
+/**
+ * Receiver → sender: bytes of this transfer written to disk since the accept on this connection
+ * (cumulative, so a lost or merged credit does no harm). The sender keeps at most
+ * `TRANSFER_CREDIT_WINDOW_BYTES` sent beyond it.
+ */
+export const transferCreditMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:credit'),
+  transferId: transferIdSchema,
+  written: byteCount,
+});
+
+export const transferErrorMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:error'),
+  transferId: transferIdSchema,
+  by: transferRoleSchema,
+  code: transferErrorCodeSchema,
+  /** The file it concerns, when it concerns one. */
+  index: fileIndex.optional(),
+});
+
+/** Members for `peerMessageSchema`'s union in peer-protocol.ts. */
+export const transferMessageSchemas = [
+  transferOfferMessageSchema,
+  transferOfferFilesMessageSchema,
+  transferAcceptMessageSchema,
+  transferDeclineMessageSchema,
+  transferCancelMessageSchema,
+  transferFileCompleteMessageSchema,
+  transferCompleteMessageSchema,
+  transferCreditMessageSchema,
+  transferErrorMessageSchema,
+] as const;
+
+export type TransferOfferMessage = z.infer<typeof transferOfferMessageSchema>;
+export type TransferOfferFilesMessage = z.infer<typeof transferOfferFilesMessageSchema>;
+export type TransferAcceptMessage = z.infer<typeof transferAcceptMessageSchema>;
+export type TransferDeclineMessage = z.infer<typeof transferDeclineMessageSchema>;
+export type TransferCancelMessage = z.infer<typeof transferCancelMessageSchema>;
+export type TransferFileCompleteMessage = z.infer<typeof transferFileCompleteMessageSchema>;
+export type TransferCompleteMessage = z.infer<typeof transferCompleteMessageSchema>;
+export type TransferCreditMessage = z.infer<typeof transferCreditMessageSchema>;
+export type TransferErrorMessage = z.infer<typeof transferErrorMessageSchema>;
+export type TransferMessage =
+  | TransferOfferMessage
+  | TransferOfferFilesMessage
+  | TransferAcceptMessage
+  | TransferDeclineMessage
+  | TransferCancelMessage
+  | TransferFileCompleteMessage
+  | TransferCompleteMessage
+  | TransferCreditMessage
+  | TransferErrorMessage;
+
+/**
+ * Checks what zod cannot see in one message: a complete manifest has indices 0…n-1 in order and
+ * sizes that add up to the announced total.
+ */
+export function checkManifest(
+  files: readonly ManifestFile[],
+  fileCount: number,
+  totalBytes: number,
+): Result<true> {
+  if (files.length !== fileCount) return err('INVALID_PAYLOAD', 'manifest length differs from fileCount');
+  let sum = 0;
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i];
+    if (file?.index !== i) return err('INVALID_PAYLOAD', 'manifest indices must run 0…n-1 in order');
+    sum += file.size;
+  }
+  return sum === totalBytes ? ok(true) : err('INVALID_PAYLOAD', 'sizes do not add up to totalBytes');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk frames
+// ---------------------------------------------------------------------------------------------
+
+export interface TransferFrame {
+  readonly slot: number;
+  readonly fileIndex: number;
+  /** Where `payload` starts in the file. */
+  readonly offset: number;
+  readonly payload: Uint8Array;
+}
+
+const TWO_32 = 2 ** 32;
+
+/** Builds one frame: a 16-byte header, then the payload (at most `TRANSFER_CHUNK_BYTES`). */
+export function encodeTransferFrame(frame: TransferFrame): Uint8Array<ArrayBuffer> {
+  const { slot, fileIndex: index, offset, payload } = frame;
+  if (payload.byteLength > TRANSFER_CHUNK_BYTES) throw new RangeError('payload larger than one frame');
+  if (!Number.isInteger(slot) || slot < 1 || slot > 0xffff) throw new RangeError('slot out of range');
+  if (!Number.isInteger(index) || index < 0 || index >= TWO_32)
+    throw new RangeError('file index out of range');
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset out of range');
+  const bytes = new Uint8Array(TRANSFER_FRAME_HEADER_BYTES + payload.byteLength);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, TRANSFER_FRAME_VERSION);
+  view.setUint16(2, slot);
+  view.setUint32(4, index);
+  view.setUint32(8, Math.floor(offset / TWO_32));
+  view.setUint32(12, offset % TWO_32);
+  bytes.set(payload, TRANSFER_FRAME_HEADER_BYTES);
+  return bytes;
+}
+
+/** Reads one frame from the other peer without copying the payload. Never throws. */
+export function decodeTransferFrame(data: ArrayBuffer | Uint8Array): Result<TransferFrame> {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  if (bytes.byteLength < TRANSFER_FRAME_HEADER_BYTES)
+    return err('INVALID_PAYLOAD', 'frame shorter than its header');
+  if (bytes.byteLength > TRANSFER_FRAME_MAX_BYTES) return err('PAYLOAD_TOO_LARGE');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, TRANSFER_FRAME_HEADER_BYTES);
+  if (view.getUint8(0) !== TRANSFER_FRAME_VERSION) return err('UNSUPPORTED_PROTOCOL');
+  const slot = view.getUint16(2);
+  if (slot === 0) return err('INVALID_PAYLOAD', 'slot 0 is not used');
+  const offset = view.getUint32(8) * TWO_32 + view.getUint32(12);
+  if (!Number.isSafeInteger(offset)) return err('INVALID_PAYLOAD', 'offset beyond 2^53');
+  return ok({
+    slot,
+    fileIndex: view.getUint32(4),
+    offset,
+    payload: bytes.subarray(TRANSFER_FRAME_HEADER_BYTES),
+  });
+}

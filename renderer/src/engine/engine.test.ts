@@ -1,0 +1,145 @@
+/**
+ * The engine end to end in Node: two engines, a real signaling service on loopback, and real
+ * WebRTC (simple-peer over @roamhq/wrtc). The browser tier repeats the journeys through the UI.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
+import { FerryEngine } from './engine';
+import { RecordingActions } from './testing/recording-actions';
+
+interface TestDevice {
+  readonly engine: FerryEngine;
+  readonly actions: RecordingActions;
+  readonly id: string;
+}
+
+let service: RunningSignalingService;
+const devices: TestDevice[] = [];
+
+function device(id: string, name: string): TestDevice {
+  const actions = new RecordingActions();
+  const engine = new FerryEngine({
+    actions,
+    identity: () => ({ deviceId: id, deviceName: name, appVersion: '0.0.0-test' }),
+    signalingUrl: () => service.url,
+    extraIceServers: () => [],
+  });
+  const made = { engine, actions, id };
+  devices.push(made);
+  return made;
+}
+
+async function codeShownBy(opener: TestDevice): Promise<string> {
+  opener.engine.showMyCode();
+  await opener.actions.until(() => opener.actions.lastProgress?.phase === 'showing-code');
+  const shown = opener.actions.lastProgress;
+  if (shown?.phase !== 'showing-code') throw new Error('no code shown');
+  return shown.code;
+}
+
+async function pair(opener: TestDevice, joiner: TestDevice): Promise<void> {
+  const code = await codeShownBy(opener);
+  joiner.engine.enterCode(code.toLowerCase());
+  await opener.actions.until(() => opener.actions.online.has(joiner.id));
+  await joiner.actions.until(() => joiner.actions.online.has(opener.id));
+}
+
+beforeEach(async () => {
+  service = await startSignalingService({ host: '127.0.0.1', port: 0, iceServers: [] });
+});
+
+afterEach(async () => {
+  for (const { engine } of devices.splice(0)) engine.dispose();
+  await service.close();
+});
+
+describe('FerryEngine', () => {
+  it('pairs two devices by code and reports both as connected', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+    expect(ada.actions.lastProgress).toEqual({
+      phase: 'connected',
+      peerId: 'bob-device-id',
+      peerName: 'Bob',
+    });
+    expect(bob.actions.lastProgress).toEqual({
+      phase: 'connected',
+      peerId: 'ada-device-id',
+      peerName: 'Ada',
+    });
+    expect(bob.actions.progress.map((p) => p.phase)).toEqual(['checking-code', 'connecting', 'connected']);
+  });
+
+  it('delivers chat both ways and marks lines delivered when acknowledged', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+
+    expect(ada.engine.sendChat(bob.id, '  hello bob  ')).toBe('sent');
+    await bob.actions.until(() => bob.actions.incoming.length === 1);
+    expect(bob.actions.incoming[0]?.text).toBe('hello bob');
+    const sent = ada.actions.outgoing[0];
+    await ada.actions.until(() => ada.actions.statuses.get(sent?.id ?? '') === 'delivered');
+
+    expect(bob.engine.sendChat(ada.id, 'hi ada')).toBe('sent');
+    await ada.actions.until(() => ada.actions.incoming.some((line) => line.text === 'hi ada'));
+  });
+
+  it('shows a resent line once but acknowledges it again', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+    ada.engine.sendChat(bob.id, 'once');
+    const line = ada.actions.outgoing[0];
+    if (!line) throw new Error('no outgoing line');
+    await ada.actions.until(() => ada.actions.statuses.get(line.id) === 'delivered');
+    expect(ada.engine.resendChat(bob.id, line)).toBe('sent');
+    await ada.actions.until(() => ada.actions.statuses.get(line.id) === 'delivered');
+    ada.engine.sendChat(bob.id, 'twice');
+    await bob.actions.until(() => bob.actions.incoming.some((l) => l.text === 'twice'));
+    expect(bob.actions.incoming.filter((l) => l.text === 'once')).toHaveLength(1);
+  });
+
+  it('keeps chatting after the signaling service is gone', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+    await service.close();
+    ada.engine.sendChat(bob.id, 'no service needed');
+    await bob.actions.until(() => bob.actions.incoming.some((l) => l.text === 'no service needed'));
+  });
+
+  it('turns away a joiner whose secret half of the code is wrong, on both sides', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    const code = await codeShownBy(ada);
+    const wrong = `${code.slice(0, 4)}${code[4] === '2' ? '3' : '2'}${code.slice(5)}`;
+    bob.engine.enterCode(wrong);
+    await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
+    await ada.actions.until(() => ada.actions.lastProgress?.phase === 'failed');
+    expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-mismatch' });
+    expect(ada.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-mismatch' });
+    expect(ada.actions.online.size + bob.actions.online.size).toBe(0);
+  });
+
+  it('explains unknown and malformed codes without touching the network twice', async () => {
+    const bob = device('bob-device-id', 'Bob');
+    bob.engine.enterCode('not a code!');
+    expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-malformed' });
+    bob.engine.enterCode('ZZZ-ZZZ');
+    await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
+    expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-not-found' });
+  });
+
+  it('reports the peer offline when it closes, and undelivered lines as failed', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+    bob.engine.dispose();
+    await ada.actions.until(() => ada.actions.offline.includes(bob.id));
+    expect(ada.engine.sendChat(bob.id, 'anyone?')).toBe('offline');
+    const line = ada.actions.outgoing.at(-1);
+    expect(ada.actions.statuses.get(line?.id ?? '')).toBe('failed');
+  });
+});
