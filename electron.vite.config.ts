@@ -29,6 +29,8 @@ export default defineConfig({
     define: { __FERRY_VERSION__: JSON.stringify(packageJson.version) },
     build: {
       outDir: 'out/renderer',
+      // The same bundle is served to browser peers over the network: keep it small.
+      minify: true,
       rollupOptions: { input: { index: resolve('renderer/index.html') } },
     },
   },

@@ -57,7 +57,7 @@ export async function pair(opener: Peer, joiner: Peer): Promise<void> {
 export async function sendChat(from: Peer, to: Peer, text: string): Promise<void> {
   const box = from.page.getByRole('textbox', { name: `Message to ${to.name}` });
   await box.fill(text);
-  await from.page.getByRole('button', { name: 'Send' }).click();
+  await from.page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(box).toHaveValue('');
 }
 

@@ -164,7 +164,12 @@ export class PairingAttempt {
       this.done = true;
       return;
     }
-    if (this.role === 'opener') await this.sendHello(session);
+    if (this.role === 'opener') {
+      // The joiner's hello can arrive before our side reports the connection open (simple-peer
+      // reads the selected candidate pair from getStats first); answer once we can send.
+      if (!session.isOpen) await new Promise<void>((resolve) => session.on('open', resolve));
+      await this.sendHello(session);
+    }
     if (this.done) return;
     this.finish();
     // The session now belongs to the engine: cancelling this attempt later must not close it.
