@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { HostError } from './host';
+import { createWebHost, defaultBrowserDeviceName } from './web-host';
+
+function memoryStorage() {
+  const items = new Map<string, string>();
+  return {
+    items,
+    getItem: (key: string) => items.get(key) ?? null,
+    setItem: (key: string, value: string) => void items.set(key, value),
+  };
+}
+
+const environment = (storage: ReturnType<typeof memoryStorage>) => ({
+  storage,
+  location: { origin: 'http://127.0.0.1:47100', protocol: 'http:' },
+  userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36',
+  platform: 'Linux x86_64',
+  appVersion: '0.1.0',
+});
+
+describe('the browser host', () => {
+  it('makes a device identity once and keeps it across page loads', async () => {
+    const storage = memoryStorage();
+    const first = await createWebHost(environment(storage)).getSettings();
+    const second = await createWebHost(environment(storage)).getSettings();
+    expect(first.deviceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.deviceId).toBe(first.deviceId);
+    expect(first.deviceName).toBe('Chromium on Linux');
+  });
+
+  it('talks to the signaling service that served the page', async () => {
+    const info = await createWebHost(environment(memoryStorage())).getAppInfo();
+    expect(info.signalingUrl).toBe('http://127.0.0.1:47100');
+  });
+
+  it('saves valid changes and refuses invalid ones with an error code', async () => {
+    const storage = memoryStorage();
+    const host = createWebHost(environment(storage));
+    const saved = await host.updateSettings({ deviceName: 'Ada laptop', language: 'zh-CN' });
+    expect(saved).toMatchObject({ deviceName: 'Ada laptop', language: 'zh-CN' });
+    expect(await createWebHost(environment(storage)).getSettings()).toMatchObject({
+      deviceName: 'Ada laptop',
+    });
+    await expect(host.updateSettings({ deviceName: '' })).rejects.toBeInstanceOf(HostError);
+    await expect(host.updateSettings({ signalingUrl: 'ftp://nope' })).rejects.toMatchObject({
+      code: 'INVALID_PAYLOAD',
+    });
+    expect((await host.getSettings()).deviceName).toBe('Ada laptop');
+  });
+
+  it('replaces unreadable stored settings instead of failing to start', async () => {
+    const storage = memoryStorage();
+    storage.setItem('ferry.settings.v1', '{not json');
+    const settings = await createWebHost(environment(storage)).getSettings();
+    expect(settings.deviceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('names browsers and systems it recognises', () => {
+    expect(defaultBrowserDeviceName('Mozilla/5.0 Firefox/140.0', 'Win32')).toBe('Firefox on Windows');
+    expect(defaultBrowserDeviceName('Mozilla/5.0 Version/18 Safari/605', 'MacIntel')).toBe('Safari on macOS');
+  });
+});
