@@ -104,3 +104,27 @@ test.describe('pair by code and chat', () => {
     await expect(ada.page.getByRole('alert')).toContainText('The code didn’t match');
   });
 });
+
+test('the interface switches to Simplified Chinese and back, and follows a Chinese system by default', async ({
+  browser,
+  signaling,
+}) => {
+  const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+  await ada.page.getByRole('button', { name: 'Settings' }).click();
+  await ada.page.getByLabel('Language').selectOption({ label: '简体中文' });
+  await ada.page.getByRole('button', { name: 'Save' }).click();
+  await expect(ada.page.getByRole('button', { name: '显示我的配对码' })).toBeVisible();
+  await expect(ada.page.locator('html')).toHaveAttribute('lang', 'zh-CN');
+
+  await ada.page.getByRole('button', { name: '设置' }).click();
+  await ada.page.getByLabel('语言').selectOption({ label: 'English' });
+  await ada.page.getByRole('button', { name: '保存' }).click();
+  await expect(ada.page.getByRole('button', { name: 'Show my code' })).toBeVisible();
+
+  const context = await browser.newContext({ locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(signaling.url);
+  await expect(page.getByRole('heading', { name: '输入配对码' })).toBeVisible();
+  await expect(page.getByLabel('配对码', { exact: true })).toBeVisible();
+  await context.close();
+});
