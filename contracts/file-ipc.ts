@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Result } from './result';
-import { MAX_TRANSFER_PATH_LENGTH, sha256HexSchema, transferIdSchema, type ResumeOffset } from './transfer';
+import { MAX_TRANSFER_PATH_LENGTH, fileDigestSchema, transferIdSchema, type ResumeOffset } from './transfer';
 
 /** One read or write carries at most this many bytes (a transfer chunk is 256 KiB). */
 export const MAX_FILE_IO_BYTES = 1024 * 1024;
@@ -23,7 +23,7 @@ const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** A path main saved a file to, or the user dropped; checked against what main allows before use. */
 const localPathSchema = z.string().min(1).max(32_768);
 const bytesSchema = z
-  .instanceof(Uint8Array)
+  .custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes')
   .refine((bytes) => bytes.byteLength <= MAX_FILE_IO_BYTES, 'too large');
 
 /** A transfer as the receive folder knows it: resume is keyed by who sent it and its id. */
@@ -81,8 +81,8 @@ export const fileIpcRequestSchemas = {
   'files:receive-begin': z.tuple([receiveBeginSchema]),
   /** Appends `bytes` at `offset`, which must be exactly what is on disk so far. */
   'files:receive-write': z.tuple([handleIdSchema, byteCount, bytesSchema]),
-  /** Compares the digest of what was written with the sender's, then renames `.part` away. */
-  'files:receive-finish': z.tuple([handleIdSchema, sha256HexSchema]),
+  /** Compares the digest of what was written (FILE_DIGEST_BLOCK_BYTES) with the sender's, then renames `.part` away. */
+  'files:receive-finish': z.tuple([handleIdSchema, fileDigestSchema]),
   /** Closes an open file; `keepPartial` keeps the `.part` for resume. */
   'files:receive-abort': z.tuple([handleIdSchema, z.boolean()]),
   /** The transfer is over: forget its resume records and, with `discardPartials`, delete its `.part` files. */

@@ -7,6 +7,7 @@
  * never thrown.
  */
 import { z } from 'zod';
+import { callMessageSchemas } from './call';
 import { err, ok, type Result } from './result';
 import { signalDataSchema } from './signaling';
 import { transferMessageSchemas } from './transfer';
@@ -84,6 +85,8 @@ export const peerMessageSchema = z.discriminatedUnion('type', [
   peerErrorMessageSchema,
   // File transfers: offer/accept/decline/cancel/credit/…, see contracts/transfer.ts.
   ...transferMessageSchemas,
+  // Voice calls: invite/accept/decline/cancel/end, see contracts/call.ts.
+  ...callMessageSchemas,
 ]);
 
 export type HelloMessage = z.infer<typeof helloMessageSchema>;

@@ -32,7 +32,7 @@ describe('transfer control messages', () => {
     { type: 'transfer:accept', transferId, completedBelow: 0, offsets: [{ index: 0, offset: 2 }] },
     { type: 'transfer:decline', transferId },
     { type: 'transfer:cancel', transferId, by: 'receiver', reason: 'user' },
-    { type: 'transfer:file-complete', transferId, index: 0, sha256: digest },
+    { type: 'transfer:file-complete', transferId, index: 0, digest },
     { type: 'transfer:complete', transferId },
     { type: 'transfer:credit', transferId, written: 1_048_576 },
     { type: 'transfer:error', transferId, by: 'receiver', code: 'DISK_FULL', index: 0 },
@@ -44,7 +44,7 @@ describe('transfer control messages', () => {
   });
 
   it.each([
-    ['a bad digest', { type: 'transfer:file-complete', transferId, index: 0, sha256: 'AB'.repeat(32) }],
+    ['a bad digest', { type: 'transfer:file-complete', transferId, index: 0, digest: 'AB'.repeat(32) }],
     [
       'a negative size',
       {
