@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, Notification, session, Tray } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, session, shell, Tray } from 'electron';
 import { APP_COMMAND_CHANNEL, type TrayState } from '../../contracts/ipc';
 import { ok } from '../../contracts/result';
 import { startSignalingService } from '../../signaling/src/service';
@@ -16,6 +16,10 @@ import { guardPermissions, guardWebContents } from './adapters/web-guards';
 import { createCommandDispatcher } from './services/app-commands';
 import { createAppPage } from './services/app-page';
 import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
+import { createFileServices, registerFileIpcHandlers } from './services/files/file-ipc';
+import { createReceiveFolder } from './services/files/receive-folder';
+import { openResumeRegistry } from './services/files/resume-registry';
+import { createSendSources } from './services/files/send-sources';
 import { registerIpcHandlers } from './services/ipc-handlers';
 import { createMainLogger } from './services/logger';
 import {
@@ -78,6 +82,13 @@ async function start(): Promise<void> {
     logger,
   });
 
+  // Received files: `.part` while arriving, resume records in userData (services/files).
+  const receiveFolder = createReceiveFolder({
+    folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'),
+    registry: await openResumeRegistry(join(userData, 'receive-resume.json'), fs),
+    logger,
+  });
+
   const outDir = join(import.meta.dirname, '..');
   const rendererDir = join(outDir, 'renderer');
   const appPage = createAppPage({
@@ -124,7 +135,7 @@ async function start(): Promise<void> {
 
   const quitSequence = createQuitSequence({
     // Runs only at quit, long after `tray` below exists.
-    cleanups: [() => tray.destroy(), async () => (await signaling)?.stop()],
+    cleanups: [() => tray.destroy(), async () => (await signaling)?.stop(), () => receiveFolder.closeAll()],
     quit: () => app.quit(),
     logger,
   });
@@ -192,6 +203,13 @@ async function start(): Promise<void> {
         return ok(null);
       },
     },
+  });
+
+  registerFileIpcHandlers({
+    ipcMain,
+    isTrustedSender: trustedSenders.isTrusted,
+    logger,
+    services: createFileServices({ receiveFolder, sources: createSendSources(), shell }),
   });
 
   // ferry://pair/<code>: Windows and Linux pass it on the command line (this launch, or a later one

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FILE_IPC_CHANNELS } from '../../../../contracts/file-ipc';
+import { createMemoryLogger } from '../../test-support/memory-logger';
+import type { IpcMainLike } from '../ipc-handlers';
+import type { IpcSenderInfo } from '../trusted-sender';
+import { createFileServices, registerFileIpcHandlers, type ShellLike } from './file-ipc';
+import { FileDigest } from './file-digest';
+import { createReceiveFolder } from './receive-folder';
+import { openResumeRegistry } from './resume-registry';
+import { createSendSources } from './send-sources';
+
+type Listener = Parameters<IpcMainLike['handle']>[1];
+
+const fromWindow: IpcSenderInfo = {
+  sender: { id: 1 },
+  senderFrame: { url: 'file:///app/index.html', parent: null },
+};
+const fromElsewhere: IpcSenderInfo = {
+  sender: { id: 2 },
+  senderFrame: { url: 'https://evil.example/', parent: null },
+};
+
+let base: string;
+beforeEach(async () => {
+  base = await fs.mkdtemp(join(tmpdir(), 'ferry-file-ipc-'));
+});
+afterEach(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+async function setup() {
+  const handlers = new Map<string, Listener>();
+  const ipcMain: IpcMainLike = {
+    handle: (channel, listener) => void handlers.set(channel, listener),
+    removeHandler: (channel) => void handlers.delete(channel),
+  };
+  const opened: string[] = [];
+  const shell: ShellLike = {
+    openPath: async (path) => {
+      opened.push(path);
+      return '';
+    },
+    showItemInFolder: (path) => void opened.push(`show:${path}`),
+  };
+  const folder = join(base, 'Ferry');
+  const receiveFolder = createReceiveFolder({
+    folder: () => folder,
+    registry: await openResumeRegistry(join(base, 'resume.json'), fs),
+    logger: createMemoryLogger(),
+  });
+  const dispose = registerFileIpcHandlers({
+    ipcMain,
+    isTrustedSender: (event) => event.sender.id === 1,
+    logger: createMemoryLogger(),
+    services: createFileServices({ receiveFolder, sources: createSendSources(), shell }),
+  });
+  const invoke = (channel: string, event: IpcSenderInfo, ...args: unknown[]) => {
+    const listener = handlers.get(channel);
+    if (!listener) throw new Error(`no handler for ${channel}`);
+    return listener(event, ...args);
+  };
+  return { handlers, dispose, invoke, opened, folder };
+}
+
+describe('file IPC handlers', () => {
+  it('registers exactly the file channels, and removes them on dispose', async () => {
+    const { handlers, dispose } = await setup();
+    expect([...handlers.keys()].sort()).toEqual([...FILE_IPC_CHANNELS].sort());
+    dispose();
+    expect(handlers.size).toBe(0);
+  });
+
+  it('refuses a sender that is not our window', async () => {
+    const { invoke } = await setup();
+    expect(
+      await invoke('files:receive-status', fromElsewhere, { senderId: 'a', transferId: 'transfer0001' }),
+    ).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+  });
+
+  it.each([
+    ['files:receive-write', ['0123456789abcdef', 0, 'not bytes']],
+    ['files:receive-write', ['0123456789abcdef', 0, new Uint8Array(1024 * 1024 + 1)]],
+    ['files:receive-begin', [{ senderId: 'a', transferId: '../..', index: 0, path: 'x', size: 1 }]],
+    [
+      'files:receive-begin',
+      [{ senderId: 'a', transferId: 'transfer0001', index: 0, path: 'x', size: 1, extra: 1 }],
+    ],
+    ['files:read-source', ['0123456789abcdef', 0, 0, 1024 * 1024 + 1]],
+    ['files:receive-finish', ['0123456789abcdef', 'not-a-digest']],
+  ])('refuses bad arguments to %s', async (channel, args) => {
+    const { invoke } = await setup();
+    expect(await invoke(channel, fromWindow, ...args)).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
+  });
+
+  it('opens and shows only files inside the receive folder', async () => {
+    const { invoke, opened, folder } = await setup();
+    expect(await invoke('files:open', fromWindow, '/etc/passwd')).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await invoke('files:show-in-folder', fromWindow, join(folder, '..', 'x'))).toMatchObject({
+      ok: false,
+    });
+    expect(await invoke('files:open', fromWindow, join(folder, 'a.txt'))).toEqual({ ok: true, value: null });
+    expect(await invoke('files:show-in-folder', fromWindow, join(folder, 'a.txt'))).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(opened).toEqual([join(folder, 'a.txt'), `show:${join(folder, 'a.txt')}`]);
+  });
+
+  it('carries a whole receive through the channels', async () => {
+    const { invoke, folder } = await setup();
+    const begun = (await invoke('files:receive-begin', fromWindow, {
+      senderId: 'ada',
+      transferId: 'transfer0001',
+      index: 0,
+      path: 'note.txt',
+      size: 2,
+    })) as { ok: true; value: { fileId: string } };
+    expect(begun.ok).toBe(true);
+    await invoke('files:receive-write', fromWindow, begun.value.fileId, 0, Uint8Array.from([104, 105]));
+    const digest = new FileDigest().update(Uint8Array.from([104, 105])).digestHex();
+    expect(await invoke('files:receive-finish', fromWindow, begun.value.fileId, digest)).toEqual({
+      ok: true,
+      value: { name: 'note.txt', location: join(folder, 'note.txt') },
+    });
+  });
+});

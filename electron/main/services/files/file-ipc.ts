@@ -1,0 +1,108 @@
+/**
+ * The file channels of contracts/file-ipc.ts on `ipcMain`, with the same checks as the app's other
+ * channels (ipc-handlers.ts): a sender other than our window's page gets FORBIDDEN, arguments are
+ * parsed with the channel's schema before use, and a service that throws answers INTERNAL.
+ *
+ * Wiring, in electron/main/index.ts once the app's windows exist:
+ *   const registry = await openResumeRegistry(join(app.getPath('userData'), 'receive-resume.json'), fs);
+ *   const receiveFolder = createReceiveFolder({ folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'), registry, logger });
+ *   registerFileIpcHandlers({ ipcMain, isTrustedSender: trusted.isTrusted, logger,
+ *     services: createFileServices({ receiveFolder, sources: createSendSources(), shell }) });
+ * and in the preload: `files: createFerryFilesApi(ipcRenderer, webUtils)` on `window.ferry`.
+ */
+import {
+  FILE_IPC_CHANNELS,
+  fileIpcRequestSchemas,
+  type FileIpcArgs,
+  type FileIpcChannel,
+  type FileIpcReply,
+} from '../../../../contracts/file-ipc';
+import { err, ok } from '../../../../contracts/result';
+import type { IpcMainLike } from '../ipc-handlers';
+import type { Logger } from '../logger';
+import type { IpcSenderInfo } from '../trusted-sender';
+import type { ReceiveFolder } from './receive-folder';
+import type { SendSources } from './send-sources';
+
+export type FileServices = {
+  readonly [C in FileIpcChannel]: (...args: FileIpcArgs<C>) => Promise<FileIpcReply<C>>;
+};
+
+/** The part of Electron's `shell` used to open received files. */
+export interface ShellLike {
+  openPath(path: string): Promise<string>;
+  showItemInFolder(path: string): void;
+}
+
+export function createFileServices(deps: {
+  readonly receiveFolder: ReceiveFolder;
+  readonly sources: SendSources;
+  readonly shell: ShellLike;
+}): FileServices {
+  const { receiveFolder: folder, sources, shell } = deps;
+  return {
+    'files:receive-status': (key) => folder.status(key),
+    'files:receive-begin': (request) => folder.begin(request),
+    'files:receive-write': (fileId, offset, bytes) => folder.write(fileId, offset, bytes),
+    'files:receive-finish': (fileId, digest) => folder.finish(fileId, digest),
+    'files:receive-abort': (fileId, keepPartial) => folder.abort(fileId, keepPartial),
+    'files:receive-forget': (key, discard) => folder.forget(key, discard),
+    'files:open-sources': (paths) => sources.open(paths),
+    'files:read-source': (sourceId, index, offset, length) => sources.read(sourceId, index, offset, length),
+    'files:close-source': (sourceId) => sources.close(sourceId),
+    'files:open': async (path) => {
+      if (!folder.contains(path)) return err('FORBIDDEN');
+      // openPath answers with an error text, empty on success.
+      const failure = await shell.openPath(path);
+      return failure === '' ? ok(null) : err('FILE_NOT_FOUND', failure.slice(0, 200));
+    },
+    'files:show-in-folder': async (path) => {
+      if (!folder.contains(path)) return err('FORBIDDEN');
+      shell.showItemInFolder(path);
+      return ok(null);
+    },
+  };
+}
+
+export interface FileIpcHandlerOptions {
+  readonly ipcMain: IpcMainLike;
+  readonly isTrustedSender: (event: IpcSenderInfo) => boolean;
+  readonly services: FileServices;
+  readonly logger: Logger;
+}
+
+/** Registers every file channel; returns a function that removes them again. */
+export function registerFileIpcHandlers(options: FileIpcHandlerOptions): () => void {
+  for (const channel of FILE_IPC_CHANNELS) {
+    options.ipcMain.handle(channel, (event, ...args) => handle(options, channel, event, args));
+  }
+  return () => {
+    for (const channel of FILE_IPC_CHANNELS) options.ipcMain.removeHandler(channel);
+  };
+}
+
+async function handle<C extends FileIpcChannel>(
+  options: FileIpcHandlerOptions,
+  channel: C,
+  event: IpcSenderInfo,
+  args: unknown[],
+): Promise<FileIpcReply<C>> {
+  const { logger } = options;
+  if (!options.isTrustedSender(event)) {
+    logger.warn({ channel, url: event.senderFrame?.url }, 'IPC from an untrusted sender refused');
+    return err('FORBIDDEN');
+  }
+  const parsed = fileIpcRequestSchemas[channel].safeParse(args);
+  if (!parsed.success) {
+    logger.warn({ channel, issue: parsed.error.issues[0]?.message }, 'IPC arguments refused');
+    return err('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
+  }
+  // As in ipc-handlers.ts: the schema and service maps share the key; the parse makes the call safe.
+  const service = options.services[channel] as (...args: unknown[]) => Promise<FileIpcReply<C>>;
+  try {
+    return await service(...(parsed.data as unknown[]));
+  } catch (error) {
+    logger.error({ channel, error }, 'file service failed');
+    return err('INTERNAL');
+  }
+}
