@@ -1,7 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { FerryEngine } from './engine/engine';
+import { CallProvider } from './features/call/call-context';
+import { startCalls } from './features/call/start-calls';
+import { startDesktopIntegration } from './features/desktop/start-desktop';
 import { codeFromJoinLink } from './features/pairing/join-link';
+import { startTransfers } from './features/transfer/start-transfers';
+import { TransferProvider } from './features/transfer/transfer-context';
 import { pickHost } from './host/pick-host';
 import { createTranslator, resolveLanguage } from './i18n/i18n';
 import { createFerryStore, engineActionsFor } from './state/store';
@@ -22,12 +27,36 @@ async function start(root: HTMLElement): Promise<void> {
     signalingUrl: () => store.getState().settings.signalingUrl || store.getState().appInfo.signalingUrl,
     extraIceServers: () => store.getState().settings.iceServers,
   });
+  const transfers = startTransfers({ store, engine, host, storage: window.localStorage });
+  window.addEventListener('pagehide', () => transfers.dispose());
+  const calls = startCalls({
+    store,
+    engine,
+    storage: window.localStorage,
+    testHooks: window.ferryCallTestHooks,
+  });
+  const stopDesktop = startDesktopIntegration({
+    store,
+    host,
+    calls: calls.manager,
+    translate: () =>
+      createTranslator(resolveLanguage(store.getState().settings.language, navigator.languages)),
+  });
+  // Before the engine closes the connections, so that the other side hears the call ended.
+  window.addEventListener('pagehide', () => {
+    stopDesktop();
+    calls.dispose();
+  });
   window.addEventListener('pagehide', () => engine.dispose());
 
   createRoot(root).render(
     <StrictMode>
       <FerryProvider value={{ store, engine, host }}>
-        <App />
+        <TransferProvider manager={transfers.manager}>
+          <CallProvider manager={calls.manager}>
+            <App />
+          </CallProvider>
+        </TransferProvider>
       </FerryProvider>
     </StrictMode>,
   );

@@ -1,6 +1,7 @@
 /** The host inside the desktop app: every call goes to the main process through `window.ferry`. */
-import type { FerryDesktopApi } from '../../../contracts/ipc';
+import { appCommandSchema, type FerryDesktopApi } from '../../../contracts/ipc';
 import type { Result } from '../../../contracts/result';
+import { filesApiReadByPath, filesApiSavedActions, filesApiSink } from './files-api-sink';
 import { HostError, type Host } from './host';
 
 async function unwrap<T>(reply: Promise<Result<T>>): Promise<T> {
@@ -15,5 +16,24 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
     getAppInfo: () => unwrap(api.getAppInfo()),
     getSettings: () => unwrap(api.getSettings()),
     updateSettings: (patch) => unwrap(api.updateSettings(patch)),
+    setTrayState: async (state) => {
+      await unwrap(api.setTrayState(state));
+    },
+    showNotification: (request) => unwrap(api.showNotification(request)),
+    // Main parses every command before sending it; parsing again costs little and keeps the
+    // renderer safe from a preload that changed under it.
+    onCommand: (handler) =>
+      api.onCommand((command) => {
+        const parsed = appCommandSchema.safeParse(command);
+        if (parsed.success) handler(parsed.data);
+      }),
+    // File transfers, once the preload exposes the main-process file services.
+    ...(api.files
+      ? {
+          receive: filesApiSink(api.files),
+          savedFiles: filesApiSavedActions(api.files),
+          readByPath: filesApiReadByPath(api.files),
+        }
+      : {}),
   };
 }

@@ -6,14 +6,52 @@
  * The UI and the P2P engine take a `Host` and never look at which one it is, except for features
  * only one of them has (`kind`).
  */
-import type { AppInfo } from '../../../contracts/ipc';
+import type {
+  AppCommand,
+  AppInfo,
+  NotificationOutcome,
+  NotificationRequest,
+  TrayState,
+} from '../../../contracts/ipc';
 import type { Settings, SettingsPatch } from '../../../contracts/settings';
+import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
 
 export interface Host {
   readonly kind: 'desktop' | 'web';
   getAppInfo(): Promise<AppInfo>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
+  /** Where received files are written (see engine/transfer); absent where this host cannot save files. */
+  readonly receive?: ReceiveSink;
+  /** What can be done with a file `receive` saved, by the `location` it reported. */
+  readonly savedFiles?: SavedFileActions;
+  /**
+   * Desktop: files from a drop or a picker, read by path in the main process (faster, and whole
+   * folders). Null when the files have no path on disk; then the browser's File objects are read.
+   */
+  readonly readByPath?: (files: readonly File[]) => Promise<OutgoingFiles | null>;
+  /** Desktop: what the tray icon and menu show; absent where there is no tray. */
+  readonly setTrayState?: (state: TrayState) => Promise<void>;
+  /**
+   * A system notification (message, file offer, incoming call). The host shows it only when the
+   * person is not looking at Ferry; `shown` says whether it did.
+   */
+  readonly showNotification?: (request: NotificationRequest) => Promise<NotificationOutcome>;
+  /**
+   * What the person asked for outside the page (tray menu, a notification, a `ferry://` link), for
+   * the renderer to carry out. Returns a function that stops listening.
+   */
+  readonly onCommand?: (handler: (command: AppCommand) => void) => () => void;
+}
+
+/** Each is present only where the host can do it. */
+export interface SavedFileActions {
+  /** Opens the file with its default app (desktop). */
+  readonly open?: (location: string) => Promise<void>;
+  /** Shows the file in the system's file manager (desktop). */
+  readonly showInFolder?: (location: string) => Promise<void>;
+  /** A URL to download the file from (web: the file lives in the origin's private storage). */
+  readonly downloadUrl?: (location: string) => Promise<string>;
 }
 
 /** A host call failed; `code` comes from the result envelope's allow-list. */

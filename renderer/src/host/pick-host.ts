@@ -1,12 +1,16 @@
 import type { FerryDesktopApi } from '../../../contracts/ipc';
 import { createDesktopHost } from './desktop-host';
+import type { ReceiveFilesApi } from './files-api-sink';
 import type { Host } from './host';
 import { createWebHost } from './web-host';
+import { browserNotifier } from './web-notifications';
 
 declare global {
   interface Window {
     /** Set by the desktop app's preload; absent in a plain browser. */
     readonly ferry?: FerryDesktopApi;
+    /** End-to-end tests only: see WebHostEnvironment.testFiles. */
+    readonly ferryTestFiles?: ReceiveFilesApi;
   }
 }
 
@@ -19,5 +23,7 @@ export function pickHost(): Host {
     platform: navigator.platform,
     appVersion: __FERRY_VERSION__,
     devSignalingUrl: import.meta.env['VITE_FERRY_SIGNAL_URL'] as string | undefined,
+    testFiles: window.ferryTestFiles,
+    notifier: browserNotifier(),
   });
 }

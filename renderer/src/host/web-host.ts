@@ -10,7 +10,10 @@ import {
   type SettingsPatch,
 } from '../../../contracts/settings';
 import { randomId } from '../engine/random-id';
+import { filesApiSink, type ReceiveFilesApi } from './files-api-sink';
 import { HostError, type Host } from './host';
+import { createOpfsSink, opfsAvailable } from './opfs/opfs-sink';
+import { webNotifications, type WebNotifier } from './web-notifications';
 
 const SETTINGS_KEY = 'ferry.settings.v1';
 
@@ -21,6 +24,22 @@ export interface WebHostEnvironment {
   readonly platform: string;
   readonly appVersion: string;
   readonly devSignalingUrl?: string | undefined;
+  /**
+   * Test seam (end-to-end tests only): the desktop app's real receive-folder services, exposed to
+   * the page by Playwright as `window.ferryTestFiles`. When present, received files go there
+   * instead of OPFS, so a test can hash them on disk. Absent in every real browser.
+   */
+  readonly testFiles?: ReceiveFilesApi | undefined;
+  /** System notifications while the tab is out of sight; absent where the browser has none. */
+  readonly notifier?: WebNotifier | undefined;
+}
+
+/** Received files: the test seam if given, else OPFS where the browser has it. */
+function receiveFor(env: WebHostEnvironment): Pick<Host, 'receive' | 'savedFiles'> {
+  if (env.testFiles) return { receive: filesApiSink(env.testFiles) };
+  if (!opfsAvailable()) return {};
+  const opfs = createOpfsSink();
+  return { receive: opfs.sink, savedFiles: opfs.savedFiles };
 }
 
 /** "Chrome on Linux"-style default name for a browser that has none yet. */
@@ -80,6 +99,8 @@ export function createWebHost(env: WebHostEnvironment): Host {
 
   return {
     kind: 'web',
+    ...receiveFor(env),
+    ...(env.notifier ? webNotifications(env.notifier) : {}),
     getAppInfo: async (): Promise<AppInfo> => ({
       appVersion: env.appVersion,
       platform: env.platform,

@@ -1,3 +1,8 @@
+import { callMessagesEn } from '../features/call/messages';
+import { desktopMessagesEn } from '../features/desktop/messages';
+import { settingsMessagesEn } from '../features/settings/messages';
+import { transferMessagesEn } from '../features/transfer/messages';
+
 /** English: the source of every user-facing string. Other languages must have the same keys. */
 export const en = {
   'app.name': 'Ferry',
@@ -81,6 +86,10 @@ export const en = {
   'settings.close': 'Close',
   'settings.invalid': 'Check the highlighted setting: {field}',
   'device.this': 'This device: {name}',
+  ...transferMessagesEn,
+  ...callMessagesEn,
+  ...desktopMessagesEn,
+  ...settingsMessagesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,3 +1,7 @@
+import { callMessagesZhCN } from '../features/call/messages';
+import { desktopMessagesZhCN } from '../features/desktop/messages';
+import { settingsMessagesZhCN } from '../features/settings/messages';
+import { transferMessagesZhCN } from '../features/transfer/messages';
 import type { MessageKey } from './en';
 
 /** 简体中文。The type makes a missing or extra key a compile error. */
@@ -81,4 +85,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.close': '关闭',
   'settings.invalid': '请检查标出的设置：{field}',
   'device.this': '本设备：{name}',
+  ...transferMessagesZhCN,
+  ...callMessagesZhCN,
+  ...desktopMessagesZhCN,
+  ...settingsMessagesZhCN,
 };

@@ -13,6 +13,8 @@ import type {
   PairingProgress,
   RemoteDevice,
 } from '../engine/engine-actions';
+import { callSlice, type CallSlice } from './call-slice';
+import { transferSlice, type TransferSlice } from './transfer-slice';
 
 export interface DeviceView extends RemoteDevice {
   readonly online: boolean;
@@ -45,6 +47,12 @@ interface PairingSlice {
   readonly pairingOpen: boolean;
   setPairing(progress: PairingProgress): void;
   openPairing(): void;
+  /**
+   * A code from outside (a `ferry://pair/…` link): "Enter a code" shows it for the person to check
+   * and confirm; nothing joins on its own. `id` tells one suggestion from the next.
+   */
+  readonly suggestedCode: { readonly code: string; readonly id: number } | null;
+  suggestPairingCode(code: string): void;
 }
 
 interface DevicesSlice {
@@ -69,7 +77,13 @@ interface AnnouncementSlice {
   announce(key: MessageKey, params?: Readonly<Record<string, string>>): void;
 }
 
-export type FerryState = HostSlice & PairingSlice & DevicesSlice & ChatSlice & AnnouncementSlice;
+export type FerryState = HostSlice &
+  PairingSlice &
+  DevicesSlice &
+  ChatSlice &
+  AnnouncementSlice &
+  TransferSlice &
+  CallSlice;
 export type FerryStore = StoreApi<FerryState>;
 type Slice<T> = StateCreator<FerryState, [], [], T>;
 
@@ -81,9 +95,15 @@ const hostSlice =
     setSettings: (next) => set({ settings: next }),
   });
 
-const pairingSlice: Slice<PairingSlice> = (set) => ({
+const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   pairing: { phase: 'idle' },
   pairingOpen: true,
+  suggestedCode: null,
+  suggestPairingCode: (code) => {
+    const id = (get().suggestedCode?.id ?? 0) + 1;
+    get().openPairing();
+    set({ suggestedCode: { code, id } });
+  },
   setPairing: (progress) =>
     set((state) =>
       progress.phase === 'connected'
@@ -94,6 +114,8 @@ const pairingSlice: Slice<PairingSlice> = (set) => ({
     set((state) => ({
       pairingOpen: true,
       selectedDeviceId: null,
+      // A suggestion is for the visit it came with.
+      suggestedCode: null,
       // A finished attempt's outcome is old news on a fresh visit; one under way keeps showing.
       pairing: ['connected', 'failed', 'expired'].includes(state.pairing.phase)
         ? { phase: 'idle' }
@@ -181,6 +203,8 @@ export function createFerryStore(appInfo: AppInfo, settings: Settings): FerrySto
     ...devicesSlice(...args),
     ...chatSlice(...args),
     ...announcementSlice(...args),
+    ...transferSlice()(...args),
+    ...callSlice()(...args),
   }));
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { CallSurface } from '../features/call/CallSurface';
 import { ConversationView } from '../features/chat/ConversationView';
 import { DeviceList } from '../features/devices/DeviceList';
 import { PairingView } from '../features/pairing/PairingView';
@@ -34,7 +35,10 @@ export function App() {
         </button>
       </header>
       <DeviceList />
-      <main className="main">{main}</main>
+      <main className="main">
+        <CallSurface />
+        {main}
+      </main>
       <Announcer />
     </div>
   );

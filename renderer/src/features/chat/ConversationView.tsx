@@ -1,4 +1,6 @@
 import { useT, useFerry } from '../../ui/ferry-context';
+import { CallButton } from '../call/CallButton';
+import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
@@ -15,9 +17,11 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
           <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
           {device.online ? t('chat.online') : t('chat.offline')}
         </p>
+        <CallButton deviceId={deviceId} peerName={device.name} online={device.online} />
       </header>
       <MessageList deviceId={deviceId} peerName={device.name} />
       {!device.online && <p className="notice">{t('chat.offlineNotice', { name: device.name })}</p>}
+      <TransferBar deviceId={deviceId} peerName={device.name} online={device.online} />
       <Composer deviceId={deviceId} peerName={device.name} online={device.online} />
     </section>
   );

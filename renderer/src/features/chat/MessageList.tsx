@@ -1,8 +1,13 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import type { CallRecord } from '../../engine/call/call-manager';
 import { useEngine, useFerry, useLanguage, useT } from '../../ui/ferry-context';
 import type { ChatEntry } from '../../state/store';
+import { CallTimelineEntry } from '../call/CallTimelineEntry';
+import { isCallLine, withCallRecords } from '../call/call-timeline';
+import { useDeviceTransfers, withTransfers } from '../transfer/TransferTimeline';
 
 const EMPTY: readonly ChatEntry[] = [];
+const NO_CALLS: readonly CallRecord[] = [];
 
 /**
  * The conversation as a log: role="log" makes it a polite live region, so screen readers read out
@@ -13,48 +18,55 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const language = useLanguage();
   const engine = useEngine();
   const entries = useFerry((state) => state.chats[deviceId] ?? EMPTY);
+  const transfers = useDeviceTransfers(deviceId);
+  const calls = useFerry((state) => state.callRecords[deviceId] ?? NO_CALLS);
+  const lines = useMemo(() => withCallRecords(entries, calls), [entries, calls]);
   const end = useRef<HTMLLIElement>(null);
 
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
-  }, [entries.length]);
+  }, [entries.length, transfers.length, calls.length]);
 
   const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
 
   return (
     <ol className="messages" role="log" aria-label={t('chat.historyLabel', { name: peerName })}>
-      {entries.length === 0 && <li className="muted empty">{t('chat.empty')}</li>}
-      {entries.map((entry) => (
-        <li key={entry.id} className={`message ${entry.direction}`}>
-          <span className="visually-hidden">{entry.direction === 'out' ? t('chat.you') : peerName}: </span>
-          <span className="text">{entry.text}</span>
-          <span className="meta">
-            <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
-            {entry.direction === 'out' && (
-              <>
-                <span
-                  className={`tick ${entry.status}`}
-                  aria-label={t(`chat.status.${entry.status}`)}
-                  role="img"
-                >
-                  {entry.status === 'delivered' ? '✓' : entry.status === 'failed' ? '!' : '…'}
-                </span>
-                {entry.status === 'failed' && (
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() =>
-                      engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })
-                    }
+      {lines.length === 0 && transfers.length === 0 && <li className="muted empty">{t('chat.empty')}</li>}
+      {withTransfers(lines, transfers, peerName, (entry) =>
+        isCallLine(entry) ? (
+          <CallTimelineEntry record={entry.record} peerName={peerName} />
+        ) : (
+          <li key={entry.id} className={`message ${entry.direction}`}>
+            <span className="visually-hidden">{entry.direction === 'out' ? t('chat.you') : peerName}: </span>
+            <span className="text">{entry.text}</span>
+            <span className="meta">
+              <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
+              {entry.direction === 'out' && (
+                <>
+                  <span
+                    className={`tick ${entry.status}`}
+                    aria-label={t(`chat.status.${entry.status}`)}
+                    role="img"
                   >
-                    {t('chat.resend')}
-                  </button>
-                )}
-              </>
-            )}
-          </span>
-        </li>
-      ))}
+                    {entry.status === 'delivered' ? '✓' : entry.status === 'failed' ? '!' : '…'}
+                  </span>
+                  {entry.status === 'failed' && (
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() =>
+                        engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })
+                      }
+                    >
+                      {t('chat.resend')}
+                    </button>
+                  )}
+                </>
+              )}
+            </span>
+          </li>
+        ),
+      )}
       <li ref={end} aria-hidden="true" className="end" />
     </ol>
   );

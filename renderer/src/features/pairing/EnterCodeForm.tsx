@@ -1,5 +1,5 @@
-import { useId, useState, type FormEvent } from 'react';
-import { useT } from '../../ui/ferry-context';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useFerry, useT } from '../../ui/ferry-context';
 
 export function EnterCodeForm({
   disabled,
@@ -9,7 +9,20 @@ export function EnterCodeForm({
   onSubmit: (code: string) => void;
 }) {
   const t = useT();
-  const [code, setCode] = useState('');
+  // A code from a ferry:// link (or a join link) is filled in for the person to check and confirm.
+  const suggested = useFerry((state) => state.suggestedCode);
+  const [code, setCode] = useState(suggested?.code ?? '');
+  // A newer suggestion replaces what was typed: state adjusted while rendering, as React advises
+  // for state that follows a changing input.
+  const [applied, setApplied] = useState(suggested);
+  if (suggested !== applied) {
+    setApplied(suggested);
+    if (suggested) setCode(suggested.code);
+  }
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (suggested) input.current?.focus();
+  }, [suggested]);
   const inputId = useId();
   const hintId = useId();
 
@@ -22,6 +35,7 @@ export function EnterCodeForm({
     <form className="enter-code" onSubmit={submit}>
       <label htmlFor={inputId}>{t('pair.codeLabel')}</label>
       <input
+        ref={input}
         id={inputId}
         className="code-input"
         value={code}
@@ -37,6 +51,11 @@ export function EnterCodeForm({
       <p id={hintId} className="hint">
         {t('pair.codeHint')}
       </p>
+      {suggested && code === suggested.code && (
+        <p className="hint" role="status">
+          {t('pair.suggestedHint')}
+        </p>
+      )}
       <button type="submit" className="primary" disabled={disabled || code.trim().length === 0}>
         {t('pair.connect')}
       </button>

@@ -2,8 +2,14 @@ import { useId, useState, type FormEvent } from 'react';
 import { LANGUAGE_CHOICES, type LanguageChoice } from '../../../../contracts/settings';
 import { useFerry, useHost, useT } from '../../ui/ferry-context';
 import { HostError } from '../../host/host';
+import { AudioDeviceFields } from '../call/AudioDeviceFields';
+import { formatIceServers, parseIceServers } from './ice-servers';
 
-/** Device name, language and pairing service; saved through the host. */
+/**
+ * Device name, language, pairing service and STUN/TURN servers; on the desktop also launch at
+ * login, start hidden and the receive folder. Saved through the host. Audio devices for calls
+ * apply at once.
+ */
 export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const t = useT();
   const host = useHost();
@@ -14,6 +20,18 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const [language, setLanguage] = useState<LanguageChoice>(settings.language);
   const [signalingUrl, setSignalingUrl] = useState(settings.signalingUrl);
   const [error, setError] = useState<string | null>(null);
+  const desktop = host.kind === 'desktop';
+  const [launchAtLogin, setLaunchAtLogin] = useState(settings.launchAtLogin);
+  const [startHidden, setStartHidden] = useState(settings.startHidden);
+  const [receiveFolder, setReceiveFolder] = useState(settings.receiveFolder);
+  const [iceServersText, setIceServersText] = useState(() => formatIceServers(settings.iceServers));
+  const [iceProblem, setIceProblem] = useState<string | null>(null);
+  const iceId = useId();
+  const iceHintId = useId();
+  const iceProblemId = useId();
+  const startHiddenHintId = useId();
+  const folderId = useId();
+  const folderHintId = useId();
   const nameId = useId();
   const nameHintId = useId();
   const languageId = useId();
@@ -22,11 +40,19 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    const ice = parseIceServers(iceServersText);
+    if (!ice.ok) {
+      setIceProblem(t(ice.key, ice.params));
+      return;
+    }
+    setIceProblem(null);
     try {
       const next = await host.updateSettings({
         deviceName: deviceName.trim(),
         language,
         signalingUrl: signalingUrl.trim(),
+        iceServers: ice.servers,
+        ...(desktop ? { launchAtLogin, startHidden, receiveFolder: receiveFolder.trim() } : {}),
       });
       setSettings(next);
       setError(null);
@@ -76,6 +102,64 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
         <p id={urlHintId} className="hint">
           {t('settings.signalingUrlHint')}
         </p>
+        <label htmlFor={iceId}>{t('settings.iceServers')}</label>
+        <textarea
+          id={iceId}
+          rows={3}
+          spellCheck={false}
+          value={iceServersText}
+          aria-invalid={iceProblem !== null}
+          aria-describedby={iceProblem === null ? iceHintId : `${iceProblemId} ${iceHintId}`}
+          onChange={(event) => setIceServersText(event.target.value)}
+        />
+        {iceProblem && (
+          <p id={iceProblemId} role="alert" className="error">
+            {iceProblem}
+          </p>
+        )}
+        <p id={iceHintId} className="hint">
+          {t('settings.iceServersHint')}
+        </p>
+        {desktop && (
+          <fieldset>
+            <legend>{t('settings.section.desktop')}</legend>
+            <label>
+              <input
+                type="checkbox"
+                checked={launchAtLogin}
+                onChange={(event) => setLaunchAtLogin(event.target.checked)}
+              />
+              {t('settings.launchAtLogin')}
+            </label>
+            <label>
+              <input
+                type="checkbox"
+                checked={startHidden}
+                aria-describedby={startHiddenHintId}
+                onChange={(event) => setStartHidden(event.target.checked)}
+              />
+              {t('settings.startHidden')}
+            </label>
+            <p id={startHiddenHintId} className="hint">
+              {t('settings.startHiddenHint')}
+            </p>
+            <label htmlFor={folderId}>{t('settings.receiveFolder')}</label>
+            <input
+              id={folderId}
+              value={receiveFolder}
+              spellCheck={false}
+              aria-describedby={folderHintId}
+              onChange={(event) => setReceiveFolder(event.target.value)}
+            />
+            <p id={folderHintId} className="hint">
+              {t('settings.receiveFolderHint')}
+            </p>
+          </fieldset>
+        )}
+        <fieldset>
+          <legend>{t('settings.section.calls')}</legend>
+          <AudioDeviceFields />
+        </fieldset>
         {error && (
           <p role="alert" className="error">
             {t('settings.invalid', { field: error })}

@@ -1,0 +1,65 @@
+/**
+ * The file digest of contracts/transfer.ts (FILE_DIGEST_BLOCK_BYTES), computed while a file is read
+ * or written: each 1 MiB block is hashed with WebCrypto's native SHA-256, and the block digests are
+ * hashed in turn (32 bytes per MiB, cheap even in JavaScript). Works in pages and workers.
+ *
+ * Where WebCrypto is missing (a page served over plain http from a LAN address is not a secure
+ * context), blocks fall back to the JavaScript SHA-256: the same digest, only slower.
+ */
+import { FILE_DIGEST_BLOCK_BYTES } from '../../../../contracts/transfer';
+import { Sha256 } from './sha256';
+
+export type BlockHasher = (block: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
+
+const subtle: SubtleCrypto | undefined = globalThis.crypto?.subtle;
+
+export const nativeBlockHasher: BlockHasher | null = subtle
+  ? async (block) => new Uint8Array(await subtle.digest('SHA-256', block))
+  : null;
+
+export const scriptBlockHasher: BlockHasher = async (block) => {
+  const hex = new Sha256().update(block).digestHex();
+  const bytes = new Uint8Array(32);
+  for (let i = 0; i < 32; i++) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return bytes;
+};
+
+export class FileDigest {
+  private readonly block = new Uint8Array(FILE_DIGEST_BLOCK_BYTES);
+  private filled = 0;
+  private readonly outer = new Sha256();
+  private bytes = 0;
+
+  constructor(private readonly hashBlock: BlockHasher = nativeBlockHasher ?? scriptBlockHasher) {}
+
+  /** Bytes taken so far. */
+  get length(): number {
+    return this.bytes;
+  }
+
+  /** Takes the next bytes of the file; resolves once any completed block is hashed. One call at a time. */
+  async update(bytes: Uint8Array): Promise<void> {
+    this.bytes += bytes.byteLength;
+    let offset = 0;
+    while (offset < bytes.byteLength) {
+      const take = Math.min(FILE_DIGEST_BLOCK_BYTES - this.filled, bytes.byteLength - offset);
+      this.block.set(bytes.subarray(offset, offset + take), this.filled);
+      this.filled += take;
+      offset += take;
+      if (this.filled === FILE_DIGEST_BLOCK_BYTES) await this.flushBlock();
+    }
+  }
+
+  /** The digest as lowercase hex; the digest cannot be updated afterwards. */
+  async digestHex(): Promise<string> {
+    if (this.filled > 0) await this.flushBlock();
+    return this.outer.digestHex();
+  }
+
+  private async flushBlock(): Promise<void> {
+    // WebCrypto copies its input when called, so the block buffer can be refilled at once.
+    const digest = await this.hashBlock(this.block.subarray(0, this.filled) as Uint8Array<ArrayBuffer>);
+    this.outer.update(digest);
+    this.filled = 0;
+  }
+}

@@ -1,0 +1,381 @@
+/**
+ * Sending one transfer: offer the manifest, then, once accepted, stream each file in index order as
+ * binary frames, hashing as it reads, and send each file's digest after its last byte.
+ *
+ * Two limits keep memory and latency bounded: the bulk channel's send queue (BulkLink) and the
+ * receiver's credit (CreditWindow). A dropped connection pauses the transfer; when the devices
+ * are connected again it is offered again with `resume: true` and continues from the offsets the
+ * receiver reports, re-hashing the bytes before them locally so the digest covers the whole file.
+ */
+import {
+  MAX_CONTROL_FRAME_BYTES,
+  encodePeerMessage,
+  type OutgoingPeerMessage,
+} from '../../../../contracts/peer-protocol';
+import {
+  TRANSFER_CHUNK_BYTES,
+  TRANSFER_CREDIT_WINDOW_BYTES,
+  encodeTransferFrame,
+  type ManifestFile,
+  type TransferAcceptMessage,
+  type TransferErrorCode,
+} from '../../../../contracts/transfer';
+import { BulkLinkClosedError } from './bulk-link';
+import { CreditWindow } from './credit-window';
+import { RateMeter } from './rate-meter';
+import { FileDigest } from './file-digest';
+import type { TransferContext, TransferLink } from './transfer-link';
+import {
+  FINISHED_PHASES,
+  errorCodeOf,
+  transferErrorFromHostCode,
+  transferKey,
+  type OutgoingFiles,
+  type TransferFileView,
+  type TransferPhase,
+  type TransferView,
+} from './transfer-types';
+
+/** Manifest entries per control message stay well inside the control channel's frame limit. */
+const MANIFEST_BUDGET_CHARS = MAX_CONTROL_FRAME_BYTES - 4096;
+/** Chunks read ahead of the one being sent, so the disk and the network overlap. */
+const READ_AHEAD_CHUNKS = 3;
+
+/** Why a send run stopped early: not an error to report, the caller already changed phase. */
+class RunStopped extends Error {}
+
+class ReadFailure extends Error {
+  constructor(readonly code: TransferErrorCode) {
+    super(code);
+  }
+}
+
+interface SendRun {
+  readonly link: TransferLink;
+  readonly window: CreditWindow;
+  readonly stop: AbortController;
+  /** Per file sent in this run: its index, the offset it started at, and where its bytes begin in the run. */
+  readonly layout: { readonly index: number; readonly start: number; readonly runOffset: number }[];
+  /** Bytes confirmed before this run (completed files and resume offsets). */
+  readonly base: number;
+}
+
+export class OutgoingTransfer {
+  readonly key: string;
+  private phase: TransferPhase = 'offered';
+  private accepted = false;
+  private endedBy: 'you' | 'peer' | undefined;
+  private error: TransferErrorCode | undefined;
+  private finishedAt: number | null = null;
+  private slot = 0;
+  private run: SendRun | null = null;
+  /** Where the last run got to, kept for the view after it stopped. */
+  private lastRun: { readonly layout: SendRun['layout']; readonly acknowledged: number } | null = null;
+  /** Bytes confirmed when no run is active (kept across a pause, for the progress bar). */
+  private confirmed = 0;
+  private completedBelow = 0;
+  private readonly meter = new RateMeter();
+
+  constructor(
+    private readonly context: TransferContext,
+    readonly id: string,
+    readonly deviceId: string,
+    private readonly source: OutgoingFiles,
+    private readonly createdAt: number,
+  ) {
+    this.key = transferKey('out', deviceId, id);
+  }
+
+  get totalBytes(): number {
+    return this.source.files.reduce((sum, file) => sum + file.size, 0);
+  }
+
+  get isFinished(): boolean {
+    return FINISHED_PHASES.has(this.phase);
+  }
+
+  /** Whether the next connection should offer it again. */
+  get wantsLink(): boolean {
+    return this.phase === 'offered' || this.phase === 'paused';
+  }
+
+  /** The slot on the current connection, 0 when none. */
+  get currentSlot(): number {
+    return this.slot;
+  }
+
+  /** Offers (or, after a reconnect, offers again) on a live connection. */
+  offer(link: TransferLink): boolean {
+    this.slot = link.allocateSlot();
+    const manifest: ManifestFile[] = this.source.files.map((file, index) => ({
+      index,
+      path: file.path,
+      size: file.size,
+    }));
+    const batches = batchManifest(manifest);
+    const [first, ...rest] = batches;
+    if (!first) return false;
+    const sent =
+      link.session.send({
+        type: 'transfer:offer',
+        transferId: this.id,
+        slot: this.slot,
+        fileCount: manifest.length,
+        totalBytes: this.totalBytes,
+        files: first,
+        resume: this.accepted,
+      }) &&
+      rest.every((files) => link.session.send({ type: 'transfer:offer-files', transferId: this.id, files }));
+    if (this.phase === 'paused') this.setPhase('offered');
+    return sent;
+  }
+
+  accept(link: TransferLink, message: TransferAcceptMessage): void {
+    if (this.phase !== 'offered' || this.run) return;
+    this.accepted = true;
+    this.setPhase('transferring');
+    void this.send(link, message);
+  }
+
+  declined(): void {
+    if (this.phase !== 'offered') return;
+    this.end('declined', 'peer');
+  }
+
+  /** The receiver has every file verified. */
+  completed(): void {
+    if (this.isFinished) return;
+    this.confirmed = this.totalBytes;
+    this.completedBelow = this.source.files.length;
+    this.end('done');
+  }
+
+  credit(written: number): boolean {
+    const run = this.run;
+    if (!run) return true;
+    const ok = run.window.credit(written);
+    if (ok) {
+      this.meter.sample(this.context.now(), run.base + run.window.acknowledged);
+      this.context.changed(this.key, false);
+    }
+    return ok;
+  }
+
+  /** The other side cancelled or failed it. */
+  endedByPeer(outcome: 'cancelled' | 'failed', error?: TransferErrorCode): void {
+    if (this.isFinished) return;
+    this.end(outcome, 'peer', error);
+  }
+
+  /** This person cancels; returns the message to tell the other side. */
+  cancel(): OutgoingPeerMessage | null {
+    if (this.isFinished) return null;
+    this.end('cancelled', 'you');
+    return { type: 'transfer:cancel', transferId: this.id, by: 'sender', reason: 'user' };
+  }
+
+  /** The connection dropped: stop sending, keep the place. */
+  linkDown(): void {
+    this.slot = 0;
+    if (this.isFinished) return;
+    this.stopRun();
+    this.meter.reset();
+    this.setPhase(this.phase === 'offered' && !this.accepted ? 'offered' : 'paused');
+  }
+
+  view(): TransferView {
+    const run = this.run;
+    const confirmedNow = run ? run.base + run.window.acknowledged : this.confirmed;
+    const reading = this.phase === 'transferring' ? this.meter.read(this.totalBytes) : null;
+    return {
+      key: this.key,
+      id: this.id,
+      deviceId: this.deviceId,
+      direction: 'out',
+      phase: this.phase,
+      files: this.fileViews(run),
+      totalBytes: this.totalBytes,
+      doneBytes: Math.min(confirmedNow, this.totalBytes),
+      bytesPerSecond: reading?.bytesPerSecond ?? 0,
+      secondsLeft: reading?.secondsLeft ?? null,
+      createdAt: this.createdAt,
+      finishedAt: this.finishedAt,
+      ...(this.endedBy ? { endedBy: this.endedBy } : {}),
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  private fileViews(run: SendRun | null): TransferFileView[] {
+    // After a pause or a failure the last run still says how far each file got.
+    const shown = run ?? this.lastRun;
+    const acknowledged = run ? run.window.acknowledged : (this.lastRun?.acknowledged ?? 0);
+    const entries = new Map(shown?.layout.map((entry) => [entry.index, entry]));
+    const failedIndex = this.phase === 'failed' ? shown?.layout[shown.layout.length - 1]?.index : undefined;
+    return this.source.files.map((file, index): TransferFileView => {
+      const failed = index === failedIndex;
+      if (this.phase === 'done' || index < this.completedBelow) {
+        return { path: file.path, size: file.size, done: file.size, state: 'done' };
+      }
+      const entry = entries.get(index);
+      const done = entry
+        ? entry.start + Math.max(0, Math.min(file.size - entry.start, acknowledged - entry.runOffset))
+        : 0;
+      const state = failed
+        ? 'failed'
+        : done === file.size && entry
+          ? 'done'
+          : done > 0
+            ? 'active'
+            : 'waiting';
+      return { path: file.path, size: file.size, done, state };
+    });
+  }
+
+  private async send(link: TransferLink, accept: TransferAcceptMessage): Promise<void> {
+    const files = this.source.files;
+    const offsets = new Map(accept.offsets.map((entry) => [entry.index, entry.offset]));
+    const completedBelow = Math.min(accept.completedBelow, files.length);
+    this.completedBelow = completedBelow;
+    let base = 0;
+    for (let index = 0; index < files.length; index++) {
+      const size = files[index]?.size ?? 0;
+      if (index < completedBelow) base += size;
+      else base += Math.min(offsets.get(index) ?? 0, size);
+    }
+    const run: SendRun = {
+      link,
+      window: new CreditWindow(TRANSFER_CREDIT_WINDOW_BYTES),
+      stop: new AbortController(),
+      layout: [],
+      base,
+    };
+    this.run = run;
+    this.meter.reset();
+    this.meter.sample(this.context.now(), base);
+    this.context.changed(this.key, true);
+    let runOffset = 0;
+    try {
+      for (let index = completedBelow; index < files.length; index++) {
+        const file = files[index];
+        if (!file) break;
+        const start = offsets.get(index) ?? 0;
+        if (start > file.size) throw new ReadFailure('PROTOCOL_ERROR');
+        run.layout.push({ index, start, runOffset });
+        const hash = new FileDigest();
+        // Resume: the receiver has [0, start); hash it here too, so the digest covers the whole file.
+        for (let offset = 0; offset < start; offset += TRANSFER_CHUNK_BYTES) {
+          await hash.update(
+            await this.read(index, offset, Math.min(TRANSFER_CHUNK_BYTES, start - offset), run),
+          );
+        }
+        const reads: Promise<Uint8Array>[] = [];
+        let nextRead = start;
+        const fill = () => {
+          while (reads.length < READ_AHEAD_CHUNKS && nextRead < file.size) {
+            const length = Math.min(TRANSFER_CHUNK_BYTES, file.size - nextRead);
+            const read = this.read(index, nextRead, length, run);
+            // Handled when awaited below; a read left behind by a stop must not surface as unhandled.
+            read.catch(() => undefined);
+            reads.push(read);
+            nextRead += length;
+          }
+        };
+        for (let offset = start; offset < file.size;) {
+          fill();
+          const chunk = await reads.shift();
+          if (!chunk) throw new ReadFailure('READ_FAILED');
+          this.checkRunning(run);
+          await hash.update(chunk);
+          await run.window.reserve(chunk.byteLength);
+          this.checkRunning(run);
+          await link.bulk.send(
+            encodeTransferFrame({ slot: this.slot, fileIndex: index, offset, payload: chunk }),
+          );
+          run.window.sentBytes(chunk.byteLength);
+          offset += chunk.byteLength;
+          runOffset += chunk.byteLength;
+        }
+        const digest = await hash.digestHex();
+        this.checkRunning(run);
+        link.session.send({ type: 'transfer:file-complete', transferId: this.id, index, digest });
+      }
+      // Now the receiver verifies and answers transfer:complete (or an error).
+    } catch (error) {
+      if (this.run !== run) return; // stopped: cancelled, failed or paused meanwhile
+      if (error instanceof RunStopped || error instanceof BulkLinkClosedError) return; // the link is going down
+      const code = error instanceof ReadFailure ? error.code : 'READ_FAILED';
+      const index = run.layout[run.layout.length - 1]?.index;
+      link.session.send({
+        type: 'transfer:error',
+        transferId: this.id,
+        by: 'sender',
+        code,
+        ...(index !== undefined ? { index } : {}),
+      });
+      this.end('failed', 'you', code);
+    }
+  }
+
+  private async read(index: number, offset: number, length: number, run: SendRun): Promise<Uint8Array> {
+    this.checkRunning(run);
+    const file = this.source.files[index];
+    if (!file) throw new ReadFailure('READ_FAILED');
+    let bytes: Uint8Array;
+    try {
+      bytes = await file.read(offset, length);
+    } catch (error) {
+      throw new ReadFailure(transferErrorFromHostCode(errorCodeOf(error), true));
+    }
+    // A file that changed size since it was listed would not match the manifest or the digest.
+    if (bytes.byteLength !== length) throw new ReadFailure('FILE_CHANGED');
+    return bytes;
+  }
+
+  private checkRunning(run: SendRun): void {
+    if (this.run !== run || run.stop.signal.aborted) throw new RunStopped();
+  }
+
+  private stopRun(): void {
+    const run = this.run;
+    if (!run) return;
+    this.confirmed = run.base + run.window.acknowledged;
+    this.lastRun = { layout: run.layout, acknowledged: run.window.acknowledged };
+    this.run = null;
+    run.stop.abort();
+    run.window.close(new RunStopped());
+  }
+
+  private end(phase: TransferPhase, by?: 'you' | 'peer', error?: TransferErrorCode): void {
+    this.stopRun();
+    this.endedBy = by;
+    this.error = error;
+    this.finishedAt = this.context.now();
+    this.setPhase(phase);
+    this.source.close?.();
+  }
+
+  private setPhase(phase: TransferPhase): void {
+    this.phase = phase;
+    this.context.changed(this.key, true);
+  }
+}
+
+/** Splits a manifest into lists that each fit one control message. */
+export function batchManifest(files: readonly ManifestFile[]): ManifestFile[][] {
+  const batches: ManifestFile[][] = [];
+  let batch: ManifestFile[] = [];
+  let chars = 0;
+  for (const file of files) {
+    // Measured as the control channel measures it (UTF-16 length of the JSON text).
+    const size = encodePeerMessage({ type: 'transfer:offer-files', transferId: 'x', files: [file] }).length;
+    if (batch.length > 0 && chars + size > MANIFEST_BUDGET_CHARS) {
+      batches.push(batch);
+      batch = [];
+      chars = 0;
+    }
+    batch.push(file);
+    chars += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}

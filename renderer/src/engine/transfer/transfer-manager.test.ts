@@ -1,0 +1,298 @@
+import { describe, expect, it } from 'vitest';
+import {
+  TRANSFER_CHUNK_BYTES,
+  TRANSFER_CREDIT_WINDOW_BYTES,
+  TRANSFER_FRAME_HEADER_BYTES,
+} from '../../../../contracts/transfer';
+import { sha256Hex } from './sha256';
+import { FakeConnection, Side, concat, memoryFiles, patternBytes, until } from './testing/transfer-harness';
+import { batchManifest } from './outgoing-transfer';
+
+const phaseOf = (side: Side, direction: 'in' | 'out') => side.only(direction).phase;
+
+function setup() {
+  const ada = new Side('ada-device');
+  const bob = new Side('bob-device');
+  const connection = new FakeConnection(ada, bob);
+  return { ada, bob, connection };
+}
+
+async function acceptWhenOffered(bob: Side) {
+  await until(() => [...bob.views.values()].some((view) => view.phase === 'awaiting-you'), 'offer shown');
+  bob.manager.accept(bob.only('in').key);
+}
+
+describe('TransferManager: two peers in one process', () => {
+  it('moves files across chunk boundaries and a nested folder with identical SHA-256', async () => {
+    const { ada, bob } = setup();
+    const entries = [
+      { path: 'empty.bin', bytes: new Uint8Array() },
+      { path: 'one-byte.bin', bytes: patternBytes(1, 2) },
+      { path: 'one-chunk.bin', bytes: patternBytes(TRANSFER_CHUNK_BYTES, 3) },
+      { path: 'chunk-plus-one.bin', bytes: patternBytes(TRANSFER_CHUNK_BYTES + 1, 4) },
+      { path: 'Album/2024/deep/photo.jpg', bytes: patternBytes(3 * TRANSFER_CHUNK_BYTES + 17, 5) },
+      { path: 'Album/notes.txt', bytes: patternBytes(100, 6) },
+    ];
+    const source = memoryFiles(entries);
+    expect(ada.manager.sendFiles('bob-device', source).outcome).toBe('offered');
+    await acceptWhenOffered(bob);
+    await until(() => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done', 'both done');
+
+    for (const { path, bytes } of entries) {
+      const saved = bob.sink.saved.get(path);
+      expect(saved, path).toBeDefined();
+      expect(sha256Hex(saved ?? new Uint8Array()), path).toBe(sha256Hex(bytes));
+    }
+    const incoming = bob.only('in');
+    expect(incoming.doneBytes).toBe(incoming.totalBytes);
+    expect(incoming.files.every((file) => file.state === 'done' && file.savedName === file.path)).toBe(true);
+    expect(ada.only('out').doneBytes).toBe(ada.only('out').totalBytes);
+    expect(source.closed).toBe(true);
+    expect(bob.sink.openFiles).toBe(0);
+  });
+
+  it('shows the receiver who sends what and how much before anything moves', async () => {
+    const { ada, bob, connection } = setup();
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a.txt', bytes: patternBytes(10) }]));
+    await until(() => bob.views.size === 1, 'offer');
+    expect(bob.only('in')).toMatchObject({
+      deviceId: 'ada-device',
+      phase: 'awaiting-you',
+      totalBytes: 10,
+      files: [{ path: 'a.txt', size: 10, done: 0 }],
+    });
+    expect(connection.channels[0].sentBytes).toBe(0);
+  });
+
+  it('declined: both sides show it, nothing is written', async () => {
+    const { ada, bob } = setup();
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a.txt', bytes: patternBytes(10) }]));
+    await until(() => bob.views.size === 1, 'offer');
+    bob.manager.decline(bob.only('in').key);
+    await until(() => phaseOf(ada, 'out') === 'declined', 'sender sees decline');
+    expect(ada.only('out').endedBy).toBe('peer');
+    expect(bob.only('in')).toMatchObject({ phase: 'declined', endedBy: 'you' });
+    expect(bob.sink.partials.size + bob.sink.saved.size).toBe(0);
+  });
+
+  it.each(['sender', 'receiver'] as const)(
+    'cancelled by the %s mid-transfer: both show it, no .part is kept',
+    async (who) => {
+      const { ada, bob } = setup();
+      bob.sink.writeDelayMs = 1;
+      ada.manager.sendFiles(
+        'bob-device',
+        memoryFiles([{ path: 'big.bin', bytes: patternBytes(40 * TRANSFER_CHUNK_BYTES) }]),
+      );
+      await acceptWhenOffered(bob);
+      await until(() => bob.sink.bytesWritten > 2 * TRANSFER_CHUNK_BYTES, 'some bytes written');
+      const side = who === 'sender' ? ada : bob;
+      side.manager.cancel(side.only(who === 'sender' ? 'out' : 'in').key);
+      await until(
+        () => phaseOf(ada, 'out') === 'cancelled' && phaseOf(bob, 'in') === 'cancelled',
+        'both cancelled',
+      );
+      expect(ada.only('out').endedBy).toBe(who === 'sender' ? 'you' : 'peer');
+      expect(bob.only('in').endedBy).toBe(who === 'sender' ? 'peer' : 'you');
+      await until(() => bob.sink.openFiles === 0 && bob.sink.partials.size === 0, 'partials discarded');
+      expect(bob.sink.saved.size).toBe(0);
+      expect(bob.only('in').files.some((file) => file.state === 'done')).toBe(false);
+    },
+  );
+
+  it('resumes after the connection drops mid-file: no byte missing, none duplicated, re-sent ≈ missing', async () => {
+    const { ada, bob, connection } = setup();
+    bob.sink.writeDelayMs = 1;
+    const first = patternBytes(2 * TRANSFER_CHUNK_BYTES + 3, 11);
+    const second = patternBytes(30 * TRANSFER_CHUNK_BYTES + 99, 12);
+    ada.manager.sendFiles(
+      'bob-device',
+      memoryFiles([
+        { path: 'first.bin', bytes: first },
+        { path: 'second.bin', bytes: second },
+      ]),
+    );
+    await acceptWhenOffered(bob);
+    await until(
+      () => bob.sink.bytesWritten > first.byteLength + 5 * TRANSFER_CHUNK_BYTES,
+      'into the second file',
+    );
+    connection.cut();
+    await until(() => phaseOf(ada, 'out') === 'paused' && phaseOf(bob, 'in') === 'paused', 'both paused');
+    // While paused, the sender still shows how far every file got.
+    expect(ada.only('out').files.map((file) => file.state)).toEqual(['done', 'active']);
+    expect(ada.only('out').files[1]?.done).toBeGreaterThan(0);
+    await until(() => bob.sink.openFiles === 0, 'partials closed');
+    const onDisk = bob.sink.bytesWritten;
+    const missing = first.byteLength + second.byteLength - onDisk;
+
+    const again = new FakeConnection(ada, bob);
+    await until(
+      () => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done',
+      'both done after resume',
+    );
+    expect(sha256Hex(bob.sink.saved.get('second.bin') ?? new Uint8Array())).toBe(sha256Hex(second));
+    expect(sha256Hex(bob.sink.saved.get('first.bin') ?? new Uint8Array())).toBe(sha256Hex(first));
+    // Exactly what was missing travelled again: the sender resumed at the receiver's offset.
+    expect(again.channels[0].sentBytes).toBe(missing);
+    expect(bob.sink.bytesWritten).toBe(first.byteLength + second.byteLength);
+  });
+
+  it('resumes when the devices reconnect while writes from the old connection are still queued', async () => {
+    const { ada, bob, connection } = setup();
+    bob.sink.writeDelayMs = 3;
+    // Larger than the credit window, so the sender is still waiting for credit when the link drops.
+    const bytes = patternBytes(TRANSFER_CREDIT_WINDOW_BYTES + 40 * TRANSFER_CHUNK_BYTES + 7, 31);
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'disk.img', bytes }]));
+    await acceptWhenOffered(bob);
+    await until(() => bob.sink.bytesWritten > 6 * TRANSFER_CHUNK_BYTES, 'some bytes written');
+    connection.cut();
+    // No waiting for the receiver's disk to settle: the re-offer arrives with writes still queued.
+    const again = new FakeConnection(ada, bob);
+    await until(
+      () => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done',
+      'both done after resume',
+    );
+    expect(sha256Hex(bob.sink.saved.get('disk.img') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+    expect(bob.sink.bytesWritten).toBe(bytes.byteLength);
+    expect(again.channels[0].sentBytes).toBeLessThan(bytes.byteLength);
+  });
+
+  it('resumes after the receiving page reloaded: the offer is asked again, then continues from disk', async () => {
+    const { ada, bob, connection } = setup();
+    bob.sink.writeDelayMs = 1;
+    const bytes = patternBytes(20 * TRANSFER_CHUNK_BYTES, 21);
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'video.mp4', bytes }]));
+    await acceptWhenOffered(bob);
+    await until(() => bob.sink.bytesWritten > 4 * TRANSFER_CHUNK_BYTES, 'some bytes written');
+    connection.cut();
+    bob.reload();
+    await until(() => bob.sink.openFiles === 0 || bob.sink.bytesWritten > 0, 'settled');
+    const again = new FakeConnection(ada, bob);
+    await acceptWhenOffered(bob);
+    await until(() => phaseOf(bob, 'in') === 'done', 'done');
+    expect(sha256Hex(bob.sink.saved.get('video.mp4') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+    expect(again.channels[0].sentBytes).toBeLessThan(bytes.byteLength);
+  });
+
+  it('catches a corrupted chunk with the digest check; both sides show the error', async () => {
+    const { ada, bob, connection } = setup();
+    let frames = 0;
+    connection.channels[0].tamper = (frame) => {
+      if (++frames === 2)
+        frame[TRANSFER_FRAME_HEADER_BYTES + 100] = (frame[TRANSFER_FRAME_HEADER_BYTES + 100] ?? 0) ^ 0xff;
+      return frame;
+    };
+    ada.manager.sendFiles(
+      'bob-device',
+      memoryFiles([{ path: 'photo.jpg', bytes: patternBytes(4 * TRANSFER_CHUNK_BYTES) }]),
+    );
+    await acceptWhenOffered(bob);
+    await until(() => phaseOf(ada, 'out') === 'failed' && phaseOf(bob, 'in') === 'failed', 'both failed');
+    expect(bob.only('in')).toMatchObject({ error: 'DIGEST_MISMATCH', files: [{ state: 'failed' }] });
+    expect(ada.only('out')).toMatchObject({ error: 'DIGEST_MISMATCH', endedBy: 'peer' });
+    expect(bob.sink.saved.size).toBe(0);
+  });
+
+  it.each(['DISK_FULL', 'PERMISSION_DENIED'])(
+    '%s on the receiver: both sides say so, the partial stays',
+    async (code) => {
+      const { ada, bob } = setup();
+      bob.sink.failWritesAfterBytes = 3 * TRANSFER_CHUNK_BYTES;
+      bob.sink.failCode = code;
+      ada.manager.sendFiles(
+        'bob-device',
+        memoryFiles([{ path: 'big.iso', bytes: patternBytes(8 * TRANSFER_CHUNK_BYTES) }]),
+      );
+      await acceptWhenOffered(bob);
+      await until(() => phaseOf(ada, 'out') === 'failed' && phaseOf(bob, 'in') === 'failed', 'both failed');
+      expect(ada.only('out').error).toBe(code);
+      expect(bob.only('in').error).toBe(code);
+      expect(ada.only('out').files[0]?.state).toBe('failed');
+      const kept = concat(bob.sink.partials.get('ada-device/' + bob.only('in').id + '/0') ?? []);
+      expect(kept.byteLength).toBe(3 * TRANSFER_CHUNK_BYTES);
+    },
+  );
+
+  it('never lets the sender run more than the credit window ahead of a slow disk', async () => {
+    const { ada, bob, connection } = setup();
+    bob.sink.writeDelayMs = 2;
+    const size = TRANSFER_CREDIT_WINDOW_BYTES + 24 * TRANSFER_CHUNK_BYTES;
+    let maxAhead = 0;
+    const channel = connection.channels[0];
+    const tamper = (frame: Uint8Array) => {
+      maxAhead = Math.max(maxAhead, channel.sentBytes + frame.byteLength - 16 - bob.sink.bytesWritten);
+      return frame;
+    };
+    channel.tamper = tamper;
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'slow.bin', bytes: patternBytes(size) }]));
+    await acceptWhenOffered(bob);
+    await until(() => phaseOf(bob, 'in') === 'done', 'done', 60_000);
+    expect(maxAhead).toBeGreaterThan(TRANSFER_CREDIT_WINDOW_BYTES / 2); // the window is used…
+    expect(maxAhead).toBeLessThanOrEqual(TRANSFER_CREDIT_WINDOW_BYTES + TRANSFER_CHUNK_BYTES); // …and never exceeded
+  });
+
+  it('auto-accepts from a trusted device', async () => {
+    const { ada, bob } = setup();
+    bob.autoAccept = true;
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a.txt', bytes: patternBytes(5) }]));
+    await until(() => bob.views.size === 1 && phaseOf(bob, 'in') === 'done', 'done without asking');
+    expect(bob.history.some((view) => view.phase === 'awaiting-you')).toBe(false);
+  });
+
+  it('sends a manifest too long for one control message in several, and it arrives whole', async () => {
+    const { ada, bob } = setup();
+    bob.autoAccept = true;
+    const entries = Array.from({ length: 400 }, (_, i) => ({
+      path: `Folder/${'long-name-'.repeat(30)}${i}.txt`,
+      bytes: patternBytes(i % 3, i + 1),
+    }));
+    expect(
+      batchManifest(entries.map((e, index) => ({ index, path: e.path, size: e.bytes.byteLength }))).length,
+    ).toBeGreaterThan(1);
+    ada.manager.sendFiles('bob-device', memoryFiles(entries));
+    await until(() => bob.views.size === 1 && phaseOf(bob, 'in') === 'done', 'done');
+    expect(bob.only('in').files).toHaveLength(400);
+    expect(bob.sink.saved.size).toBe(400);
+  });
+
+  it('refuses an offer whose manifest does not add up', async () => {
+    const { ada, bob } = setup();
+    const failures: string[] = [];
+    ada.observers.add({
+      message: (_d, message) => void (message.type === 'transfer:error' && failures.push(message.code)),
+    });
+    // Speak the protocol directly, as a hostile peer would.
+    const session = { send: () => true };
+    for (const observer of bob.observers) {
+      observer.message?.(
+        'ada-device',
+        {
+          v: 1,
+          type: 'transfer:offer',
+          transferId: 'evil-transfer-1',
+          slot: 1,
+          fileCount: 2,
+          totalBytes: 5,
+          resume: false,
+          files: [
+            { index: 0, path: 'a', size: 2 },
+            { index: 0, path: 'b', size: 3 },
+          ],
+        },
+        session as never,
+      );
+    }
+    await until(() => failures.length > 0, 'error sent back');
+    expect(failures).toEqual(['PROTOCOL_ERROR']);
+    expect(bob.views.size).toBe(0);
+  });
+
+  it('tells the sender it is offline rather than queueing silently', () => {
+    const ada = new Side('ada-device');
+    expect(
+      ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a', bytes: patternBytes(1) }])).outcome,
+    ).toBe('offline');
+    expect(ada.manager.sendFiles('bob-device', memoryFiles([])).outcome).toBe('empty');
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * File transfers with every paired device: owns the bulk channel of each connection, routes
+ * `transfer:*` control messages and bulk frames to the transfer they belong to, offers unfinished
+ * transfers again when a device comes back, and reports each transfer's view through
+ * `TransferActions`. It observes the engine's links (FerryEngine.observe) and knows nothing of React.
+ */
+import type { PeerMessage } from '../../../../contracts/peer-protocol';
+import {
+  MAX_FILES_PER_TRANSFER,
+  checkManifest,
+  decodeTransferFrame,
+  type ManifestFile,
+  type TransferMessage,
+  type TransferOfferMessage,
+} from '../../../../contracts/transfer';
+import type { LinkObserver } from '../engine';
+import type { PeerSession } from '../peer-session';
+import { randomId } from '../random-id';
+import { BulkLink, openBulkChannel, type BulkChannelLike } from './bulk-link';
+import { IncomingTransfer } from './incoming-transfer';
+import { OutgoingTransfer } from './outgoing-transfer';
+import type { TransferContext, TransferLink, TransferLinkSession } from './transfer-link';
+import {
+  transferKey,
+  type OutgoingFiles,
+  type ReceiveSink,
+  type TransferActions,
+  type TransferView,
+} from './transfer-types';
+
+/** Offers waiting for an answer from one device; more are declined (a peer must not flood the screen). */
+const MAX_PENDING_OFFERS_PER_DEVICE = 32;
+/** Paths of a manifest being assembled, in UTF-16 units; a larger one is refused. */
+const MAX_MANIFEST_CHARS = 32 * 1024 * 1024;
+/** Progress reports per transfer are batched to this interval. */
+const PROGRESS_INTERVAL_MS = 200;
+
+export interface TransferManagerDeps {
+  readonly engine: { observe(observer: LinkObserver): () => void };
+  readonly actions: TransferActions;
+  /** Where received files go; undefined where this host cannot save files. */
+  readonly sink: () => ReceiveSink | undefined;
+  /** Accept offers from this device without asking (a per-device setting). */
+  readonly autoAccept: (deviceId: string) => boolean;
+  readonly now?: () => number;
+  /** Test seam: how the bulk channel is made on a connection. */
+  readonly openBulkChannel?: (
+    session: TransferLinkSession & Partial<Pick<PeerSession, 'connection'>>,
+  ) => BulkChannelLike;
+}
+
+export type SendFilesOutcome =
+  | { readonly outcome: 'offered'; readonly key: string }
+  | { readonly outcome: 'offline' | 'empty' | 'too-many' };
+
+interface DeviceLink extends TransferLink {
+  /** Incoming transfers by the slot their sender gave them on this connection. */
+  readonly incomingBySlot: Map<number, IncomingTransfer>;
+}
+
+interface ManifestInProgress {
+  readonly offer: TransferOfferMessage;
+  readonly files: ManifestFile[];
+  chars: number;
+}
+
+export class TransferManager {
+  private readonly links = new Map<string, DeviceLink>();
+  private readonly outgoing = new Map<string, OutgoingTransfer>();
+  private readonly incoming = new Map<string, IncomingTransfer>();
+  private readonly assembling = new Map<string, ManifestInProgress>();
+  /** Messages for a device that was offline when they were due (a cancel while away). */
+  private readonly outbox = new Map<string, TransferMessageOut[]>();
+  private readonly pendingReports = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly now: () => number;
+  private readonly unobserve: () => void;
+  private readonly context: TransferContext;
+
+  constructor(private readonly deps: TransferManagerDeps) {
+    this.now = deps.now ?? Date.now;
+    this.context = { now: this.now, changed: (key, urgent) => this.report(key, urgent) };
+    this.unobserve = deps.engine.observe({
+      linkUp: (deviceId, session) => this.linkUp(deviceId, session),
+      linkDown: (deviceId) => this.linkDown(deviceId),
+      message: (deviceId, message) => this.message(deviceId, message),
+    });
+  }
+
+  /** Offers files to a device; the transfer starts when the other person accepts. */
+  sendFiles(deviceId: string, source: OutgoingFiles): SendFilesOutcome {
+    if (source.files.length === 0) return { outcome: 'empty' };
+    if (source.files.length > MAX_FILES_PER_TRANSFER) return { outcome: 'too-many' };
+    const link = this.links.get(deviceId);
+    if (!link) return { outcome: 'offline' };
+    const transfer = new OutgoingTransfer(this.context, randomId(12), deviceId, source, this.now());
+    this.outgoing.set(transfer.key, transfer);
+    this.report(transfer.key, true);
+    transfer.offer(link);
+    return { outcome: 'offered', key: transfer.key };
+  }
+
+  accept(key: string): void {
+    this.incoming.get(key)?.accept();
+  }
+
+  decline(key: string): void {
+    const transfer = this.incoming.get(key);
+    const message = transfer?.decline();
+    if (transfer && message) this.deliver(transfer.deviceId, message);
+  }
+
+  /** Cancels from either side, at any time before it ends. */
+  cancel(key: string): void {
+    const out = this.outgoing.get(key);
+    const incoming = this.incoming.get(key);
+    const transfer = out ?? incoming;
+    const message = out ? out.cancel() : incoming?.cancel();
+    if (transfer && message) this.deliver(transfer.deviceId, message);
+  }
+
+  view(key: string): TransferView | undefined {
+    return (this.outgoing.get(key) ?? this.incoming.get(key))?.view();
+  }
+
+  dispose(): void {
+    this.unobserve();
+    // Like a connection drop: transfers pause where they are and can resume from disk later.
+    for (const deviceId of [...this.links.keys()]) this.linkDown(deviceId);
+    for (const timer of this.pendingReports.values()) clearTimeout(timer);
+    this.pendingReports.clear();
+  }
+
+  private linkUp(
+    deviceId: string,
+    session: TransferLinkSession & Partial<Pick<PeerSession, 'connection'>>,
+  ): void {
+    this.links.get(deviceId)?.bulk.close();
+    const channel = this.deps.openBulkChannel
+      ? this.deps.openBulkChannel(session)
+      : session.connection
+        ? openBulkChannel(session.connection)
+        : null;
+    if (!channel) return;
+    let nextSlot = 1;
+    const incomingBySlot = new Map<number, IncomingTransfer>();
+    const bulk = new BulkLink(
+      channel,
+      (data) => this.frame(incomingBySlot, data),
+      () => {
+        // The bulk channel closing alone (not the whole connection) still ends this link's transfers.
+        if (this.links.get(deviceId)?.bulk === bulk) this.linkDown(deviceId);
+      },
+    );
+    const link: DeviceLink = {
+      deviceId,
+      session,
+      bulk,
+      incomingBySlot,
+      allocateSlot: () => {
+        const slot = nextSlot;
+        nextSlot = nextSlot >= 0xffff ? 1 : nextSlot + 1;
+        return slot;
+      },
+    };
+    this.links.set(deviceId, link);
+    for (const message of this.outbox.get(deviceId)?.splice(0) ?? []) session.send(message);
+    for (const transfer of this.outgoing.values()) {
+      if (transfer.deviceId === deviceId && transfer.wantsLink) transfer.offer(link);
+    }
+  }
+
+  private linkDown(deviceId: string): void {
+    const link = this.links.get(deviceId);
+    if (!link) return;
+    this.links.delete(deviceId);
+    link.bulk.close();
+    for (const key of [...this.assembling.keys()])
+      if (key.startsWith(`in:${deviceId}:`)) this.assembling.delete(key);
+    for (const transfer of this.outgoing.values()) if (transfer.deviceId === deviceId) transfer.linkDown();
+    for (const transfer of this.incoming.values()) if (transfer.deviceId === deviceId) transfer.linkDown();
+  }
+
+  private message(deviceId: string, message: PeerMessage): void {
+    if (!message.type.startsWith('transfer:')) return;
+    const link = this.links.get(deviceId);
+    if (!link) return;
+    const transfer = message as TransferMessage;
+    switch (transfer.type) {
+      case 'transfer:offer':
+        this.offerStarted(link, transfer);
+        return;
+      case 'transfer:offer-files':
+        this.offerContinued(link, transfer.transferId, transfer.files);
+        return;
+      case 'transfer:accept':
+        this.out(deviceId, transfer.transferId)?.accept(link, transfer);
+        return;
+      case 'transfer:decline':
+        this.out(deviceId, transfer.transferId)?.declined();
+        return;
+      case 'transfer:credit': {
+        const out = this.out(deviceId, transfer.transferId);
+        if (out && !out.credit(transfer.written)) this.failOutgoingProtocol(link, out);
+        return;
+      }
+      case 'transfer:complete':
+        this.out(deviceId, transfer.transferId)?.completed();
+        return;
+      case 'transfer:file-complete':
+        this.in(deviceId, transfer.transferId)?.fileComplete(transfer.index, transfer.digest);
+        return;
+      case 'transfer:cancel':
+        if (transfer.by === 'sender') this.in(deviceId, transfer.transferId)?.peerCancelled();
+        else this.out(deviceId, transfer.transferId)?.endedByPeer('cancelled');
+        return;
+      case 'transfer:error':
+        if (transfer.by === 'sender') this.in(deviceId, transfer.transferId)?.peerFailed(transfer.code);
+        else this.out(deviceId, transfer.transferId)?.endedByPeer('failed', transfer.code);
+        return;
+    }
+  }
+
+  private offerStarted(link: DeviceLink, offer: TransferOfferMessage): void {
+    const key = transferKey('in', link.deviceId, offer.transferId);
+    const progress: ManifestInProgress = { offer, files: [], chars: 0 };
+    this.assembling.set(key, progress);
+    this.offerContinued(link, offer.transferId, offer.files);
+  }
+
+  private offerContinued(link: DeviceLink, transferId: string, files: readonly ManifestFile[]): void {
+    const key = transferKey('in', link.deviceId, transferId);
+    const progress = this.assembling.get(key);
+    if (!progress) return;
+    for (const file of files) {
+      progress.files.push(file);
+      progress.chars += file.path.length;
+    }
+    const { offer } = progress;
+    if (progress.files.length > offer.fileCount || progress.chars > MAX_MANIFEST_CHARS) {
+      this.assembling.delete(key);
+      link.session.send({ type: 'transfer:error', transferId, by: 'receiver', code: 'PROTOCOL_ERROR' });
+      return;
+    }
+    if (progress.files.length < offer.fileCount) return;
+    this.assembling.delete(key);
+    if (!checkManifest(progress.files, offer.fileCount, offer.totalBytes).ok) {
+      link.session.send({ type: 'transfer:error', transferId, by: 'receiver', code: 'PROTOCOL_ERROR' });
+      return;
+    }
+    this.offerComplete(link, offer, progress.files);
+  }
+
+  private offerComplete(link: DeviceLink, offer: TransferOfferMessage, files: readonly ManifestFile[]): void {
+    const key = transferKey('in', link.deviceId, offer.transferId);
+    let transfer = this.incoming.get(key);
+    if (transfer && (transfer.totalBytes !== offer.totalBytes || transfer.manifest.length !== files.length)) {
+      // Same id, different files: not the transfer we know. Refuse rather than mix them up.
+      link.session.send({
+        type: 'transfer:error',
+        transferId: offer.transferId,
+        by: 'receiver',
+        code: 'PROTOCOL_ERROR',
+      });
+      return;
+    }
+    if (!transfer) {
+      const waiting = [...this.incoming.values()].filter(
+        (t) => t.deviceId === link.deviceId && t.isAwaitingAnswer,
+      );
+      if (waiting.length >= MAX_PENDING_OFFERS_PER_DEVICE) {
+        link.session.send({ type: 'transfer:decline', transferId: offer.transferId });
+        return;
+      }
+      transfer = new IncomingTransfer(
+        this.context,
+        this.deps.sink,
+        offer.transferId,
+        link.deviceId,
+        files,
+        offer.totalBytes,
+        this.now(),
+      );
+      this.incoming.set(key, transfer);
+    }
+    const previousSlot = transfer.currentSlot;
+    if (previousSlot !== 0) link.incomingBySlot.delete(previousSlot);
+    link.incomingBySlot.set(offer.slot, transfer);
+    transfer.offered(link, offer.slot);
+    // Accepted before it is first reported, so a trusted device's files never show as a question.
+    if (transfer.isAwaitingAnswer && this.deps.autoAccept(link.deviceId)) transfer.accept();
+    else this.report(key, true);
+  }
+
+  private frame(incomingBySlot: Map<number, IncomingTransfer>, data: ArrayBuffer): void {
+    const decoded = decodeTransferFrame(data);
+    if (!decoded.ok) return;
+    // Frames of a transfer that was cancelled meanwhile may still be in flight: they are dropped.
+    incomingBySlot.get(decoded.value.slot)?.frame(decoded.value);
+  }
+
+  private failOutgoingProtocol(link: DeviceLink, transfer: OutgoingTransfer): void {
+    link.session.send({
+      type: 'transfer:error',
+      transferId: transfer.id,
+      by: 'sender',
+      code: 'PROTOCOL_ERROR',
+    });
+    transfer.endedByPeer('failed', 'PROTOCOL_ERROR');
+  }
+
+  private out(deviceId: string, transferId: string): OutgoingTransfer | undefined {
+    return this.outgoing.get(transferKey('out', deviceId, transferId));
+  }
+
+  private in(deviceId: string, transferId: string): IncomingTransfer | undefined {
+    return this.incoming.get(transferKey('in', deviceId, transferId));
+  }
+
+  /** Sends now, or when the device is next connected. */
+  private deliver(deviceId: string, message: TransferMessageOut): void {
+    const link = this.links.get(deviceId);
+    if (link?.session.send(message)) return;
+    const queued = this.outbox.get(deviceId) ?? [];
+    queued.push(message);
+    this.outbox.set(deviceId, queued);
+  }
+
+  private report(key: string, urgent: boolean): void {
+    const pending = this.pendingReports.get(key);
+    if (urgent) {
+      if (pending) clearTimeout(pending);
+      this.pendingReports.delete(key);
+      const view = this.view(key);
+      if (view) this.deps.actions.transferChanged(view);
+      return;
+    }
+    if (pending) return;
+    this.pendingReports.set(
+      key,
+      setTimeout(() => {
+        this.pendingReports.delete(key);
+        const view = this.view(key);
+        if (view) this.deps.actions.transferChanged(view);
+      }, PROGRESS_INTERVAL_MS),
+    );
+  }
+}
+
+type TransferMessageOut = Parameters<TransferLinkSession['send']>[0];

@@ -1,0 +1,122 @@
+/**
+ * What the transfer engine needs from around it (files to read, a place to write) and what it
+ * reports (a view of each transfer for the UI). No React, no DOM beyond WebRTC.
+ */
+import type {
+  ReceiveBegin,
+  ReceiveKey,
+  ReceiveOpened,
+  ReceiveSaved,
+  ReceiveStatus,
+} from '../../../../contracts/file-ipc';
+import type { TransferErrorCode } from '../../../../contracts/transfer';
+
+/** One file to send: where it goes in the manifest, and how to read it in chunks. */
+export interface OutgoingFile {
+  /** Relative, '/'-separated; a folder's files share its name as the first segment. */
+  readonly path: string;
+  readonly size: number;
+  /** Reads `length` bytes at `offset`; rejects if the file can no longer be read as listed. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Files picked or dropped together: one transfer. */
+export interface OutgoingFiles {
+  readonly files: readonly OutgoingFile[];
+  /** Releases what reading needed (main-process file handles); called once the transfer ends. */
+  close?(): void;
+}
+
+/**
+ * Where received files are written, provided by the host (main-process file services in the
+ * desktop app, OPFS in a browser). Each call rejects with a `HostError`-like `{ code }` on failure:
+ * DISK_FULL, PERMISSION_DENIED, DIGEST_MISMATCH, …
+ */
+export interface ReceiveSink {
+  status(key: ReceiveKey): Promise<ReceiveStatus>;
+  begin(request: ReceiveBegin): Promise<ReceiveOpened>;
+  write(fileId: string, offset: number, bytes: Uint8Array): Promise<void>;
+  finish(fileId: string, digest: string): Promise<ReceiveSaved>;
+  abort(fileId: string, keepPartial: boolean): Promise<void>;
+  forget(key: ReceiveKey, discardPartials: boolean): Promise<void>;
+}
+
+export type TransferDirection = 'out' | 'in';
+
+export type TransferPhase =
+  /** Outgoing: offered, waiting for the other person to accept. */
+  | 'offered'
+  /** Incoming: waiting for this person to accept or decline. */
+  | 'awaiting-you'
+  | 'transferring'
+  /** The connection dropped; it resumes when the devices are connected again. */
+  | 'paused'
+  | 'done'
+  | 'declined'
+  | 'cancelled'
+  | 'failed';
+
+export const FINISHED_PHASES: ReadonlySet<TransferPhase> = new Set([
+  'done',
+  'declined',
+  'cancelled',
+  'failed',
+]);
+
+export interface TransferFileView {
+  readonly path: string;
+  readonly size: number;
+  /** Bytes confirmed on the receiver's disk (sent and acknowledged, or written here). */
+  readonly done: number;
+  readonly state: 'waiting' | 'active' | 'done' | 'failed';
+  /** Incoming, once saved: the name it got (sanitized, maybe `name (1).ext`), relative to the receive folder. */
+  readonly savedName?: string;
+  /** Incoming, once saved: where it is, for open / show in folder (host-specific). */
+  readonly location?: string;
+}
+
+export interface TransferView {
+  /** Unique per device and direction: `${direction}:${deviceId}:${id}`. */
+  readonly key: string;
+  readonly id: string;
+  readonly deviceId: string;
+  readonly direction: TransferDirection;
+  readonly phase: TransferPhase;
+  readonly files: readonly TransferFileView[];
+  readonly totalBytes: number;
+  readonly doneBytes: number;
+  readonly bytesPerSecond: number;
+  readonly secondsLeft: number | null;
+  readonly createdAt: number;
+  readonly finishedAt: number | null;
+  /** Who cancelled or declined. */
+  readonly endedBy?: 'you' | 'peer';
+  readonly error?: TransferErrorCode;
+}
+
+export interface TransferActions {
+  /** A transfer appeared or changed; called at most a few times a second per transfer while bytes flow. */
+  transferChanged(view: TransferView): void;
+}
+
+export function transferKey(direction: TransferDirection, deviceId: string, id: string): string {
+  return `${direction}:${deviceId}:${id}`;
+}
+
+/** Host error codes → what the other side is told. */
+export function transferErrorFromHostCode(code: string, reading: boolean): TransferErrorCode {
+  switch (code) {
+    case 'DISK_FULL':
+    case 'PERMISSION_DENIED':
+    case 'DIGEST_MISMATCH':
+      return code;
+    default:
+      return reading ? 'READ_FAILED' : 'WRITE_FAILED';
+  }
+}
+
+export function errorCodeOf(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : 'INTERNAL';
+}

@@ -1,0 +1,38 @@
+import { useFerry, useT } from '../../ui/ferry-context';
+import { useCalls } from './call-context';
+import './call.css';
+
+/** "Call <device>" in the conversation header: the same action as the tray menu's. */
+export function CallButton({
+  deviceId,
+  peerName,
+  online,
+}: {
+  deviceId: string;
+  peerName: string;
+  online: boolean;
+}) {
+  const t = useT();
+  const calls = useCalls();
+  const inCall = useFerry((state) => state.call !== null);
+  const why = !online
+    ? t('call.notPossible.offline', { name: peerName })
+    : inCall
+      ? t('call.notPossible.busy')
+      : undefined;
+  return (
+    <button
+      type="button"
+      className="call-button"
+      aria-label={t('call.start', { name: peerName })}
+      disabled={!online || inCall}
+      title={why}
+      onClick={() => calls.place(deviceId)}
+    >
+      <span aria-hidden="true" className="call-icon">
+        ☎
+      </span>{' '}
+      {t('call.start', { name: peerName })}
+    </button>
+  );
+}

@@ -1,0 +1,26 @@
+import type { CallRecord } from '../../engine/call/call-manager';
+import { useLanguage, useT } from '../../ui/ferry-context';
+import { callRecordText } from './call-text';
+import './call.css';
+
+/** A finished call in the conversation: missed, declined, or how long it lasted. */
+export function CallTimelineEntry({ record, peerName }: { record: CallRecord; peerName: string }) {
+  const t = useT();
+  const language = useLanguage();
+  const text = callRecordText(record, peerName);
+  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+  const attention =
+    record.reason === 'missed' || record.reason === 'failed' || record.reason === 'microphone-unavailable';
+  return (
+    <li className={`call-entry ${record.direction}${attention ? ' attention' : ''}`}>
+      <span aria-hidden="true" className="call-icon">
+        {record.direction === 'outgoing' ? '↗' : '↙'}
+      </span>
+      <span className="visually-hidden">{t(`call.record.${record.direction}`)}: </span>
+      <span className="text">{t(text.key, text.params)}</span>{' '}
+      <time className="meta" dateTime={new Date(record.startedAt).toISOString()}>
+        {time.format(record.startedAt)}
+      </time>
+    </li>
+  );
+}

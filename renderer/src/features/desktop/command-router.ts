@@ -1,0 +1,54 @@
+/**
+ * Carries out what the person asked for outside the window (tray menu, notification buttons,
+ * `ferry://` links): the same actions the window's buttons take.
+ */
+import type { AppCommand } from '../../../../contracts/ipc';
+import type { FerryStore } from '../../state/store';
+
+/** The call actions a command can take (the CallManager has them). */
+export interface CommandCalls {
+  place(peerId: string): 'ringing' | 'offline' | 'busy';
+  accept(): boolean;
+  hangUp(): void;
+  toggleMute(): void;
+}
+
+export function routeAppCommand(command: AppCommand, store: FerryStore, calls: CommandCalls): void {
+  const state = store.getState();
+  switch (command.type) {
+    case 'call': {
+      const device = state.devices[command.peerId];
+      if (!device) return state.announce('desktop.unknownDevice');
+      // The conversation comes up so that the call has its context on screen.
+      state.selectDevice(command.peerId);
+      const outcome = calls.place(command.peerId);
+      if (outcome === 'offline') state.announce('call.notPossible.offline', { name: device.name });
+      else if (outcome === 'busy') state.announce('call.notPossible.busy');
+      return;
+    }
+    case 'accept-call': {
+      const ringing = state.call?.phase === 'incoming-ringing' ? state.call.peerId : null;
+      if (ringing !== null && state.devices[ringing]) state.selectDevice(ringing);
+      calls.accept();
+      return;
+    }
+    case 'hang-up':
+      return calls.hangUp();
+    case 'toggle-mute':
+      return calls.toggleMute();
+    case 'open-chat':
+      if (!state.devices[command.peerId]) return state.announce('desktop.unknownDevice');
+      return state.selectDevice(command.peerId);
+    case 'send-files': {
+      const device = state.devices[command.peerId];
+      if (!device) return state.announce('desktop.unknownDevice');
+      // A file picker may only open from a click inside the page (browsers and Electron refuse
+      // one started by script), so the conversation opens with its "Send files…" button instead.
+      state.selectDevice(command.peerId);
+      return state.announce('desktop.sendFilesHint', { name: device.name });
+    }
+    case 'pair':
+      // Any web page can open a ferry:// link: fill in the code, and let the person confirm.
+      return state.suggestPairingCode(command.code);
+  }
+}

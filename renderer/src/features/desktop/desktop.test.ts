@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import type { AppCommand, NotificationRequest, TrayState } from '../../../../contracts/ipc';
+import type { CallView } from '../../engine/call/call-manager';
+import type { TransferView } from '../../engine/transfer/transfer-types';
+import { createTranslator } from '../../i18n/i18n';
+import { createFerryStore, engineActionsFor } from '../../state/store';
+import { routeAppCommand, type CommandCalls } from './command-router';
+import { startDesktopIntegration } from './start-desktop';
+import { trayStateOf } from './tray-state';
+
+const appInfo = {
+  appVersion: '0.1.0',
+  platform: 'linux',
+  hostName: 'box',
+  signalingUrl: 'http://127.0.0.1:1',
+};
+const settings = {
+  deviceId: 'device-1234',
+  deviceName: 'Box',
+  language: 'en' as const,
+  signalingUrl: '',
+  iceServers: [],
+  launchAtLogin: false,
+  startHidden: false,
+  receiveFolder: '',
+};
+
+function setup() {
+  const store = createFerryStore(appInfo, settings);
+  const actions = engineActionsFor(store);
+  actions.peerOnline({ id: 'bob', name: 'Bob desktop', appVersion: '0.1.0' });
+  actions.peerOnline({ id: 'carol', name: 'Carol phone', appVersion: '0.1.0' });
+  actions.peerOffline('carol');
+  return { store, actions };
+}
+
+function fakeCalls(placeOutcome: ReturnType<CommandCalls['place']> = 'ringing') {
+  const done: string[] = [];
+  const calls: CommandCalls = {
+    place: (peerId) => {
+      done.push(`place ${peerId}`);
+      return placeOutcome;
+    },
+    accept: () => {
+      done.push('accept');
+      return true;
+    },
+    hangUp: () => void done.push('hang-up'),
+    toggleMute: () => void done.push('toggle-mute'),
+  };
+  return { calls, done };
+}
+
+const call = (overrides: Partial<CallView> = {}): CallView => ({
+  callId: 'call-0001',
+  peerId: 'bob',
+  direction: 'outgoing',
+  phase: 'in-call',
+  startedAt: 1,
+  connectedAt: 2,
+  muted: false,
+  ...overrides,
+});
+
+describe('the tray state', () => {
+  it('lists paired devices in pairing order with presence, and nothing else when idle', () => {
+    const { store } = setup();
+    expect(trayStateOf(store.getState())).toEqual({
+      peers: [
+        { id: 'bob', name: 'Bob desktop', online: true },
+        { id: 'carol', name: 'Carol phone', online: false },
+      ],
+      call: null,
+      receiving: false,
+    });
+  });
+
+  it.each<[CallView['phase'], boolean]>([
+    ['outgoing-ringing', true],
+    ['incoming-ringing', false],
+    ['connecting', true],
+    ['in-call', true],
+  ])('shows a call in phase %s: %s', (phase, shown) => {
+    const { store } = setup();
+    store.getState().callChanged(call({ phase, muted: true }));
+    expect(trayStateOf(store.getState()).call).toEqual(shown ? { peerId: 'bob', muted: true } : null);
+  });
+
+  it('says files are arriving only while an incoming transfer runs', () => {
+    const { store } = setup();
+    const view = (direction: 'in' | 'out', phase: TransferView['phase']) =>
+      ({ key: `${direction}:bob:t1`, deviceId: 'bob', direction, phase }) as TransferView;
+    store.getState().transferChanged(view('out', 'transferring'));
+    expect(trayStateOf(store.getState()).receiving).toBe(false);
+    store.getState().transferChanged(view('in', 'awaiting-you'));
+    expect(trayStateOf(store.getState()).receiving).toBe(false);
+    store.getState().transferChanged(view('in', 'transferring'));
+    expect(trayStateOf(store.getState()).receiving).toBe(true);
+  });
+});
+
+describe('commands from the tray, notifications and links', () => {
+  it('“Call <device>” opens the conversation and places the call', () => {
+    const { store } = setup();
+    const { calls, done } = fakeCalls();
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls);
+    expect(done).toEqual(['place bob']);
+    expect(store.getState().selectedDeviceId).toBe('bob');
+  });
+
+  it('says why a call could not start', () => {
+    const { store } = setup();
+    routeAppCommand({ type: 'call', peerId: 'carol' }, store, fakeCalls('offline').calls);
+    expect(store.getState().announcement).toMatchObject({ key: 'call.notPossible.offline' });
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, fakeCalls('busy').calls);
+    expect(store.getState().announcement).toMatchObject({ key: 'call.notPossible.busy' });
+  });
+
+  it('ignores devices that are not paired', () => {
+    const { store } = setup();
+    const { calls, done } = fakeCalls();
+    routeAppCommand({ type: 'call', peerId: 'mallory' }, store, calls);
+    routeAppCommand({ type: 'open-chat', peerId: 'mallory' }, store, calls);
+    expect(done).toEqual([]);
+    expect(store.getState().selectedDeviceId).toBe(null);
+  });
+
+  it('accepts the ringing call with its conversation on screen; mute and hang up go to the call', () => {
+    const { store } = setup();
+    store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
+    const { calls, done } = fakeCalls();
+    for (const command of [{ type: 'accept-call' }, { type: 'toggle-mute' }, { type: 'hang-up' }] as const) {
+      routeAppCommand(command, store, calls);
+    }
+    expect(done).toEqual(['accept', 'toggle-mute', 'hang-up']);
+    expect(store.getState().selectedDeviceId).toBe('bob');
+  });
+
+  it('opens a chat, and for “Send files…” opens it with a hint to pick files there', () => {
+    const { store } = setup();
+    routeAppCommand({ type: 'open-chat', peerId: 'carol' }, store, fakeCalls().calls);
+    expect(store.getState().selectedDeviceId).toBe('carol');
+    routeAppCommand({ type: 'send-files', peerId: 'bob' }, store, fakeCalls().calls);
+    expect(store.getState().selectedDeviceId).toBe('bob');
+    expect(store.getState().announcement).toMatchObject({
+      key: 'desktop.sendFilesHint',
+      params: { name: 'Bob desktop' },
+    });
+  });
+
+  it('a ferry://pair link only fills in the code: nothing joins until the person confirms', () => {
+    const { store } = setup();
+    store.getState().selectDevice('bob');
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls);
+    expect(store.getState()).toMatchObject({
+      pairingOpen: true,
+      selectedDeviceId: null,
+      suggestedCode: { code: 'K7M-Q2X', id: 1 },
+      pairing: { phase: 'idle' },
+    });
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls);
+    expect(store.getState().suggestedCode).toEqual({ code: 'K7M-Q2X', id: 2 });
+  });
+});
+
+describe('the desktop integration', () => {
+  function fakeHost() {
+    const trayStates: TrayState[] = [];
+    const notifications: NotificationRequest[] = [];
+    let handler: ((command: AppCommand) => void) | null = null;
+    return {
+      trayStates,
+      notifications,
+      send: (command: AppCommand) => handler?.(command),
+      get listening() {
+        return handler !== null;
+      },
+      host: {
+        setTrayState: async (state: TrayState) => void trayStates.push(state),
+        showNotification: async (request: NotificationRequest) => {
+          notifications.push(request);
+          return { shown: true };
+        },
+        onCommand: (listener: (command: AppCommand) => void) => {
+          handler = listener;
+          return () => {
+            handler = null;
+          };
+        },
+      },
+    };
+  }
+
+  it('sends the tray state at start and whenever it changes, and only then', () => {
+    const { store, actions } = setup();
+    const fake = fakeHost();
+    startDesktopIntegration({
+      store,
+      host: fake.host,
+      calls: fakeCalls().calls,
+      translate: () => createTranslator('en'),
+    });
+    expect(fake.trayStates).toHaveLength(1);
+    store.getState().callMetricsChanged({ localLevel: 0.5, remoteLevel: 0.5, quality: 'good' });
+    store.getState().announce('settings.saved');
+    expect(fake.trayStates).toHaveLength(1);
+    actions.peerOffline('bob');
+    expect(fake.trayStates.at(-1)?.peers.map((peer) => peer.online)).toEqual([false, false]);
+    store.getState().callChanged(call({ peerId: 'carol', muted: true }));
+    expect(fake.trayStates.at(-1)?.call).toEqual({ peerId: 'carol', muted: true });
+    expect(fake.trayStates).toHaveLength(3);
+  });
+
+  it('routes commands until stopped', () => {
+    const { store } = setup();
+    const fake = fakeHost();
+    const { calls, done } = fakeCalls();
+    const stop = startDesktopIntegration({
+      store,
+      host: fake.host,
+      calls,
+      translate: () => createTranslator('en'),
+    });
+    fake.send({ type: 'call', peerId: 'bob' });
+    expect(done).toEqual(['place bob']);
+    stop();
+    expect(fake.listening).toBe(false);
+  });
+
+  it('notifies of incoming messages (not our own) and of a call that starts ringing, once', () => {
+    const { store, actions } = setup();
+    const fake = fakeHost();
+    startDesktopIntegration({
+      store,
+      host: fake.host,
+      calls: fakeCalls().calls,
+      translate: () => createTranslator('en'),
+    });
+    actions.chatOutgoing('bob', { id: 'm1', text: 'hello', sentAt: 1 });
+    actions.chatIncoming('bob', { id: 'm2', text: 'hi there', sentAt: 2 });
+    actions.chatStatus('bob', 'm1', 'delivered');
+    store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
+    store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
+    expect(fake.notifications).toEqual([
+      { kind: 'message', peerId: 'bob', title: 'Bob desktop', body: 'hi there' },
+      { kind: 'call', peerId: 'bob', title: 'Incoming call', body: 'Bob desktop is calling you.' },
+    ]);
+  });
+});

@@ -1,0 +1,101 @@
+// @vitest-environment jsdom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SettingsPatch } from '../../../../contracts/settings';
+import type { CallManager } from '../../engine/call/call-manager';
+import type { FerryEngine } from '../../engine/engine';
+import type { Host } from '../../host/host';
+import { createFerryStore } from '../../state/store';
+import { FerryProvider } from '../../ui/ferry-context';
+import { CallProvider } from '../call/call-context';
+import { SettingsPanel } from './SettingsPanel';
+
+afterEach(cleanup);
+
+const appInfo = {
+  appVersion: '0.1.0',
+  platform: 'linux',
+  hostName: 'box',
+  signalingUrl: 'http://127.0.0.1:1',
+};
+const settings = {
+  deviceId: 'device-1234',
+  deviceName: 'Box',
+  language: 'en' as const,
+  signalingUrl: '',
+  iceServers: [],
+  launchAtLogin: false,
+  startHidden: false,
+  receiveFolder: '/home/ada/Downloads/Ferry',
+};
+
+function renderPanel(kind: Host['kind']) {
+  const store = createFerryStore(appInfo, settings);
+  const patches: SettingsPatch[] = [];
+  const host = {
+    kind,
+    updateSettings: async (patch: SettingsPatch) => {
+      patches.push(patch);
+      return { ...settings, ...patch };
+    },
+  } as unknown as Host;
+  render(
+    <FerryProvider value={{ store, engine: {} as FerryEngine, host }}>
+      <CallProvider manager={{} as CallManager}>
+        <SettingsPanel onClose={() => undefined} />
+      </CallProvider>
+    </FerryProvider>,
+  );
+  return { patches, store };
+}
+
+describe('the settings panel', () => {
+  it('on the desktop, saves launch at login, start hidden, the receive folder and STUN/TURN servers', async () => {
+    const { patches, store } = renderPanel('desktop');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Start Ferry when I log in' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Start hidden in the tray' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Receive folder' }), {
+      target: { value: ' /data/in ' },
+    });
+    fireEvent.change(screen.getByRole('textbox', { name: 'STUN/TURN servers' }), {
+      target: { value: '{"urls": "stun:stun.example.org:3478"}' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(patches).toHaveLength(1));
+    expect(patches[0]).toMatchObject({
+      launchAtLogin: true,
+      startHidden: true,
+      receiveFolder: '/data/in',
+      iceServers: [{ urls: 'stun:stun.example.org:3478' }],
+    });
+    expect(store.getState().settings.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
+  });
+
+  it('says in words what is wrong with the STUN/TURN servers and saves nothing', async () => {
+    const { patches } = renderPanel('desktop');
+    const field = screen.getByRole('textbox', { name: 'STUN/TURN servers' });
+    fireEvent.change(field, { target: { value: '[{"urls": "http://turn.example.org"}]' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'STUN/TURN server 1: “http://turn.example.org” should start with stun:, stuns:, turn: or turns:.',
+    );
+    expect(field.getAttribute('aria-invalid')).toBe('true');
+    expect(patches).toEqual([]);
+  });
+
+  it('in a browser, has no desktop settings and does not send them', async () => {
+    const { patches } = renderPanel('web');
+    expect(screen.queryByRole('checkbox', { name: 'Start Ferry when I log in' })).toBeNull();
+    expect(screen.queryByRole('textbox', { name: 'Receive folder' })).toBeNull();
+    expect(screen.getByRole('combobox', { name: 'Microphone' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(patches).toHaveLength(1));
+    expect(Object.keys(patches[0] ?? {}).sort()).toEqual([
+      'deviceName',
+      'iceServers',
+      'language',
+      'signalingUrl',
+    ]);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * The transfer engine's sink and file sources on top of the main-process file services
+ * (`window.ferry.files`, contracts/file-ipc.ts): each call's result envelope becomes a value or a
+ * HostError with the envelope's code (DISK_FULL, PERMISSION_DENIED, DIGEST_MISMATCH, …).
+ *
+ * End-to-end tests give a browser page the same functions (`window.ferryTestFiles`), backed by
+ * the same services in the test process; see web-host.ts.
+ */
+import type { FerryFilesApi } from '../../../contracts/file-ipc';
+import type { Result } from '../../../contracts/result';
+import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
+import { HostError, type SavedFileActions } from './host';
+
+export type ReceiveFilesApi = Pick<
+  FerryFilesApi,
+  'receiveStatus' | 'receiveBegin' | 'receiveWrite' | 'receiveFinish' | 'receiveAbort' | 'receiveForget'
+>;
+
+async function unwrap<T>(reply: Promise<Result<T>>): Promise<T> {
+  const result = await reply;
+  if (!result.ok) throw new HostError(result.error.code, result.error.message);
+  return result.value;
+}
+
+export function filesApiSink(api: ReceiveFilesApi): ReceiveSink {
+  return {
+    status: (key) => unwrap(api.receiveStatus(key)),
+    begin: (request) => unwrap(api.receiveBegin(request)),
+    write: async (fileId, offset, bytes) => {
+      await unwrap(api.receiveWrite(fileId, offset, bytes));
+    },
+    finish: (fileId, digest) => unwrap(api.receiveFinish(fileId, digest)),
+    abort: async (fileId, keepPartial) => {
+      await unwrap(api.receiveAbort(fileId, keepPartial));
+    },
+    forget: async (key, discardPartials) => {
+      await unwrap(api.receiveForget(key, discardPartials));
+    },
+  };
+}
+
+export function filesApiSavedActions(api: Pick<FerryFilesApi, 'open' | 'showInFolder'>): SavedFileActions {
+  return {
+    open: async (location) => {
+      await unwrap(api.open(location));
+    },
+    showInFolder: async (location) => {
+      await unwrap(api.showInFolder(location));
+    },
+  };
+}
+
+/** Files with a path on disk, read in main; null if any of them has none (made in the page). */
+export function filesApiReadByPath(
+  api: Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource' | 'pathForFile'>,
+): (files: readonly File[]) => Promise<OutgoingFiles | null> {
+  return async (files) => {
+    const pathForFile = api.pathForFile;
+    if (!pathForFile || files.length === 0) return null;
+    const paths = files.map((file) => pathForFile(file));
+    if (paths.some((path) => path === '')) return null;
+    const opened = await unwrap(api.openSources(paths));
+    return {
+      files: opened.files.map((file) => ({
+        path: file.path,
+        size: file.size,
+        read: (offset: number, length: number) =>
+          unwrap(api.readSource(opened.sourceId, file.index, offset, length)),
+      })),
+      close: () => void api.closeSource(opened.sourceId),
+    };
+  };
+}
