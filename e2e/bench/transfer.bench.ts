@@ -1,0 +1,441 @@
+/**
+ * `npm run bench:transfer`: file-transfer figures between two Chromium instances (two browser
+ * processes) on loopback, measured side by side in one run and printed, never asserted as times.
+ *
+ *   1. Throughput: a Ferry transfer (browser client, saving into OPFS, hashing on both sides) and a
+ *      bare RTCDataChannel sending the same file's bytes in 256 KiB messages with the same
+ *      backpressure marks, receiver discarding them. Both MB/s and Ferry/bare.
+ *   2. Memory: peak RSS growth of the receiving browser's renderer while receiving 1 GiB (and the
+ *      smaller throughput file, to show it does not grow with the file).
+ *   3. Chat latency during that saturating transfer: round trips of chat messages on the control
+ *      channel (chat → chat:ack), p50/p99.
+ */
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { startSignalingService } from '../../signaling/src/service';
+import { expect, pair, test, WEB_CLIENT_DIR, type Peer } from '../support/fixtures';
+import { tempDir, transferCard, withInitScript, writePatternFile } from '../transfer-support';
+import { chromiumWithMarker, descendants, isRenderer, memoryOf, resetPeak } from './proc-memory';
+
+const MiB = 1024 * 1024;
+const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 256) * MiB;
+const ROUNDS = 4;
+const MEMORY_BYTES = Number(process.env['FERRY_BENCH_MEMORY_MIB'] ?? 1024) * MiB;
+const RECEIVED = 'Received. Every file was checked.';
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+/** As in playwright.config.ts (which the e2e project cannot import): loopback ICE, fake media. */
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
+
+/** Records every data channel of the page by label, so the bench can talk on Ferry's control channel. */
+function recordChannels() {
+  const channels: Record<string, RTCDataChannel> = {};
+  (window as unknown as { __benchChannels: typeof channels }).__benchChannels = channels;
+  const Original = window.RTCPeerConnection;
+  const create = Original.prototype.createDataChannel;
+  Original.prototype.createDataChannel = function (
+    this: RTCPeerConnection,
+    label: string,
+    init?: RTCDataChannelInit,
+  ) {
+    const channel = create.call(this, label, init);
+    channels[label] = channel;
+    return channel;
+  };
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      this.addEventListener('datachannel', (event) => {
+        channels[event.channel.label] = event.channel;
+      });
+    }
+  };
+}
+
+/**
+ * A Chromium with a profile on disk (Playwright's default contexts are off the record, where OPFS
+ * lives in memory with a small quota) and the pid of its browser process, found by a marker switch
+ * of its own (other Chromium instances may run on the machine). Launched locally: a remote
+ * connection would upload input files to temporary copies that Chromium cannot read for long.
+ */
+async function launch(profileDir: string): Promise<{ context: BrowserContext; pid: number }> {
+  const marker = `--ferry-bench-instance=${randomUUID()}`;
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath,
+    args: [...chromiumArgs, marker],
+    permissions: ['microphone'],
+    locale: 'en-US',
+  });
+  const pid = chromiumWithMarker(marker);
+  if (pid === undefined) throw new Error('could not find the launched Chromium');
+  return { context, pid };
+}
+
+/** The app in a persistent context, named through Settings as fixtures' openPeer does. */
+async function openBenchPeer(context: BrowserContext, url: string, name: string): Promise<Peer> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await page.getByLabel('Device name').fill(name);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText(`This device: ${name}`)).toBeVisible();
+  return { name, context, page };
+}
+
+/** Deletes what the browser client received, so runs do not add up in the profile. */
+async function clearReceived(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await (
+      await navigator.storage.getDirectory()
+    )
+      .removeEntry('received', { recursive: true })
+      .catch(() => undefined);
+  });
+}
+
+/** The renderer process showing the page: the largest renderer under that browser. */
+function pageRenderer(browserPid: number): number {
+  const renderers = descendants(browserPid).filter(isRenderer);
+  const largest = renderers.sort((a, b) => memoryOf(b).rssKiB - memoryOf(a).rssKiB)[0];
+  if (largest === undefined) throw new Error('no renderer process found');
+  return largest;
+}
+
+/** Sends a file from Ada to Bob through Ferry's UI; returns milliseconds from Accept to "Received". */
+async function ferryTransfer(ada: Peer, bob: Peer, path: string): Promise<number> {
+  await ada.page.getByLabel('Files to send to Bob desktop').setInputFiles(path);
+  const card = transferCard(bob.page, 'in', 'Ada laptop').last();
+  const acceptButton = card.getByRole('button', { name: 'Accept' });
+  await expect(acceptButton).toBeVisible();
+  // Timed inside Bob's page: from the click on Accept to the card saying every file is verified.
+  await bob.page.evaluate((received) => {
+    const clock = window as unknown as { __benchStart: number; __benchDone: Promise<number> };
+    document.addEventListener(
+      'click',
+      (event) => {
+        if ((event.target as HTMLElement).textContent === 'Accept') clock.__benchStart = performance.now();
+      },
+      { capture: true, once: true },
+    );
+    clock.__benchDone = new Promise<number>((resolve) => {
+      const observer = new MutationObserver(() => {
+        const statuses = document.querySelectorAll('[data-testid="transfer-status"]');
+        if (statuses[statuses.length - 1]?.textContent === received) {
+          observer.disconnect();
+          resolve(performance.now());
+        }
+      });
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+  }, RECEIVED);
+  await acceptButton.click();
+  // Ends on success or on a stop (disk full, …), so a failed run is reported at once.
+  const status = card.getByTestId('transfer-status');
+  await expect(status).toHaveText(/^Received\. Every file was checked\.$|^The transfer stopped/, {
+    timeout: 15 * 60_000,
+  });
+  await expect(status).toHaveText(RECEIVED, { timeout: 1 });
+  const ms = await bob.page.evaluate(async () => {
+    const clock = window as unknown as { __benchStart: number; __benchDone: Promise<number> };
+    return (await clock.__benchDone) - clock.__benchStart;
+  });
+  await clearReceived(bob.page);
+  return ms;
+}
+
+/** A bare RTCDataChannel between the two pages, signalled through the test process. */
+async function bareChannel(sender: Page, receiver: Page): Promise<void> {
+  const offer = await sender.evaluate(async () => {
+    const pc = new RTCPeerConnection();
+    const channel = pc.createDataChannel('bare', { ordered: true });
+    channel.binaryType = 'arraybuffer';
+    Object.assign(window, { __barePc: pc, __bareChannel: channel });
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    });
+    return pc.localDescription?.toJSON();
+  });
+  const answer = await receiver.evaluate(async (description) => {
+    const pc = new RTCPeerConnection();
+    const bare = {
+      received: 0,
+      target: 0,
+      done: Promise.resolve(0),
+      finish: (_at: number) => undefined as void,
+    };
+    Object.assign(window, { __barePc: pc, __bare: bare });
+    pc.addEventListener('datachannel', (event) => {
+      const channel = event.channel;
+      channel.binaryType = 'arraybuffer';
+      channel.addEventListener('message', (message: MessageEvent<ArrayBuffer>) => {
+        bare.received += message.data.byteLength;
+        if (bare.target > 0 && bare.received >= bare.target)
+          bare.finish(performance.timeOrigin + performance.now());
+      });
+    });
+    await pc.setRemoteDescription(description as RTCSessionDescriptionInit);
+    await pc.setLocalDescription(await pc.createAnswer());
+    await new Promise<void>((resolve) => {
+      if (pc.iceGatheringState === 'complete') resolve();
+      pc.addEventListener('icegatheringstatechange', () => pc.iceGatheringState === 'complete' && resolve());
+    });
+    return pc.localDescription?.toJSON();
+  }, offer);
+  await sender.evaluate(async (description) => {
+    const scope = window as unknown as { __barePc: RTCPeerConnection; __bareChannel: RTCDataChannel };
+    await scope.__barePc.setRemoteDescription(description as RTCSessionDescriptionInit);
+    if (scope.__bareChannel.readyState !== 'open') {
+      await new Promise((resolve) => scope.__bareChannel.addEventListener('open', resolve, { once: true }));
+    }
+  }, answer);
+  await sender.evaluate(() => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.id = 'bench-file';
+    input.hidden = true;
+    document.body.append(input);
+  });
+}
+
+/**
+ * Sends `bytes` of the picked file over the bare channel in 256 KiB messages, with the marks
+ * Ferry's bulk channel uses (4 MiB high, 1 MiB low) and 3 reads ahead; returns milliseconds from
+ * the first read to the receiver's last byte.
+ */
+async function bareTransfer(sender: Page, receiver: Page, path: string, bytes: number): Promise<number> {
+  await sender.locator('#bench-file').setInputFiles(path);
+  await receiver.evaluate((target) => {
+    const bare = (
+      window as unknown as {
+        __bare: { received: number; target: number; done: Promise<number>; finish: (at: number) => void };
+      }
+    ).__bare;
+    bare.received = 0;
+    bare.target = target;
+    bare.done = new Promise<number>((resolve) => (bare.finish = resolve));
+  }, bytes);
+  const startedAt = await sender.evaluate(async (total) => {
+    const channel = (window as unknown as { __bareChannel: RTCDataChannel }).__bareChannel;
+    const file = (document.getElementById('bench-file') as HTMLInputElement).files?.[0];
+    if (!file) throw new Error('no file');
+    const chunk = 262_144;
+    const high = 4 * 1024 * 1024;
+    channel.bufferedAmountLowThreshold = 1024 * 1024;
+    const started = performance.timeOrigin + performance.now();
+    const reads: Promise<ArrayBuffer>[] = [];
+    let next = 0;
+    for (let sent = 0; sent < total;) {
+      while (reads.length < 3 && next < total) {
+        const length = Math.min(chunk, total - next);
+        reads.push(file.slice(next, next + length).arrayBuffer());
+        next += length;
+      }
+      const buffer = await (reads.shift() as Promise<ArrayBuffer>);
+      while (channel.bufferedAmount > high) {
+        await new Promise((resolve) =>
+          channel.addEventListener('bufferedamountlow', resolve, { once: true }),
+        );
+      }
+      channel.send(buffer);
+      sent += buffer.byteLength;
+    }
+    return started;
+  }, bytes);
+  const doneAt = await receiver.evaluate(
+    () => (window as unknown as { __bare: { done: Promise<number> } }).__bare.done,
+  );
+  return doneAt - startedAt;
+}
+
+/**
+ * Starts chat round trips on Ferry's control channel (chat → chat:ack), one every 100 ms, until
+ * `stopChat` or `max` samples. Runs in Ada's page while a transfer saturates the link.
+ */
+async function startChat(sender: Page, max: number): Promise<void> {
+  await sender.evaluate((count) => {
+    const scope = window as unknown as {
+      __benchChannels: Record<string, RTCDataChannel>;
+      __benchChat: { stop: boolean; done: Promise<number[]> };
+    };
+    const channel = scope.__benchChannels['ferry-control'];
+    if (!channel) throw new Error('control channel not found');
+    const state = { stop: false, done: Promise.resolve<number[]>([]) };
+    scope.__benchChat = state;
+    const waiting = new Map<string, (at: number) => void>();
+    const onMessage = (event: MessageEvent) => {
+      const text =
+        typeof event.data === 'string' ? event.data : new TextDecoder().decode(event.data as ArrayBuffer);
+      if (!text.includes('"chat:ack"')) return;
+      const ack = JSON.parse(text) as { id: string };
+      waiting.get(ack.id)?.(performance.now());
+    };
+    channel.addEventListener('message', onMessage);
+    state.done = (async () => {
+      const rtts: number[] = [];
+      for (let i = 0; i < count && !state.stop; i++) {
+        const id = `bench-${i}-${Date.now()}`;
+        const acked = new Promise<number>((resolve) => waiting.set(id, resolve));
+        const sentAt = performance.now();
+        channel.send(JSON.stringify({ v: 1, type: 'chat', id, text: `ping ${i}`, sentAt: Date.now() }));
+        const rtt = (await acked) - sentAt;
+        // A round trip that ended after the transfer did not compete with it.
+        if (!state.stop) rtts.push(rtt);
+        waiting.delete(id);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      channel.removeEventListener('message', onMessage);
+      return rtts.sort((a, b) => a - b);
+    })();
+  }, max);
+}
+
+async function stopChat(sender: Page): Promise<number[]> {
+  return sender.evaluate(() => {
+    const state = (window as unknown as { __benchChat: { stop: boolean; done: Promise<number[]> } })
+      .__benchChat;
+    state.stop = true;
+    return state.done;
+  });
+}
+
+/** A Ferry transfer with chat running from the moment it is well under way until it ends. */
+async function ferryChatRun(ada: Peer, bob: Peer, path: string): Promise<void> {
+  const cards = transferCard(bob.page, 'in', 'Ada laptop');
+  // The card this transfer will get (earlier ones are finished and full).
+  const bar = cards.nth(await cards.count()).getByRole('progressbar', { name: 'Overall progress' });
+  const run = ferryTransfer(ada, bob, path);
+  await expect
+    .poll(async () => Number(await bar.getAttribute('value')), { timeout: 120_000 })
+    .toBeGreaterThan(16 * MiB);
+  await startChat(ada.page, 10_000);
+  await run;
+}
+
+const percentile = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+
+test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, chat latency', async () => {
+  const base = await tempDir('ferry-bench-');
+  const signaling = await startSignalingService({
+    host: '127.0.0.1',
+    port: 0,
+    staticDir: WEB_CLIENT_DIR,
+    iceServers: [],
+  });
+  const adaSide = await launch(join(base, 'ada-profile'));
+  const bobSide = await launch(join(base, 'bob-profile'));
+  try {
+    const throughputFile = join(base, 'throughput.bin');
+    const memoryFile = join(base, 'memory.bin');
+    const warmUpFile = join(base, 'warm-up.bin');
+    await writePatternFile(throughputFile, THROUGHPUT_BYTES, 1);
+    await writePatternFile(memoryFile, MEMORY_BYTES, 2);
+    await writePatternFile(warmUpFile, 16 * MiB, 3);
+
+    const ada = await openBenchPeer(adaSide.context, signaling.url, 'Ada laptop');
+    const bob = await openBenchPeer(bobSide.context, signaling.url, 'Bob desktop');
+    await withInitScript(ada, recordChannels, null);
+    await pair(ada, bob);
+    await bareChannel(ada.page, bob.page);
+
+    // Warm both paths up: fresh connections start slower (FIELD-NOTES).
+    await ferryTransfer(ada, bob, warmUpFile);
+    await bareTransfer(ada.page, bob.page, warmUpFile, 16 * MiB);
+
+    // 1. Throughput, side by side. The machine is shared, so its load drifts: bare and Ferry take
+    // turns in rounds (alternating which goes first) and their times are summed.
+    const roundBytes = THROUGHPUT_BYTES / ROUNDS;
+    const roundFile = join(base, 'round.bin');
+    await writePatternFile(roundFile, roundBytes, 4);
+    let bareMs = 0;
+    let ferryMs = 0;
+    for (let round = 0; round < ROUNDS; round++) {
+      const runBare = async () => (bareMs += await bareTransfer(ada.page, bob.page, roundFile, roundBytes));
+      const runFerry = async () => (ferryMs += await ferryTransfer(ada, bob, roundFile));
+      if (round % 2 === 0) {
+        await runBare();
+        await runFerry();
+      } else {
+        await runFerry();
+        await runBare();
+      }
+    }
+    const bare = mbps(THROUGHPUT_BYTES, bareMs);
+    const ferry = mbps(THROUGHPUT_BYTES, ferryMs);
+
+    // 2. Chat while a Ferry transfer saturates the link (its own transfer: the chat lines it adds
+    // to the conversation must not count in the memory figure below).
+    await ferryChatRun(ada, bob, throughputFile);
+    const rtts = await stopChat(ada.page);
+    // For comparison: chat on Ferry's idle connection while the bare channel (a connection of its
+    // own) is saturated. What is left is CPU contention on this machine.
+    await startChat(ada.page, 10_000);
+    await bareTransfer(ada.page, bob.page, throughputFile, THROUGHPUT_BYTES);
+    const bareRtts = await stopChat(ada.page);
+
+    // 3. Memory while receiving the big file, nothing else going on; and a smaller one before it.
+    const renderer = pageRenderer(bobSide.pid);
+    const peakReset = resetPeak(renderer);
+    const beforeSmall = memoryOf(renderer);
+    await ferryTransfer(ada, bob, throughputFile);
+    const afterSmall = memoryOf(renderer);
+    resetPeak(renderer);
+    const before = memoryOf(renderer);
+    let sampledPeak = before.rssKiB;
+    const rssTrace: number[] = [];
+    const sampler = setInterval(() => {
+      const rss = memoryOf(renderer).rssKiB;
+      sampledPeak = Math.max(sampledPeak, rss);
+      rssTrace.push(rss);
+    }, 250);
+    const memoryMs = await ferryTransfer(ada, bob, memoryFile);
+    clearInterval(sampler);
+    const after = memoryOf(renderer);
+    const peakKiB = peakReset ? Math.max(after.peakKiB, sampledPeak) : sampledPeak;
+
+    const mib = (kib: number) => (kib / 1024).toFixed(1);
+    const smallPeak = Math.max(afterSmall.peakKiB, afterSmall.rssKiB);
+    const atFraction = (n: number) =>
+      rssTrace[Math.min(rssTrace.length - 1, Math.floor((n * rssTrace.length) / 4))] ?? 0;
+    const lines = [
+      '',
+      'Ferry transfer benchmark (two Chromium instances, loopback, receiver saves to OPFS)',
+      `  Throughput, ${THROUGHPUT_BYTES / MiB} MiB each, in ${ROUNDS} alternating rounds:`,
+      `    bare RTCDataChannel (256 KiB messages): ${bare.toFixed(1)} MB/s`,
+      `    Ferry (framed, credit window, digests both sides, written to disk): ${ferry.toFixed(1)} MB/s`,
+      `    ratio Ferry / bare: ${(ferry / bare).toFixed(2)}   (target ≥ 0.90)`,
+      `  Receiver renderer memory (pid ${renderer}; peak = VmHWM ${peakReset ? 'reset before each run' : 'sampled'}):`,
+      `    ${THROUGHPUT_BYTES / MiB} MiB file: RSS ${mib(beforeSmall.rssKiB)} → peak ${mib(smallPeak)} MiB, growth ${mib(smallPeak - beforeSmall.rssKiB)} MiB`,
+      `    ${MEMORY_BYTES / MiB} MiB file: RSS ${mib(before.rssKiB)} → peak ${mib(peakKiB)} MiB, growth ${mib(peakKiB - before.rssKiB)} MiB   (target < 200 MiB)`,
+      `    RSS at 1/4, 1/2, 3/4 and the end of it: ${[1, 2, 3, 4].map((n) => mib(atFraction(n))).join(', ')} MiB`,
+      `    it took ${(memoryMs / 1000).toFixed(1)} s: ${mbps(MEMORY_BYTES, memoryMs).toFixed(1)} MB/s`,
+      `  Chat round trip during a ${THROUGHPUT_BYTES / MiB} MiB Ferry transfer (${rtts.length} messages, one per 100 ms):`,
+      `    p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms, max ${(rtts[rtts.length - 1] ?? 0).toFixed(1)} ms   (target p99 < 100 ms)`,
+      `    for comparison, chat while a bare channel on its own connection is saturated (CPU contention only, ${bareRtts.length} messages): p50 ${percentile(bareRtts, 50).toFixed(1)} ms, p99 ${percentile(bareRtts, 99).toFixed(1)} ms`,
+      '',
+    ];
+    for (const line of lines) print(line);
+  } finally {
+    await adaSide.context.close();
+    await bobSide.context.close();
+    await signaling.close();
+    await fs.rm(base, { recursive: true, force: true });
+  }
+});

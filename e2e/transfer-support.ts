@@ -1,0 +1,188 @@
+/**
+ * Test support for file transfers: gives a browser peer the desktop app's real receive-folder
+ * services (electron/main/services/files), running in the test process on a temporary folder, so
+ * received files are written, hashed and renamed on a real disk and the test can hash them there.
+ *
+ * The seam is small on purpose: Playwright exposes one binding per receive function, and an init
+ * script puts them together as `window.ferryTestFiles`, which the web host uses instead of OPFS
+ * when it is present (renderer/src/host/web-host.ts, `testFiles`).
+ */
+import { createCipheriv, createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import type { ReceiveBegin, ReceiveKey } from '../contracts/file-ipc';
+import { createReceiveFolder, type ReceiveFolder } from '../electron/main/services/files/receive-folder';
+import { openResumeRegistry } from '../electron/main/services/files/resume-registry';
+import { expect, type Peer } from './support/fixtures';
+
+const silentLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+export interface ReceiveFolderSeam {
+  /** Where received files land. */
+  readonly folder: string;
+  readonly service: ReceiveFolder;
+  /** Bytes written through the seam so far (resume tests compare before and after). */
+  bytesWritten(): number;
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Gives `peer` the real receive folder and reloads its page so the web host picks it up. */
+export async function installReceiveFolder(peer: Peer, base: string): Promise<ReceiveFolderSeam> {
+  const folder = join(base, 'Ferry');
+  const service = createReceiveFolder({
+    folder: () => folder,
+    registry: await openResumeRegistry(join(base, 'receive-resume.json'), fs),
+    logger: silentLogger,
+  });
+  let written = 0;
+  const context: BrowserContext = peer.context;
+  await context.exposeBinding('__ferryReceiveStatus', (_source, key: ReceiveKey) => service.status(key));
+  await context.exposeBinding('__ferryReceiveBegin', (_source, request: ReceiveBegin) =>
+    service.begin(request),
+  );
+  await context.exposeBinding(
+    '__ferryReceiveWrite',
+    async (_source, fileId: string, offset: number, base64: string) => {
+      const bytes = Buffer.from(base64, 'base64');
+      const result = await service.write(fileId, offset, bytes);
+      if (result.ok) written += bytes.byteLength;
+      return result;
+    },
+  );
+  await context.exposeBinding('__ferryReceiveFinish', (_source, fileId: string, sha256: string) =>
+    service.finish(fileId, sha256),
+  );
+  await context.exposeBinding('__ferryReceiveAbort', (_source, fileId: string, keep: boolean) =>
+    service.abort(fileId, keep),
+  );
+  await context.exposeBinding('__ferryReceiveForget', (_source, key: ReceiveKey, discard: boolean) =>
+    service.forget(key, discard),
+  );
+  await context.addInitScript(() => {
+    type Binding = (...args: unknown[]) => Promise<unknown>;
+    const scope = window as unknown as Record<string, Binding>;
+    const call =
+      (name: string) =>
+      (...args: unknown[]) =>
+        (scope[name] as Binding)(...args);
+    // Bindings carry JSON: chunks travel as base64 (CDP has no binary argument type).
+    const toBase64 = (bytes: Uint8Array) => {
+      let text = '';
+      for (let i = 0; i < bytes.byteLength; i += 0x8000) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+      }
+      return btoa(text);
+    };
+    Object.defineProperty(window, 'ferryTestFiles', {
+      value: {
+        receiveStatus: call('__ferryReceiveStatus'),
+        receiveBegin: call('__ferryReceiveBegin'),
+        receiveWrite: (fileId: string, offset: number, bytes: Uint8Array) =>
+          call('__ferryReceiveWrite')(fileId, offset, toBase64(bytes)),
+        receiveFinish: call('__ferryReceiveFinish'),
+        receiveAbort: call('__ferryReceiveAbort'),
+        receiveForget: call('__ferryReceiveForget'),
+      },
+    });
+  });
+  await peer.page.reload();
+  await expect(peer.page.getByText(`This device: ${peer.name}`)).toBeVisible();
+  return { folder, service, bytesWritten: () => written };
+}
+
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Every file under `dir`, relative and '/'-separated, sorted. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (current: string) => {
+    for (const entry of await fs.readdir(current, { withFileTypes: true })) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else out.push(relative(dir, path).split(sep).join('/'));
+    }
+  };
+  await walk(dir).catch(() => undefined);
+  return out.sort();
+}
+
+/** Deterministic bytes of any size, written in pieces (no big buffers in the test process). */
+export async function writePatternFile(path: string, size: number, seed: number): Promise<void> {
+  // An AES-CTR keystream: fast, reproducible from the seed, and different in every block, so a
+  // misplaced or repeated block changes the hash.
+  const key = createHash('sha256').update(`ferry-test-${seed}`).digest().subarray(0, 16);
+  const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
+  const zeros = Buffer.alloc(1024 * 1024);
+  const handle = await fs.open(path, 'w');
+  try {
+    for (let offset = 0; offset < size; offset += zeros.byteLength) {
+      await handle.write(cipher.update(zeros.subarray(0, Math.min(zeros.byteLength, size - offset))));
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The transfer card on a page, for the transfer with `other`. */
+export function transferCard(page: Page, direction: 'in' | 'out', otherName: string) {
+  return page.getByRole('article', {
+    name: direction === 'in' ? `Files from ${otherName}` : `Files to ${otherName}`,
+  });
+}
+
+/** Adds an init script to a peer's page and reloads it so the script is in place. */
+export async function withInitScript<A>(
+  peer: Peer,
+  script: Parameters<BrowserContext['addInitScript']>[0] & ((arg: A) => void),
+  arg: A,
+): Promise<void> {
+  await peer.context.addInitScript(script, arg);
+  await peer.page.reload();
+  await expect(peer.page.getByText(`This device: ${peer.name}`)).toBeVisible();
+}
+
+/**
+ * Records the page's RTCPeerConnections so a test can cut the connection as a network failure
+ * would. Installed before the page connects (it reloads the page).
+ */
+export async function recordPeerConnections(peer: Peer): Promise<void> {
+  await withInitScript(
+    peer,
+    () => {
+      const Original = window.RTCPeerConnection;
+      const made: RTCPeerConnection[] = [];
+      (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections = made;
+      window.RTCPeerConnection = class extends Original {
+        constructor(config?: RTCConfiguration) {
+          super(config);
+          made.push(this);
+        }
+      };
+    },
+    null,
+  );
+}
+
+export async function cutConnections(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    for (const pc of (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
+      .__ferryTestConnections) {
+      pc.close();
+    }
+  });
+}

@@ -1,0 +1,309 @@
+/**
+ * File transfer between two browser peers (Chromium contexts), the receiving one writing through
+ * the desktop app's real receive-folder services on a temporary folder (see transfer-support.ts),
+ * so every check here is made on files on disk.
+ */
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { TRANSFER_CHUNK_BYTES, TRANSFER_FRAME_HEADER_BYTES } from '../contracts/transfer';
+import { expect, openPeer, pair, test, type Peer } from './support/fixtures';
+import {
+  cutConnections,
+  installReceiveFolder,
+  listFiles,
+  recordPeerConnections,
+  sha256OfFile,
+  tempDir,
+  transferCard,
+  withInitScript,
+  writePatternFile,
+  type ReceiveFolderSeam,
+} from './transfer-support';
+
+const MiB = 1024 * 1024;
+const RECEIVED = 'Received. Every file was checked.';
+const SENT = 'Sent. Bob desktop has every file, checked.';
+
+let base: string;
+
+test.beforeEach(async () => {
+  base = await tempDir('ferry-e2e-transfer-');
+});
+
+test.afterEach(async () => {
+  await fs.rm(base, { recursive: true, force: true });
+});
+
+/** Ada sends, Bob receives into a real folder on disk. */
+async function adaAndBob(
+  browser: Parameters<typeof openPeer>[0],
+  url: string,
+  beforePairing?: (ada: Peer, bob: Peer) => Promise<void>,
+): Promise<{ ada: Peer; bob: Peer; seam: ReceiveFolderSeam }> {
+  const ada = await openPeer(browser, url, 'Ada laptop');
+  const bob = await openPeer(browser, url, 'Bob desktop');
+  await beforePairing?.(ada, bob);
+  const seam = await installReceiveFolder(bob, join(base, 'bob'));
+  await pair(ada, bob);
+  return { ada, bob, seam };
+}
+
+const status = (peer: Peer, direction: 'in' | 'out', other: string) =>
+  transferCard(peer.page, direction, other).last().getByTestId('transfer-status');
+
+async function sendFiles(ada: Peer, paths: string[]) {
+  await ada.page.getByLabel('Files to send to Bob desktop').setInputFiles(paths);
+}
+
+async function accept(bob: Peer) {
+  await transferCard(bob.page, 'in', 'Ada laptop').last().getByRole('button', { name: 'Accept' }).click();
+}
+
+/** Waits until the receiver's overall progress bar shows at least `bytes`. */
+async function receivedAtLeast(bob: Peer, bytes: number) {
+  const bar = transferCard(bob.page, 'in', 'Ada laptop')
+    .last()
+    .getByRole('progressbar', { name: 'Overall progress' });
+  await expect
+    .poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(bytes);
+}
+
+test.describe('file transfer', () => {
+  test('files of 0 B, 1 B, one chunk, one chunk + 1 B, 64 MiB and a nested folder arrive with identical SHA-256', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(150_000);
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const sizes: [string, number][] = [
+      ['empty.bin', 0],
+      ['one-byte.bin', 1],
+      ['one-chunk.bin', TRANSFER_CHUNK_BYTES],
+      ['chunk-plus-one.bin', TRANSFER_CHUNK_BYTES + 1],
+      ['big-64MiB.bin', 64 * MiB],
+    ];
+    const sources = join(base, 'ada');
+    await fs.mkdir(sources, { recursive: true });
+    for (const [index, [name, size]] of sizes.entries())
+      await writePatternFile(join(sources, name), size, index + 1);
+
+    await sendFiles(
+      ada,
+      sizes.map(([name]) => join(sources, name)),
+    );
+    const offer = transferCard(bob.page, 'in', 'Ada laptop');
+    await expect(offer).toContainText('Ada laptop wants to send you 5 files, 67.6 MB.');
+    await accept(bob);
+    // Progress is shown while the big file moves.
+    await receivedAtLeast(bob, 8 * MiB);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+
+    expect(await listFiles(seam.folder)).toEqual(sizes.map(([name]) => name).sort());
+    for (const [name] of sizes) {
+      expect(await sha256OfFile(join(seam.folder, name)), name).toBe(await sha256OfFile(join(sources, name)));
+    }
+
+    // A nested folder keeps its structure and lands under one folder.
+    const album = join(base, 'Album');
+    const tree = ['a.txt', 'sub/b.bin', 'sub/deeper/c.bin', 'sub/deeper/empty.txt'];
+    for (const [index, path] of tree.entries()) {
+      await fs.mkdir(join(album, path, '..'), { recursive: true });
+      await writePatternFile(
+        join(album, path),
+        path.includes('empty') ? 0 : 1000 * (index + 1) + 7,
+        50 + index,
+      );
+    }
+    await fs.mkdir(join(seam.folder, 'Album'), { recursive: true }); // Bob already has an "Album"
+    await ada.page.getByLabel('Folder to send to Bob desktop').setInputFiles(album);
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    const received = (await listFiles(seam.folder)).filter((path) => path.startsWith('Album (1)/'));
+    expect(received).toEqual(tree.map((path) => `Album (1)/${path}`).sort());
+    for (const path of tree) {
+      expect(await sha256OfFile(join(seam.folder, 'Album (1)', path)), path).toBe(
+        await sha256OfFile(join(album, path)),
+      );
+    }
+  });
+
+  test('declined: both sides say so and nothing is written', async ({ browser, signaling }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const file = join(base, 'offer.txt');
+    await writePatternFile(file, 5000, 9);
+    await sendFiles(ada, [file]);
+    await expect(bob.page.getByTestId('announcer')).toContainText(
+      'Ada laptop wants to send you 1 file, 5 kB.',
+    );
+    await transferCard(bob.page, 'in', 'Ada laptop').getByRole('button', { name: 'Decline' }).click();
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText('You declined these files.');
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText('Bob desktop declined these files.');
+    expect(await listFiles(seam.folder)).toEqual([]);
+  });
+
+  for (const who of ['sender', 'receiver'] as const) {
+    test(`cancelled by the ${who} mid-transfer: both sides show it, no .part is presented as done`, async ({
+      browser,
+      signaling,
+    }) => {
+      const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+      const file = join(base, 'movie.bin');
+      await writePatternFile(file, 48 * MiB, 3);
+      await sendFiles(ada, [file]);
+      await accept(bob);
+      await receivedAtLeast(bob, 2 * MiB);
+      const canceller = who === 'sender' ? ada : bob;
+      await transferCard(
+        canceller.page,
+        who === 'sender' ? 'out' : 'in',
+        who === 'sender' ? 'Bob desktop' : 'Ada laptop',
+      )
+        .getByRole('button', { name: 'Cancel transfer' })
+        .click();
+      await expect(status(ada, 'out', 'Bob desktop')).toHaveText(
+        who === 'sender' ? 'You cancelled this transfer.' : 'Bob desktop cancelled this transfer.',
+      );
+      await expect(status(bob, 'in', 'Ada laptop')).toHaveText(
+        who === 'receiver' ? 'You cancelled this transfer.' : 'Ada laptop cancelled this transfer.',
+      );
+      // The partial is removed, and nothing was presented as a finished file.
+      await expect.poll(() => listFiles(seam.folder)).toEqual([]);
+      await expect(
+        transferCard(bob.page, 'in', 'Ada laptop').getByRole('button', { name: 'Open' }),
+      ).toHaveCount(0);
+    });
+  }
+
+  test('resume: the connection is cut mid-file, the devices reconnect, the rest arrives and the hash matches', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(150_000);
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, (ada) => recordPeerConnections(ada));
+    const file = join(base, 'backup.tar');
+    const size = 48 * MiB;
+    await writePatternFile(file, size, 4);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await receivedAtLeast(bob, 6 * MiB);
+
+    await cutConnections(ada.page);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(
+      'Connection lost. The transfer continues when you are connected to Ada laptop again.',
+    );
+    // What reached Bob's disk before the cut stays as a .part.
+    expect(await listFiles(seam.folder)).toEqual(['backup.tar.part']);
+    const keptBeforeReconnect = (await fs.stat(join(seam.folder, 'backup.tar.part'))).size;
+    const writtenBeforeReconnect = seam.bytesWritten();
+    expect(keptBeforeReconnect).toBe(writtenBeforeReconnect);
+    expect(keptBeforeReconnect).toBeGreaterThan(0);
+    expect(keptBeforeReconnect).toBeLessThan(size);
+
+    // Pair again (the devices do not remember each other yet): the transfer resumes by itself.
+    await ada.page.getByRole('button', { name: 'Pair a device' }).click();
+    await bob.page.getByRole('button', { name: 'Pair a device' }).click();
+    const code = await ada.page
+      .getByRole('button', { name: 'Show my code' })
+      .click()
+      .then(async () => {
+        const shown = ada.page.getByLabel('Your code');
+        await expect(shown).toHaveText(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+        return (await shown.textContent()) ?? '';
+      });
+    await bob.page.getByLabel('Pairing code').fill(code);
+    await bob.page.getByRole('button', { name: 'Connect' }).click();
+
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(await listFiles(seam.folder)).toEqual(['backup.tar']);
+    expect(await sha256OfFile(join(seam.folder, 'backup.tar'))).toBe(await sha256OfFile(file));
+    // After reconnecting, exactly the missing bytes were written: none twice, none skipped.
+    expect(seam.bytesWritten() - writtenBeforeReconnect).toBe(size - keptBeforeReconnect);
+  });
+
+  test('hostile names from a peer land safely inside the receive folder', async ({ browser, signaling }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const hostile = ['../../x', '/etc/x', 'C:\\x', 'con.txt', 'bad\u0001name\u202e.txt', 'a/../../../b.txt'];
+    // A synthetic drop with File objects made in the page: names no real file system would allow.
+    await ada.page.evaluate((names) => {
+      const data = new DataTransfer();
+      for (const name of names) data.items.add(new File([`content of ${name}`], name));
+      const drag = (type: string) =>
+        new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true });
+      window.dispatchEvent(drag('dragenter'));
+      window.dispatchEvent(drag('drop'));
+    }, hostile);
+    const offer = transferCard(bob.page, 'in', 'Ada laptop');
+    await expect(offer).toContainText('6 files');
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    const landed = await listFiles(seam.folder);
+    // Climbing, absolute and drive paths are cut down, reserved and control characters replaced,
+    // and "x" sent twice becomes "x (1)".
+    expect(landed).toEqual(['_con.txt', 'a/b.txt', 'bad_name_.txt', 'etc/x', 'x', 'x (1)']);
+    expect(await listFiles(join(base, 'bob'))).toEqual(
+      [...landed.map((path) => `Ferry/${path}`), 'receive-resume.json'].sort(),
+    );
+  });
+
+  test('a chunk corrupted on the way is caught by the digest check on both sides', async ({
+    browser,
+    signaling,
+  }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, async (ada) => {
+      // Flips one byte of the third bulk frame Ada sends: damage the checksum must catch.
+      await withInitScript(
+        ada,
+        (headerBytes: number) => {
+          const send = RTCDataChannel.prototype.send;
+          let frames = 0;
+          RTCDataChannel.prototype.send = function (this: RTCDataChannel, data: never) {
+            if (this.label === 'ferry-bulk' && ++frames === 3) {
+              const bytes = data as Uint8Array;
+              bytes[headerBytes + 1000] = (bytes[headerBytes + 1000] ?? 0) ^ 0x5a;
+            }
+            return send.call(this, data);
+          };
+        },
+        TRANSFER_FRAME_HEADER_BYTES,
+      );
+    });
+    const file = join(base, 'photo.raw');
+    await writePatternFile(file, 6 * TRANSFER_CHUNK_BYTES, 7);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    const damaged =
+      'The transfer stopped: a file arrived damaged (its checksum didn’t match) and was not kept.';
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(damaged);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(damaged);
+    expect(await listFiles(seam.folder)).toEqual([]);
+  });
+
+  test('the browser client without desktop services saves into OPFS and offers a download', async ({
+    browser,
+    signaling,
+  }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    await pair(ada, bob);
+    const file = join(base, 'notes.bin');
+    await writePatternFile(file, 3 * TRANSFER_CHUNK_BYTES + 5, 8);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(
+      transferCard(bob.page, 'in', 'Ada laptop').getByRole('button', { name: 'Download notes.bin' }),
+    ).toBeVisible();
+    const stored = await bob.page.evaluate(async () => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('received');
+      const bytes = new Uint8Array(
+        await (await (await dir.getFileHandle('notes.bin')).getFile()).arrayBuffer(),
+      );
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+      return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    });
+    expect(stored).toBe(await sha256OfFile(file));
+  });
+});
