@@ -36,6 +36,16 @@ describe('transfer control messages', () => {
     { type: 'transfer:complete', transferId },
     { type: 'transfer:credit', transferId, written: 1_048_576 },
     { type: 'transfer:error', transferId, by: 'receiver', code: 'DISK_FULL', index: 0 },
+    { type: 'transfer:signal', data: { kind: 'description', type: 'offer', sdp: 'v=0\r\n' } },
+    {
+      type: 'transfer:signal',
+      data: {
+        kind: 'candidate',
+        candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host',
+        sdpMid: '0',
+        sdpMLineIndex: 0,
+      },
+    },
   ];
 
   it.each(messages.map((message) => [message.type, message] as const))('%s round-trips', (_type, message) => {
@@ -77,6 +87,15 @@ describe('transfer control messages', () => {
     ['a short transfer id', { type: 'transfer:decline', transferId: 'x' }],
     ['a transfer id with a path in it', { type: 'transfer:decline', transferId: '../../etc/passwd' }],
     ['a fractional credit', { type: 'transfer:credit', transferId, written: 1.5 }],
+    ['a bulk signal of another kind', { type: 'transfer:signal', data: { kind: 'renegotiate' } }],
+    [
+      'a bulk rollback',
+      { type: 'transfer:signal', data: { kind: 'description', type: 'rollback', sdp: 'x' } },
+    ],
+    [
+      'a bulk signal with extra fields',
+      { type: 'transfer:signal', data: { kind: 'description', type: 'offer', sdp: 'x', extra: 1 } },
+    ],
   ])('rejects %s', (_what, message) => {
     const decoded = decodePeerMessage(JSON.stringify({ v: 1, ...message }));
     expect(decoded.ok).toBe(false);

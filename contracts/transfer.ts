@@ -12,9 +12,10 @@
  * After a reconnect the sender offers an unfinished transfer again (`resume: true`, same
  * transferId) and the receiver's accept says how far each file got.
  *
- * Frames and control messages travel on different SCTP streams, so they are not ordered with
- * respect to each other: a file-complete may overtake the file's last frames, and the receiver
- * finishes a file only when it has both every byte and the digest.
+ * Frames and control messages travel on different SCTP streams (normally of different
+ * connections, see `transfer:signal`), so they are not ordered with respect to each other: a
+ * file-complete may overtake the file's last frames, and the receiver finishes a file only when
+ * it has both every byte and the digest.
  */
 import { z } from 'zod';
 import { err, ok, type Result } from './result';
@@ -197,6 +198,35 @@ export const transferErrorMessageSchema = z.object({
   index: fileIndex.optional(),
 });
 
+/**
+ * The WebRTC handshake of the bulk connection: bulk frames travel on an RTCPeerConnection of their
+ * own (renderer/src/engine/transfer/bulk-connection.ts), set up over the control channel once the
+ * devices are connected, so it needs no signaling service. The device that did not start the
+ * control connection makes the offer; the other answers. Either side that cannot set it up falls
+ * back to the bulk channel on the control connection, on which it always listens too.
+ */
+export const bulkSignalSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('description'),
+    type: z.enum(['offer', 'answer']),
+    sdp: z.string().min(1).max(60_000),
+  }),
+  z.strictObject({
+    kind: z.literal('candidate'),
+    /** An ICE candidate line as `RTCIceCandidate.candidate` gives it. */
+    candidate: z.string().min(1).max(2_000),
+    sdpMid: z.string().max(64).nullable(),
+    sdpMLineIndex: z.number().int().min(0).max(0xffff).nullable(),
+  }),
+]);
+export type BulkSignal = z.infer<typeof bulkSignalSchema>;
+
+export const transferSignalMessageSchema = z.object({
+  v: version,
+  type: z.literal('transfer:signal'),
+  data: bulkSignalSchema,
+});
+
 /** Members for `peerMessageSchema`'s union in peer-protocol.ts. */
 export const transferMessageSchemas = [
   transferOfferMessageSchema,
@@ -208,6 +238,7 @@ export const transferMessageSchemas = [
   transferCompleteMessageSchema,
   transferCreditMessageSchema,
   transferErrorMessageSchema,
+  transferSignalMessageSchema,
 ] as const;
 
 export type TransferOfferMessage = z.infer<typeof transferOfferMessageSchema>;
@@ -219,6 +250,7 @@ export type TransferFileCompleteMessage = z.infer<typeof transferFileCompleteMes
 export type TransferCompleteMessage = z.infer<typeof transferCompleteMessageSchema>;
 export type TransferCreditMessage = z.infer<typeof transferCreditMessageSchema>;
 export type TransferErrorMessage = z.infer<typeof transferErrorMessageSchema>;
+export type TransferSignalMessage = z.infer<typeof transferSignalMessageSchema>;
 export type TransferMessage =
   | TransferOfferMessage
   | TransferOfferFilesMessage
@@ -228,7 +260,8 @@ export type TransferMessage =
   | TransferFileCompleteMessage
   | TransferCompleteMessage
   | TransferCreditMessage
-  | TransferErrorMessage;
+  | TransferErrorMessage
+  | TransferSignalMessage;
 
 /**
  * Checks what zod cannot see in one message: a complete manifest has indices 0…n-1 in order and
@@ -263,22 +296,35 @@ export interface TransferFrame {
 
 const TWO_32 = 2 ** 32;
 
-/** Builds one frame: a 16-byte header, then the payload (at most `TRANSFER_CHUNK_BYTES`). */
-export function encodeTransferFrame(frame: TransferFrame): Uint8Array<ArrayBuffer> {
-  const { slot, fileIndex: index, offset, payload } = frame;
-  if (payload.byteLength > TRANSFER_CHUNK_BYTES) throw new RangeError('payload larger than one frame');
+/**
+ * Writes the 16-byte header of a frame into the first bytes of `target`; the payload goes after
+ * it. Lets a sender build every frame in one buffer of its own instead of allocating one per frame.
+ */
+export function writeTransferFrameHeader(
+  target: Uint8Array,
+  frame: Pick<TransferFrame, 'slot' | 'fileIndex' | 'offset'>,
+): void {
+  const { slot, fileIndex: index, offset } = frame;
   if (!Number.isInteger(slot) || slot < 1 || slot > 0xffff) throw new RangeError('slot out of range');
   if (!Number.isInteger(index) || index < 0 || index >= TWO_32)
     throw new RangeError('file index out of range');
   if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError('offset out of range');
-  const bytes = new Uint8Array(TRANSFER_FRAME_HEADER_BYTES + payload.byteLength);
-  const view = new DataView(bytes.buffer);
+  if (target.byteLength < TRANSFER_FRAME_HEADER_BYTES) throw new RangeError('no room for the header');
+  const view = new DataView(target.buffer, target.byteOffset, TRANSFER_FRAME_HEADER_BYTES);
   view.setUint8(0, TRANSFER_FRAME_VERSION);
+  view.setUint8(1, 0);
   view.setUint16(2, slot);
   view.setUint32(4, index);
   view.setUint32(8, Math.floor(offset / TWO_32));
   view.setUint32(12, offset % TWO_32);
-  bytes.set(payload, TRANSFER_FRAME_HEADER_BYTES);
+}
+
+/** Builds one frame: a 16-byte header, then the payload (at most `TRANSFER_CHUNK_BYTES`). */
+export function encodeTransferFrame(frame: TransferFrame): Uint8Array<ArrayBuffer> {
+  if (frame.payload.byteLength > TRANSFER_CHUNK_BYTES) throw new RangeError('payload larger than one frame');
+  const bytes = new Uint8Array(TRANSFER_FRAME_HEADER_BYTES + frame.payload.byteLength);
+  writeTransferFrameHeader(bytes, frame);
+  bytes.set(frame.payload, TRANSFER_FRAME_HEADER_BYTES);
   return bytes;
 }
 

@@ -74,3 +74,44 @@ export function resetPeak(pid: number): boolean {
     return false;
   }
 }
+
+/** CPU time (user + system, clock ticks) by `process type/thread name` of a process and its descendants. */
+export function cpuTicksByThread(root: number): Map<string, number> {
+  const ticks = new Map<string, number>();
+  for (const pid of [root, ...descendants(root)]) {
+    const type = /--type=([a-z-]+)/.exec(readOr(`/proc/${pid}/cmdline`))?.[1] ?? 'browser';
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    for (const tid of tids) {
+      const stat = readOr(`/proc/${pid}/task/${tid}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14 and 15 of stat (utime, stime); the split starts at field 3.
+      const used = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+      // Numbered pool threads (ThreadPoolForegr, …) are summed under one name.
+      const name = readOr(`/proc/${pid}/task/${tid}/comm`).trim().replace(/\d+$/, '');
+      const key = `${type}/${name}`;
+      ticks.set(key, (ticks.get(key) ?? 0) + used);
+    }
+  }
+  return ticks;
+}
+
+/** What each thread used between two `cpuTicksByThread` snapshots, in seconds (threads gone meanwhile drop out). */
+export function cpuSecondsBetween(
+  before: Map<string, number>,
+  after: Map<string, number>,
+): Map<string, number> {
+  const used = new Map<string, number>();
+  for (const [key, value] of after) {
+    const delta = (value - (before.get(key) ?? 0)) / CLOCK_TICKS_PER_SECOND;
+    if (delta > 0) used.set(key, delta);
+  }
+  return used;
+}
+
+/** USER_HZ: 100 on every Linux that runs Chromium. */
+const CLOCK_TICKS_PER_SECOND = 100;

@@ -3,12 +3,14 @@
  * processes) on loopback, measured side by side in one run and printed, never asserted as times.
  *
  *   1. Throughput: a Ferry transfer (browser client, saving into OPFS, hashing on both sides) and a
- *      bare RTCDataChannel sending the same file's bytes in 256 KiB messages with the same
- *      backpressure marks, receiver discarding them. Both MB/s and Ferry/bare.
+ *      bare RTCDataChannel (a connection of its own) sending the same file's bytes in 256 KiB
+ *      messages, read the same way, receiver discarding them. Both MB/s and Ferry/bare, and the CPU
+ *      seconds each used per GB in both browsers (FERRY_BENCH_CPU_DETAIL=1: by thread).
+ *      See docs/transfer-performance.md for what the figures showed.
  *   2. Memory: peak RSS growth of the receiving browser's renderer while receiving 1 GiB (and the
  *      smaller throughput file, to show it does not grow with the file).
  *   3. Chat latency during that saturating transfer: round trips of chat messages on the control
- *      channel (chat → chat:ack), p50/p99.
+ *      channel (chat → chat:ack), p50/p90/p99, and the long tasks of both pages meanwhile.
  */
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
@@ -17,7 +19,15 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { startSignalingService } from '../../signaling/src/service';
 import { expect, pair, test, WEB_CLIENT_DIR, type Peer } from '../support/fixtures';
 import { tempDir, transferCard, withInitScript, writePatternFile } from '../transfer-support';
-import { chromiumWithMarker, descendants, isRenderer, memoryOf, resetPeak } from './proc-memory';
+import {
+  chromiumWithMarker,
+  cpuSecondsBetween,
+  cpuTicksByThread,
+  descendants,
+  isRenderer,
+  memoryOf,
+  resetPeak,
+} from './proc-memory';
 
 const MiB = 1024 * 1024;
 const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 256) * MiB;
@@ -215,9 +225,10 @@ async function bareChannel(sender: Page, receiver: Page): Promise<void> {
 }
 
 /**
- * Sends `bytes` of the picked file over the bare channel in 256 KiB messages, with the marks
- * Ferry's bulk channel uses (4 MiB high, 1 MiB low) and 3 reads ahead; returns milliseconds from
- * the first read to the receiver's last byte.
+ * Sends `bytes` of the picked file over the bare channel in 256 KiB messages (Chromium's
+ * maxMessageSize), with backpressure at 4 MiB high and 1 MiB low. It reads as Ferry's sender does,
+ * 1 MiB per Blob read with 3 reads ahead, so that the comparison is about what Ferry adds to the
+ * same bytes; returns milliseconds from the first read to the receiver's last byte.
  */
 async function bareTransfer(sender: Page, receiver: Page, path: string, bytes: number): Promise<number> {
   await sender.locator('#bench-file').setInputFiles(path);
@@ -235,7 +246,8 @@ async function bareTransfer(sender: Page, receiver: Page, path: string, bytes: n
     const channel = (window as unknown as { __bareChannel: RTCDataChannel }).__bareChannel;
     const file = (document.getElementById('bench-file') as HTMLInputElement).files?.[0];
     if (!file) throw new Error('no file');
-    const chunk = 262_144;
+    const message = 262_144;
+    const read = 4 * message;
     const high = 4 * 1024 * 1024;
     channel.bufferedAmountLowThreshold = 1024 * 1024;
     const started = performance.timeOrigin + performance.now();
@@ -243,17 +255,19 @@ async function bareTransfer(sender: Page, receiver: Page, path: string, bytes: n
     let next = 0;
     for (let sent = 0; sent < total;) {
       while (reads.length < 3 && next < total) {
-        const length = Math.min(chunk, total - next);
+        const length = Math.min(read, total - next);
         reads.push(file.slice(next, next + length).arrayBuffer());
         next += length;
       }
       const buffer = await (reads.shift() as Promise<ArrayBuffer>);
-      while (channel.bufferedAmount > high) {
-        await new Promise((resolve) =>
-          channel.addEventListener('bufferedamountlow', resolve, { once: true }),
-        );
+      for (let at = 0; at < buffer.byteLength; at += message) {
+        while (channel.bufferedAmount > high) {
+          await new Promise((resolve) =>
+            channel.addEventListener('bufferedamountlow', resolve, { once: true }),
+          );
+        }
+        channel.send(new Uint8Array(buffer, at, Math.min(message, buffer.byteLength - at)));
       }
-      channel.send(buffer);
       sent += buffer.byteLength;
     }
     return started;
@@ -315,6 +329,35 @@ async function stopChat(sender: Page): Promise<number[]> {
   });
 }
 
+/** Starts recording the page's long tasks (main thread busy > 50 ms at a stretch). */
+async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const scope = window as unknown as {
+      __benchLongTasks: number[];
+      __benchLongTaskObserver?: PerformanceObserver;
+    };
+    scope.__benchLongTaskObserver?.disconnect();
+    scope.__benchLongTasks = [];
+    scope.__benchLongTaskObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) scope.__benchLongTasks.push(entry.duration);
+    });
+    scope.__benchLongTaskObserver.observe({ type: 'longtask' });
+  });
+}
+
+/** "n long tasks, longest x ms" since watchLongTasks. */
+async function longTasks(page: Page): Promise<string> {
+  const durations = await page.evaluate(() => {
+    const scope = window as unknown as {
+      __benchLongTasks: number[];
+      __benchLongTaskObserver?: PerformanceObserver;
+    };
+    scope.__benchLongTaskObserver?.disconnect();
+    return scope.__benchLongTasks;
+  });
+  return `${durations.length} long tasks, longest ${Math.max(0, ...durations).toFixed(0)} ms`;
+}
+
 /** A Ferry transfer with chat running from the moment it is well under way until it ends. */
 async function ferryChatRun(ada: Peer, bob: Peer, path: string): Promise<void> {
   const cards = transferCard(bob.page, 'in', 'Ada laptop');
@@ -324,9 +367,38 @@ async function ferryChatRun(ada: Peer, bob: Peer, path: string): Promise<void> {
   await expect
     .poll(async () => Number(await bar.getAttribute('value')), { timeout: 120_000 })
     .toBeGreaterThan(16 * MiB);
+  await Promise.all([watchLongTasks(ada.page), watchLongTasks(bob.page)]);
   await startChat(ada.page, 10_000);
   await run;
 }
+
+/** CPU seconds by process/thread, summed over runs. */
+type CpuUse = Map<string, number>;
+
+/** Runs `run` and adds what each browser (all its processes) used meanwhile to `sender` and `receiver`. */
+async function measuringCpu<T>(
+  pids: { readonly sender: number; readonly receiver: number },
+  totals: { readonly sender: CpuUse; readonly receiver: CpuUse },
+  run: () => Promise<T>,
+): Promise<T> {
+  const before = { sender: cpuTicksByThread(pids.sender), receiver: cpuTicksByThread(pids.receiver) };
+  const result = await run();
+  for (const side of ['sender', 'receiver'] as const) {
+    for (const [key, seconds] of cpuSecondsBetween(before[side], cpuTicksByThread(pids[side]))) {
+      totals[side].set(key, (totals[side].get(key) ?? 0) + seconds);
+    }
+  }
+  return result;
+}
+
+const sum = (use: CpuUse) => [...use.values()].reduce((a, b) => a + b, 0);
+/** The busiest threads, e.g. "renderer/CrRendererMain 3.1". */
+const busiest = (use: CpuUse, count: number) =>
+  [...use.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([key, seconds]) => `${key} ${seconds.toFixed(1)}`)
+    .join(', ');
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -366,9 +438,16 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     await writePatternFile(roundFile, roundBytes, 4);
     let bareMs = 0;
     let ferryMs = 0;
+    const pids = { sender: adaSide.pid, receiver: bobSide.pid };
+    const bareCpu = { sender: new Map<string, number>(), receiver: new Map<string, number>() };
+    const ferryCpu = { sender: new Map<string, number>(), receiver: new Map<string, number>() };
     for (let round = 0; round < ROUNDS; round++) {
-      const runBare = async () => (bareMs += await bareTransfer(ada.page, bob.page, roundFile, roundBytes));
-      const runFerry = async () => (ferryMs += await ferryTransfer(ada, bob, roundFile));
+      const runBare = async () =>
+        (bareMs += await measuringCpu(pids, bareCpu, () =>
+          bareTransfer(ada.page, bob.page, roundFile, roundBytes),
+        ));
+      const runFerry = async () =>
+        (ferryMs += await measuringCpu(pids, ferryCpu, () => ferryTransfer(ada, bob, roundFile)));
       if (round % 2 === 0) {
         await runBare();
         await runFerry();
@@ -384,11 +463,14 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     // to the conversation must not count in the memory figure below).
     await ferryChatRun(ada, bob, throughputFile);
     const rtts = await stopChat(ada.page);
+    const chatLongTasks = { sender: await longTasks(ada.page), receiver: await longTasks(bob.page) };
     // For comparison: chat on Ferry's idle connection while the bare channel (a connection of its
     // own) is saturated. What is left is CPU contention on this machine.
+    await Promise.all([watchLongTasks(ada.page), watchLongTasks(bob.page)]);
     await startChat(ada.page, 10_000);
     await bareTransfer(ada.page, bob.page, throughputFile, THROUGHPUT_BYTES);
     const bareRtts = await stopChat(ada.page);
+    const bareLongTasks = { sender: await longTasks(ada.page), receiver: await longTasks(bob.page) };
 
     // 3. Memory while receiving the big file, nothing else going on; and a smaller one before it.
     const renderer = pageRenderer(bobSide.pid);
@@ -411,6 +493,7 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     const peakKiB = peakReset ? Math.max(after.peakKiB, sampledPeak) : sampledPeak;
 
     const mib = (kib: number) => (kib / 1024).toFixed(1);
+    const perGB = (use: CpuUse) => ((sum(use) * 1e9) / THROUGHPUT_BYTES).toFixed(1);
     const smallPeak = Math.max(afterSmall.peakKiB, afterSmall.rssKiB);
     const atFraction = (n: number) =>
       rssTrace[Math.min(rssTrace.length - 1, Math.floor((n * rssTrace.length) / 4))] ?? 0;
@@ -421,14 +504,25 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
       `    bare RTCDataChannel (256 KiB messages): ${bare.toFixed(1)} MB/s`,
       `    Ferry (framed, credit window, digests both sides, written to disk): ${ferry.toFixed(1)} MB/s`,
       `    ratio Ferry / bare: ${(ferry / bare).toFixed(2)}   (target ≥ 0.90)`,
+      `    CPU seconds per GB (both browsers, all processes), sender + receiver: bare ${perGB(bareCpu.sender)} + ${perGB(bareCpu.receiver)}, Ferry ${perGB(ferryCpu.sender)} + ${perGB(ferryCpu.receiver)}`,
+      ...(process.env['FERRY_BENCH_CPU_DETAIL']
+        ? [
+            `      bare sender: ${busiest(bareCpu.sender, 8)}`,
+            `      bare receiver: ${busiest(bareCpu.receiver, 8)}`,
+            `      Ferry sender: ${busiest(ferryCpu.sender, 8)}`,
+            `      Ferry receiver: ${busiest(ferryCpu.receiver, 8)}`,
+          ]
+        : []),
       `  Receiver renderer memory (pid ${renderer}; peak = VmHWM ${peakReset ? 'reset before each run' : 'sampled'}):`,
       `    ${THROUGHPUT_BYTES / MiB} MiB file: RSS ${mib(beforeSmall.rssKiB)} → peak ${mib(smallPeak)} MiB, growth ${mib(smallPeak - beforeSmall.rssKiB)} MiB`,
       `    ${MEMORY_BYTES / MiB} MiB file: RSS ${mib(before.rssKiB)} → peak ${mib(peakKiB)} MiB, growth ${mib(peakKiB - before.rssKiB)} MiB   (target < 200 MiB)`,
       `    RSS at 1/4, 1/2, 3/4 and the end of it: ${[1, 2, 3, 4].map((n) => mib(atFraction(n))).join(', ')} MiB`,
       `    it took ${(memoryMs / 1000).toFixed(1)} s: ${mbps(MEMORY_BYTES, memoryMs).toFixed(1)} MB/s`,
       `  Chat round trip during a ${THROUGHPUT_BYTES / MiB} MiB Ferry transfer (${rtts.length} messages, one per 100 ms):`,
-      `    p50 ${percentile(rtts, 50).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms, max ${(rtts[rtts.length - 1] ?? 0).toFixed(1)} ms   (target p99 < 100 ms)`,
+      `    p50 ${percentile(rtts, 50).toFixed(1)} ms, p90 ${percentile(rtts, 90).toFixed(1)} ms, p99 ${percentile(rtts, 99).toFixed(1)} ms, max ${(rtts[rtts.length - 1] ?? 0).toFixed(1)} ms   (target p99 < 100 ms)`,
+      `    main threads meanwhile: sender ${chatLongTasks.sender}; receiver ${chatLongTasks.receiver}`,
       `    for comparison, chat while a bare channel on its own connection is saturated (CPU contention only, ${bareRtts.length} messages): p50 ${percentile(bareRtts, 50).toFixed(1)} ms, p99 ${percentile(bareRtts, 99).toFixed(1)} ms`,
+      `      main threads meanwhile: sender ${bareLongTasks.sender}; receiver ${bareLongTasks.receiver}`,
       '',
     ];
     for (const line of lines) print(line);

@@ -6,7 +6,12 @@ import { resolve } from 'node:path';
 import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { startSignalingService, type RunningSignalingService } from '../../signaling/src/service';
 
-export const WEB_CLIENT_DIR = resolve(import.meta.dirname, '../../out/renderer');
+/**
+ * The built web client; FERRY_WEB_CLIENT_DIR points at a copy instead, so that a long run (the
+ * benchmarks) is not changed under it by a rebuild of out/ in the same checkout.
+ */
+export const WEB_CLIENT_DIR =
+  process.env['FERRY_WEB_CLIENT_DIR'] ?? resolve(import.meta.dirname, '../../out/renderer');
 
 export interface Peer {
   readonly name: string;

@@ -97,6 +97,19 @@ export class PeerSession {
     return this.opened && !this.ended;
   }
 
+  /** Whether this side started the connection (made the first offer). */
+  get initiator(): boolean {
+    return this.options.initiator;
+  }
+
+  /**
+   * The configuration this connection was made with (the configured ICE servers), for a feature
+   * that opens a connection of its own to the same device (transfers' bulk connection).
+   */
+  get rtcConfiguration(): RTCConfiguration {
+    return { iceServers: this.options.iceServers.map(toRtcIceServer) };
+  }
+
   /** The underlying connection, for features that add channels, tracks or read stats. */
   get connection(): RTCPeerConnection {
     return this.pc;

@@ -1,11 +1,12 @@
 /**
  * The bulk data channel of one connection: binary transfer frames, kept apart from the control
- * channel so that a chat message never waits behind 16 MiB of file.
+ * channel so that a chat message never waits behind 16 MiB of file. It normally lives on a
+ * connection of its own (bulk-connection.ts); the same channel on the control connection is the
+ * fallback when that connection cannot be made.
  *
- * It is a negotiated channel with a fixed id, created by both peers as soon as the link is up, so
- * no renegotiation is needed (RFC 8832 §4: with `negotiated: true` neither side sends
- * DATA_CHANNEL_OPEN). simple-peer's own channel gets a low, automatically assigned id; 1000 stays
- * clear of it.
+ * It is a negotiated channel with a fixed id, created by both peers, so no renegotiation is needed
+ * (RFC 8832 §4: with `negotiated: true` neither side sends DATA_CHANNEL_OPEN). On the control
+ * connection simple-peer's own channel gets a low, automatically assigned id; 1000 stays clear of it.
  *
  * Backpressure is our own, on `bufferedAmount` with `bufferedamountlow`, not simple-peer's stream
  * API (FIELD-NOTES: mixing the two can hang). Chromium closes a channel whose send queue passes

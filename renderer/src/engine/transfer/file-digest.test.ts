@@ -51,4 +51,32 @@ describe('file digest (WebCrypto blocks, and the script fallback)', () => {
       expect(native.length).toBe(length);
     },
   );
+
+  it.each([
+    ['block-sized reads', [BLOCK, 2 * BLOCK, 3 * BLOCK, 4 * BLOCK, 5 * BLOCK, 5 * BLOCK + 7]],
+    [
+      'a resume prefix ending inside a block, then reads up to block boundaries',
+      [BLOCK + 100, 2 * BLOCK, 3 * BLOCK, 4 * BLOCK, 4 * BLOCK + 3],
+    ],
+    ['a read of several blocks at once', [3 * BLOCK, 4 * BLOCK, 7 * BLOCK]],
+  ])('gives the definition’s digest for %s', async (_what, ends) => {
+    const bytes = pattern(ends[ends.length - 1] ?? 0);
+    const digest = new FileDigest();
+    let offset = 0;
+    for (const end of ends) {
+      await digest.update(bytes.slice(offset, end));
+      offset = end;
+    }
+    expect(await digest.digestHex()).toBe(await reference(bytes));
+  });
+
+  it('lets the caller reuse its buffer as soon as update has returned its promise', async () => {
+    const bytes = pattern(2 * BLOCK + 5);
+    const expected = await reference(bytes.slice());
+    const digest = new FileDigest();
+    const updating = digest.update(bytes);
+    bytes.fill(0xee);
+    await updating;
+    expect(await digest.digestHex()).toBe(expected);
+  });
 });

@@ -37,10 +37,29 @@ export class FileDigest {
     return this.bytes;
   }
 
-  /** Takes the next bytes of the file; resolves once any completed block is hashed. One call at a time. */
+  /**
+   * Takes the next bytes of the file; resolves once any completed block is hashed. One call at a
+   * time. The bytes are read before the first block is handed to WebCrypto (which copies them),
+   * so the caller may reuse them as soon as the call returns its promise.
+   */
   async update(bytes: Uint8Array): Promise<void> {
     this.bytes += bytes.byteLength;
     let offset = 0;
+    // Whole blocks at a block boundary are hashed where they are: readers that read block by block
+    // (the sender does) save a copy of every byte.
+    if (this.filled === 0 && bytes.buffer instanceof ArrayBuffer) {
+      const pending: Promise<Uint8Array>[] = [];
+      while (bytes.byteLength - offset >= FILE_DIGEST_BLOCK_BYTES) {
+        const block = bytes.subarray(offset, offset + FILE_DIGEST_BLOCK_BYTES) as Uint8Array<ArrayBuffer>;
+        pending.push(this.hashBlock(block));
+        offset += FILE_DIGEST_BLOCK_BYTES;
+      }
+      // The rest goes into the block buffer before anything is awaited.
+      this.block.set(bytes.subarray(offset), 0);
+      this.filled = bytes.byteLength - offset;
+      for (const digest of pending) this.outer.update(await digest);
+      return;
+    }
     while (offset < bytes.byteLength) {
       const take = Math.min(FILE_DIGEST_BLOCK_BYTES - this.filled, bytes.byteLength - offset);
       this.block.set(bytes.subarray(offset, offset + take), this.filled);

@@ -21,6 +21,8 @@ import { RateMeter } from './rate-meter';
 import type { TransferContext, TransferLink } from './transfer-link';
 import {
   FINISHED_PHASES,
+  RESUMABLE_RECEIVER_ERRORS,
+  RESUMABLE_SENDER_ERRORS,
   errorCodeOf,
   transferErrorFromHostCode,
   transferKey,
@@ -48,6 +50,8 @@ export class IncomingTransfer {
   private phase: TransferPhase = 'awaiting-you';
   private endedBy: 'you' | 'peer' | undefined;
   private error: TransferErrorCode | undefined;
+  /** Failed, but it can go on from what is on disk: who has to fix it and retry. */
+  private resumable: 'you' | 'peer' | null = null;
   private finishedAt: number | null = null;
   private link: TransferLink | null = null;
   private slot = 0;
@@ -106,8 +110,14 @@ export class IncomingTransfer {
       case 'declined':
         link.session.send({ type: 'transfer:decline', transferId: this.id });
         return;
-      case 'cancelled':
       case 'failed':
+        // The sender fixed what stopped it and offers again: go on from what is on disk.
+        if (this.resumable === 'peer') return this.resume();
+        // Offered again after a reconnect while the problem here waits for Retry: nothing to say yet.
+        if (this.resumable === 'you') return;
+        link.session.send({ type: 'transfer:cancel', transferId: this.id, by: 'receiver', reason: 'user' });
+        return;
+      case 'cancelled':
         link.session.send({ type: 'transfer:cancel', transferId: this.id, by: 'receiver', reason: 'user' });
         return;
       default:
@@ -158,6 +168,30 @@ export class IncomingTransfer {
     });
   }
 
+  /**
+   * This person fixed what stopped it here (freed space, allowed the folder) and retries: accepted
+   * again, it continues from the bytes kept on disk (the sender learns the offsets from the accept).
+   * Without a connection it waits, and goes on when the sender offers it again.
+   */
+  retry(): boolean {
+    if (this.phase !== 'failed' || this.resumable !== 'you') return false;
+    this.resume();
+    return true;
+  }
+
+  private resume(): void {
+    this.resumable = null;
+    this.error = undefined;
+    this.endedBy = undefined;
+    this.finishedAt = null;
+    this.files.forEach((file, index) => {
+      if (file.state === 'failed')
+        this.files[index] = { ...file, state: file.done > 0 ? 'active' : 'waiting' };
+    });
+    this.phase = 'paused';
+    this.accept();
+  }
+
   /** This person declines; returns the message to tell the sender. */
   decline(): OutgoingPeerMessage | null {
     if (this.phase !== 'awaiting-you') return null;
@@ -167,7 +201,8 @@ export class IncomingTransfer {
 
   /** This person cancels; returns the message to tell the sender. */
   cancel(): OutgoingPeerMessage | null {
-    if (this.isFinished) return null;
+    // A failed transfer that could resume can still be given up, which drops what was kept.
+    if (this.isFinished && this.resumable === null) return null;
     const wasOffer = this.phase === 'awaiting-you';
     this.end('cancelled', 'you');
     this.discard();
@@ -177,7 +212,7 @@ export class IncomingTransfer {
   }
 
   peerCancelled(): void {
-    if (this.isFinished) return;
+    if (this.isFinished && this.resumable === null) return;
     this.end('cancelled', 'peer');
     this.discard();
   }
@@ -185,7 +220,7 @@ export class IncomingTransfer {
   /** The sender could not go on (its file became unreadable): keep what arrived, for a retry. */
   peerFailed(code: TransferErrorCode): void {
     if (this.isFinished) return;
-    this.end('failed', 'peer', code);
+    this.end('failed', 'peer', code, RESUMABLE_SENDER_ERRORS.has(code) ? 'peer' : null);
     this.closeFiles(true);
   }
 
@@ -291,6 +326,7 @@ export class IncomingTransfer {
       finishedAt: this.finishedAt,
       ...(this.endedBy ? { endedBy: this.endedBy } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.resumable ? { resumableBy: this.resumable } : {}),
     };
   }
 
@@ -393,7 +429,13 @@ export class IncomingTransfer {
       const view = this.files[index];
       if (view) this.files[index] = { ...view, state: 'failed' };
     }
-    this.end('failed', 'you', code);
+    // What is on disk was not damaged: it waits for a Retry once the disk or folder is fixed.
+    this.end(
+      'failed',
+      'you',
+      code,
+      index === undefined && RESUMABLE_RECEIVER_ERRORS.has(code) ? 'you' : null,
+    );
     this.closeFiles(true);
   }
 
@@ -423,8 +465,14 @@ export class IncomingTransfer {
     });
   }
 
-  private end(phase: TransferPhase, by?: 'you' | 'peer', error?: TransferErrorCode): void {
+  private end(
+    phase: TransferPhase,
+    by?: 'you' | 'peer',
+    error?: TransferErrorCode,
+    resumable: 'you' | 'peer' | null = null,
+  ): void {
     this.generation++;
+    this.resumable = resumable;
     this.endedBy = by;
     this.error = error;
     this.finishedAt = this.context.now();

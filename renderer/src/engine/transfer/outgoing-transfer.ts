@@ -13,9 +13,12 @@ import {
   type OutgoingPeerMessage,
 } from '../../../../contracts/peer-protocol';
 import {
+  FILE_DIGEST_BLOCK_BYTES,
   TRANSFER_CHUNK_BYTES,
   TRANSFER_CREDIT_WINDOW_BYTES,
-  encodeTransferFrame,
+  TRANSFER_FRAME_HEADER_BYTES,
+  TRANSFER_FRAME_MAX_BYTES,
+  writeTransferFrameHeader,
   type ManifestFile,
   type TransferAcceptMessage,
   type TransferErrorCode,
@@ -27,6 +30,8 @@ import { FileDigest } from './file-digest';
 import type { TransferContext, TransferLink } from './transfer-link';
 import {
   FINISHED_PHASES,
+  RESUMABLE_RECEIVER_ERRORS,
+  RESUMABLE_SENDER_ERRORS,
   errorCodeOf,
   transferErrorFromHostCode,
   transferKey,
@@ -38,8 +43,19 @@ import {
 
 /** Manifest entries per control message stay well inside the control channel's frame limit. */
 const MANIFEST_BUDGET_CHARS = MAX_CONTROL_FRAME_BYTES - 4096;
-/** Chunks read ahead of the one being sent, so the disk and the network overlap. */
-const READ_AHEAD_CHUNKS = 3;
+/**
+ * Bytes per read: one digest block (FILE_DIGEST_BLOCK_BYTES), so that each read is hashed where it
+ * lies, without a copy, and a read costs one call to the Blob API or the main process per MiB
+ * rather than per frame (each call has a fixed cost, measured as large as the copy it makes).
+ */
+const READ_BYTES = FILE_DIGEST_BLOCK_BYTES;
+/** Reads in flight ahead of the one being sent, so the disk and the network overlap. */
+const READ_AHEAD = 3;
+
+/** How much to read at `offset`: up to the next read boundary, not past `end`. */
+function readLength(offset: number, end: number): number {
+  return Math.min(READ_BYTES - (offset % READ_BYTES), end - offset);
+}
 
 /** Why a send run stopped early: not an error to report, the caller already changed phase. */
 class RunStopped extends Error {}
@@ -66,6 +82,8 @@ export class OutgoingTransfer {
   private accepted = false;
   private endedBy: 'you' | 'peer' | undefined;
   private error: TransferErrorCode | undefined;
+  /** Failed, but it can go on from what the receiver kept: who has to fix it and retry. */
+  private resumable: 'you' | 'peer' | null = null;
   private finishedAt: number | null = null;
   private slot = 0;
   private run: SendRun | null = null;
@@ -96,7 +114,12 @@ export class OutgoingTransfer {
 
   /** Whether the next connection should offer it again. */
   get wantsLink(): boolean {
-    return this.phase === 'offered' || this.phase === 'paused';
+    // A failure the receiver can fix is offered again too, so its Retry has a transfer to accept.
+    return (
+      this.phase === 'offered' ||
+      this.phase === 'paused' ||
+      (this.phase === 'failed' && this.resumable === 'peer')
+    );
   }
 
   /** The slot on the current connection, 0 when none. */
@@ -131,13 +154,41 @@ export class OutgoingTransfer {
   }
 
   accept(link: TransferLink, message: TransferAcceptMessage): void {
-    if (this.phase !== 'offered' || this.run) return;
+    if (this.run) return;
+    // The receiver fixed its side (freed space…) and accepted again, with what it kept on disk.
+    if (this.phase === 'failed' && this.resumable === 'peer') this.reopen();
+    else if (this.phase !== 'offered') return;
     this.accepted = true;
     this.setPhase('transferring');
     void this.send(link, message);
   }
 
+  /**
+   * This person made the file readable again and retries: offered again (as a resume, so the
+   * receiver goes on without asking) once the caller has a connection to offer it on.
+   */
+  retry(): boolean {
+    if (this.phase !== 'failed' || this.resumable !== 'you') return false;
+    this.reopen();
+    this.setPhase('offered');
+    return true;
+  }
+
+  private reopen(): void {
+    this.resumable = null;
+    this.error = undefined;
+    this.endedBy = undefined;
+    this.finishedAt = null;
+  }
+
   declined(): void {
+    if (this.phase === 'failed' && this.resumable === 'peer') {
+      // Offered again after the receiver restarted, and it said no: it stays failed, for good.
+      this.resumable = null;
+      this.source.close?.();
+      this.context.changed(this.key, true);
+      return;
+    }
     if (this.phase !== 'offered') return;
     this.end('declined', 'peer');
   }
@@ -163,13 +214,15 @@ export class OutgoingTransfer {
 
   /** The other side cancelled or failed it. */
   endedByPeer(outcome: 'cancelled' | 'failed', error?: TransferErrorCode): void {
-    if (this.isFinished) return;
-    this.end(outcome, 'peer', error);
+    if (this.isFinished && this.resumable === null) return;
+    const resumable = outcome === 'failed' && error !== undefined && RESUMABLE_RECEIVER_ERRORS.has(error);
+    this.end(outcome, 'peer', error, resumable ? 'peer' : null);
   }
 
   /** This person cancels; returns the message to tell the other side. */
   cancel(): OutgoingPeerMessage | null {
-    if (this.isFinished) return null;
+    // A failed transfer that could resume can still be given up (the receiver drops what it kept).
+    if (this.isFinished && this.resumable === null) return null;
     this.end('cancelled', 'you');
     return { type: 'transfer:cancel', transferId: this.id, by: 'sender', reason: 'user' };
   }
@@ -202,6 +255,7 @@ export class OutgoingTransfer {
       finishedAt: this.finishedAt,
       ...(this.endedBy ? { endedBy: this.endedBy } : {}),
       ...(this.error ? { error: this.error } : {}),
+      ...(this.resumable ? { resumableBy: this.resumable } : {}),
     };
   }
 
@@ -254,6 +308,11 @@ export class OutgoingTransfer {
     this.meter.sample(this.context.now(), base);
     this.context.changed(this.key, true);
     let runOffset = 0;
+    // Every frame of this run is built in this one buffer: RTCDataChannel.send copies what it is
+    // given before it returns (Chromium queues its own copy), so the buffer is free again once
+    // BulkLink.send resolves. A fresh 256 KiB buffer per frame cost an allocation, zero-filling
+    // and garbage collection for every frame.
+    const frame = new Uint8Array(TRANSFER_FRAME_MAX_BYTES);
     try {
       for (let index = completedBelow; index < files.length; index++) {
         const file = files[index];
@@ -263,16 +322,16 @@ export class OutgoingTransfer {
         run.layout.push({ index, start, runOffset });
         const hash = new FileDigest();
         // Resume: the receiver has [0, start); hash it here too, so the digest covers the whole file.
-        for (let offset = 0; offset < start; offset += TRANSFER_CHUNK_BYTES) {
-          await hash.update(
-            await this.read(index, offset, Math.min(TRANSFER_CHUNK_BYTES, start - offset), run),
-          );
+        for (let offset = 0; offset < start;) {
+          const length = readLength(offset, start);
+          await hash.update(await this.read(index, offset, length, run));
+          offset += length;
         }
         const reads: Promise<Uint8Array>[] = [];
         let nextRead = start;
         const fill = () => {
-          while (reads.length < READ_AHEAD_CHUNKS && nextRead < file.size) {
-            const length = Math.min(TRANSFER_CHUNK_BYTES, file.size - nextRead);
+          while (reads.length < READ_AHEAD && nextRead < file.size) {
+            const length = readLength(nextRead, file.size);
             const read = this.read(index, nextRead, length, run);
             // Handled when awaited below; a read left behind by a stop must not surface as unhandled.
             read.catch(() => undefined);
@@ -280,21 +339,42 @@ export class OutgoingTransfer {
             nextRead += length;
           }
         };
+        // File bytes gather in `frame` after its header; it goes out whenever it is full, and at
+        // the end of the file. Reads and frames do not line up (a frame holds 16 bytes less than
+        // 256 KiB), so a frame may take the end of one read and the start of the next.
+        let framed = 0;
+        let frameOffset = start;
+        const flush = async () => {
+          writeTransferFrameHeader(frame, { slot: this.slot, fileIndex: index, offset: frameOffset });
+          await run.window.reserve(framed);
+          this.checkRunning(run);
+          await link.bulk.send(frame.subarray(0, TRANSFER_FRAME_HEADER_BYTES + framed));
+          run.window.sentBytes(framed);
+          frameOffset += framed;
+          runOffset += framed;
+          framed = 0;
+        };
+        let hashing: Promise<void> = Promise.resolve();
         for (let offset = start; offset < file.size;) {
           fill();
           const chunk = await reads.shift();
           if (!chunk) throw new ReadFailure('READ_FAILED');
           this.checkRunning(run);
-          await hash.update(chunk);
-          await run.window.reserve(chunk.byteLength);
-          this.checkRunning(run);
-          await link.bulk.send(
-            encodeTransferFrame({ slot: this.slot, fileIndex: index, offset, payload: chunk }),
-          );
-          run.window.sentBytes(chunk.byteLength);
+          // Hashing runs on WebCrypto's thread while this read's frames go out; one at a time.
+          await hashing;
+          hashing = hash.update(chunk);
+          hashing.catch(() => undefined); // awaited before the next read's, or at the end
+          for (let taken = 0; taken < chunk.byteLength;) {
+            const take = Math.min(TRANSFER_CHUNK_BYTES - framed, chunk.byteLength - taken);
+            frame.set(chunk.subarray(taken, taken + take), TRANSFER_FRAME_HEADER_BYTES + framed);
+            framed += take;
+            taken += take;
+            if (framed === TRANSFER_CHUNK_BYTES) await flush();
+          }
           offset += chunk.byteLength;
-          runOffset += chunk.byteLength;
         }
+        if (framed > 0) await flush();
+        await hashing;
         const digest = await hash.digestHex();
         this.checkRunning(run);
         link.session.send({ type: 'transfer:file-complete', transferId: this.id, index, digest });
@@ -312,7 +392,7 @@ export class OutgoingTransfer {
         code,
         ...(index !== undefined ? { index } : {}),
       });
-      this.end('failed', 'you', code);
+      this.end('failed', 'you', code, RESUMABLE_SENDER_ERRORS.has(code) ? 'you' : null);
     }
   }
 
@@ -345,13 +425,20 @@ export class OutgoingTransfer {
     run.window.close(new RunStopped());
   }
 
-  private end(phase: TransferPhase, by?: 'you' | 'peer', error?: TransferErrorCode): void {
+  private end(
+    phase: TransferPhase,
+    by?: 'you' | 'peer',
+    error?: TransferErrorCode,
+    resumable: 'you' | 'peer' | null = null,
+  ): void {
     this.stopRun();
     this.endedBy = by;
     this.error = error;
+    this.resumable = resumable;
     this.finishedAt = this.context.now();
     this.setPhase(phase);
-    this.source.close?.();
+    // A transfer that may resume keeps its files readable until it resumes or is given up.
+    if (resumable === null) this.source.close?.();
   }
 
   private setPhase(phase: TransferPhase): void {

@@ -214,6 +214,132 @@ describe('TransferManager: two peers in one process', () => {
     },
   );
 
+  describe('Retry after a problem is fixed: it continues from the bytes kept on disk', () => {
+    const size = 8 * TRANSFER_CHUNK_BYTES;
+    const kept = 3 * TRANSFER_CHUNK_BYTES;
+
+    async function failOnFullDisk() {
+      const { ada, bob, connection } = setup();
+      bob.sink.failWritesAfterBytes = kept;
+      const bytes = patternBytes(size, 11);
+      const source = memoryFiles([{ path: 'big.iso', bytes }]);
+      ada.manager.sendFiles('bob-device', source);
+      await acceptWhenOffered(bob);
+      await until(() => phaseOf(ada, 'out') === 'failed' && phaseOf(bob, 'in') === 'failed', 'both failed');
+      // Frames the sender had in flight when it heard of the failure are dropped on arrival.
+      await until(() => connection.channels.every((channel) => channel.bufferedAmount === 0), 'quiet');
+      return { ada, bob, connection, bytes, source };
+    }
+
+    it('the receiver retries after its disk was full: no byte written twice, the hash matches', async () => {
+      const { ada, bob, bytes, source } = await failOnFullDisk();
+      // Each side says whose move it is: Retry here, a wait for the receiver there.
+      expect(bob.only('in')).toMatchObject({ error: 'DISK_FULL', resumableBy: 'you' });
+      expect(ada.only('out')).toMatchObject({ error: 'DISK_FULL', resumableBy: 'peer' });
+      expect(source.closed).toBe(false);
+      expect(ada.manager.retry(ada.only('out').key)).toBe(false);
+
+      bob.sink.failWritesAfterBytes = null; // space was freed
+      expect(bob.manager.retry(bob.only('in').key)).toBe(true);
+      await until(() => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done', 'both done');
+      expect(sha256Hex(bob.sink.saved.get('big.iso') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+      expect(bob.sink.bytesWritten).toBe(size);
+      expect(bob.only('in')).not.toHaveProperty('error');
+      expect(bob.only('in')).not.toHaveProperty('resumableBy');
+      expect(source.closed).toBe(true);
+    });
+
+    it('a Retry without a connection waits, and goes on when the devices are connected again', async () => {
+      const { ada, bob, connection, bytes } = await failOnFullDisk();
+      connection.cut();
+      bob.sink.failWritesAfterBytes = null;
+      expect(bob.manager.retry(bob.only('in').key)).toBe(true);
+      expect(phaseOf(bob, 'in')).toBe('paused');
+      new FakeConnection(ada, bob);
+      await until(() => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done', 'both done');
+      expect(sha256Hex(bob.sink.saved.get('big.iso') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+      expect(bob.sink.bytesWritten).toBe(size);
+    });
+
+    it('the sender retries after a file could not be read, and the receiver goes on without asking', async () => {
+      const { ada, bob } = setup();
+      const bytes = patternBytes(size, 12);
+      let unreadable = true;
+      const source = memoryFiles([{ path: 'locked.db', bytes }]);
+      const file = source.files[0];
+      if (!file) throw new Error('no file');
+      const read = file.read.bind(file);
+      (source as { files: unknown }).files = [
+        {
+          ...file,
+          read: async (offset: number, length: number) => {
+            if (unreadable && offset >= kept)
+              throw Object.assign(new Error('locked'), { code: 'PERMISSION_DENIED' });
+            return read(offset, length);
+          },
+        },
+      ];
+      ada.manager.sendFiles('bob-device', source);
+      await acceptWhenOffered(bob);
+      await until(() => phaseOf(ada, 'out') === 'failed' && phaseOf(bob, 'in') === 'failed', 'both failed');
+      expect(ada.only('out')).toMatchObject({ error: 'PERMISSION_DENIED', resumableBy: 'you' });
+      expect(bob.only('in')).toMatchObject({ error: 'PERMISSION_DENIED', resumableBy: 'peer' });
+      expect(bob.manager.retry(bob.only('in').key)).toBe(false);
+
+      unreadable = false;
+      expect(ada.manager.retry(ada.only('out').key)).toBe(true);
+      await until(() => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done', 'both done');
+      expect(sha256Hex(bob.sink.saved.get('locked.db') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+      expect(bob.sink.bytesWritten).toBe(size);
+      expect(bob.history.filter((view) => view.phase === 'awaiting-you')).toHaveLength(1);
+    });
+
+    it('after the receiver restarted, the failed transfer comes back as an offer: accepting it goes on from disk', async () => {
+      const { ada, bob, connection, bytes } = await failOnFullDisk();
+      connection.cut();
+      bob.reload(); // Retry is gone with the page; the kept bytes and resume records are not
+      bob.sink.failWritesAfterBytes = null;
+      new FakeConnection(ada, bob);
+      await acceptWhenOffered(bob);
+      await until(() => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done', 'both done');
+      expect(sha256Hex(bob.sink.saved.get('big.iso') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+      expect(bob.sink.bytesWritten).toBe(size);
+    });
+
+    it('declining it then ends the sender’s wait for good', async () => {
+      const { ada, bob, connection, source } = await failOnFullDisk();
+      connection.cut();
+      bob.reload();
+      const again = new FakeConnection(ada, bob);
+      await until(
+        () => [...bob.views.values()].some((view) => view.phase === 'awaiting-you'),
+        'offered again',
+      );
+      bob.manager.decline(bob.only('in').key);
+      await until(() => source.closed, 'sender gave up');
+      expect(ada.only('out')).toMatchObject({ phase: 'failed', error: 'DISK_FULL' });
+      expect(ada.only('out')).not.toHaveProperty('resumableBy');
+      // Not offered again on the next connection.
+      again.cut();
+      bob.reload();
+      new FakeConnection(ada, bob);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(bob.views.size).toBe(0);
+    });
+
+    it('a failed transfer can still be given up: both sides say cancelled, the kept bytes are dropped', async () => {
+      const { ada, bob, source } = await failOnFullDisk();
+      const key = bob.only('in').key;
+      bob.manager.cancel(key);
+      await until(() => phaseOf(ada, 'out') === 'cancelled', 'sender told');
+      expect(bob.only('in')).toMatchObject({ phase: 'cancelled', endedBy: 'you' });
+      expect(ada.only('out')).toMatchObject({ phase: 'cancelled', endedBy: 'peer' });
+      await until(() => bob.sink.partials.size === 0, 'partials dropped');
+      expect(source.closed).toBe(true);
+      expect(bob.manager.retry(key)).toBe(false);
+    });
+  });
+
   it('never lets the sender run more than the credit window ahead of a slow disk', async () => {
     const { ada, bob, connection } = setup();
     bob.sink.writeDelayMs = 2;

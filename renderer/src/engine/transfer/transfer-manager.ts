@@ -9,6 +9,7 @@ import {
   MAX_FILES_PER_TRANSFER,
   checkManifest,
   decodeTransferFrame,
+  type BulkSignal,
   type ManifestFile,
   type TransferMessage,
   type TransferOfferMessage,
@@ -16,7 +17,8 @@ import {
 import type { LinkObserver } from '../engine';
 import type { PeerSession } from '../peer-session';
 import { randomId } from '../random-id';
-import { BulkLink, openBulkChannel, type BulkChannelLike } from './bulk-link';
+import { openBulkTransport, type BulkTransportSession } from './bulk-connection';
+import { BulkLink, type BulkChannelLike } from './bulk-link';
 import { IncomingTransfer } from './incoming-transfer';
 import { OutgoingTransfer } from './outgoing-transfer';
 import type { TransferContext, TransferLink, TransferLinkSession } from './transfer-link';
@@ -43,10 +45,20 @@ export interface TransferManagerDeps {
   /** Accept offers from this device without asking (a per-device setting). */
   readonly autoAccept: (deviceId: string) => boolean;
   readonly now?: () => number;
-  /** Test seam: how the bulk channel is made on a connection. */
-  readonly openBulkChannel?: (
-    session: TransferLinkSession & Partial<Pick<PeerSession, 'connection'>>,
-  ) => BulkChannelLike;
+  /** Test seam: how the bulk channel is made on a connection (instead of a bulk connection). */
+  readonly openBulkChannel?: (session: LinkSession) => BulkChannelLike;
+}
+
+/** What the manager gets of a connection: control messages, and what a bulk connection needs. */
+type LinkSession = TransferLinkSession &
+  Partial<Pick<PeerSession, 'connection' | 'initiator' | 'rtcConfiguration'>>;
+
+function canOpenBulkConnection(session: LinkSession): session is LinkSession & BulkTransportSession {
+  return (
+    session.connection !== undefined &&
+    session.initiator !== undefined &&
+    session.rtcConfiguration !== undefined
+  );
 }
 
 export type SendFilesOutcome =
@@ -56,6 +68,8 @@ export type SendFilesOutcome =
 interface DeviceLink extends TransferLink {
   /** Incoming transfers by the slot their sender gave them on this connection. */
   readonly incomingBySlot: Map<number, IncomingTransfer>;
+  /** Hands `transfer:signal` data to the bulk connection (absent with the test seam). */
+  readonly signalBulk?: (data: BulkSignal) => void;
 }
 
 interface ManifestInProgress {
@@ -109,6 +123,23 @@ export class TransferManager {
     if (transfer && message) this.deliver(transfer.deviceId, message);
   }
 
+  /**
+   * Goes on with a transfer that stopped on a problem this side can fix (a full disk, a folder it
+   * may not write to, a file it could not read), from the bytes the receiver kept: the receiver
+   * accepts again with its offsets, the sender offers again. False if it cannot be retried here.
+   */
+  retry(key: string): boolean {
+    const out = this.outgoing.get(key);
+    if (out) {
+      if (!out.retry()) return false;
+      const link = this.links.get(out.deviceId);
+      // Without a connection it is offered when the devices are connected again.
+      if (link) out.offer(link);
+      return true;
+    }
+    return this.incoming.get(key)?.retry() ?? false;
+  }
+
   /** Cancels from either side, at any time before it ends. */
   cancel(key: string): void {
     const out = this.outgoing.get(key);
@@ -130,17 +161,15 @@ export class TransferManager {
     this.pendingReports.clear();
   }
 
-  private linkUp(
-    deviceId: string,
-    session: TransferLinkSession & Partial<Pick<PeerSession, 'connection'>>,
-  ): void {
+  private linkUp(deviceId: string, session: LinkSession): void {
     this.links.get(deviceId)?.bulk.close();
-    const channel = this.deps.openBulkChannel
-      ? this.deps.openBulkChannel(session)
-      : session.connection
-        ? openBulkChannel(session.connection)
+    const transport = this.deps.openBulkChannel
+      ? { channel: this.deps.openBulkChannel(session) }
+      : canOpenBulkConnection(session)
+        ? openBulkTransport(session)
         : null;
-    if (!channel) return;
+    if (!transport) return;
+    const { channel } = transport;
     let nextSlot = 1;
     const incomingBySlot = new Map<number, IncomingTransfer>();
     const bulk = new BulkLink(
@@ -156,6 +185,7 @@ export class TransferManager {
       session,
       bulk,
       incomingBySlot,
+      ...('signal' in transport ? { signalBulk: transport.signal } : {}),
       allocateSlot: () => {
         const slot = nextSlot;
         nextSlot = nextSlot >= 0xffff ? 1 : nextSlot + 1;
@@ -216,6 +246,9 @@ export class TransferManager {
       case 'transfer:error':
         if (transfer.by === 'sender') this.in(deviceId, transfer.transferId)?.peerFailed(transfer.code);
         else this.out(deviceId, transfer.transferId)?.endedByPeer('failed', transfer.code);
+        return;
+      case 'transfer:signal':
+        link.signalBulk?.(transfer.data);
         return;
     }
   }

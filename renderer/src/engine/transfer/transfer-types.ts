@@ -92,7 +92,27 @@ export interface TransferView {
   /** Who cancelled or declined. */
   readonly endedBy?: 'you' | 'peer';
   readonly error?: TransferErrorCode;
+  /**
+   * A failed transfer that can go on from what is on disk once the problem is fixed, and on whose
+   * side that is: `you` can press Retry, `peer` will when it has fixed its side.
+   */
+  readonly resumableBy?: 'you' | 'peer';
 }
+
+/**
+ * Failures the side that hit them can fix (free space, allow the folder, make a file readable
+ * again), after which the transfer continues from the bytes on the receiver's disk: the receiver's
+ * write errors and the sender's read errors. A damaged file or a broken protocol is not among them.
+ */
+export const RESUMABLE_RECEIVER_ERRORS: ReadonlySet<TransferErrorCode> = new Set([
+  'DISK_FULL',
+  'PERMISSION_DENIED',
+  'WRITE_FAILED',
+]);
+export const RESUMABLE_SENDER_ERRORS: ReadonlySet<TransferErrorCode> = new Set([
+  'READ_FAILED',
+  'PERMISSION_DENIED',
+]);
 
 export interface TransferActions {
   /** A transfer appeared or changed; called at most a few times a second per transfer while bytes flow. */

@@ -1,0 +1,341 @@
+/**
+ * The bulk connection: an RTCPeerConnection of its own between two connected devices, carrying
+ * nothing but the bulk data channel, so that file bytes and control messages (chat, credit,
+ * call signalling) never share an SCTP association.
+ *
+ * Why not only a second channel on the control connection (which is what the fallback is): all
+ * channels of one connection share one SCTP association, with one congestion window, one
+ * receive window and one UDP socket. While a transfer saturates the link, file data fills all of
+ * them, and on a CPU-bound receiver that data waits in the socket buffer and the association's
+ * queues; a chat message sent then waits behind whatever is already in flight, and stream
+ * priorities only reorder what has not been sent yet. Measured on loopback between two Chromium
+ * processes (e2e/bench/transfer.bench.ts, see docs/transfer-performance.md): chat round trips
+ * during a transfer fell from p50 ~50 ms, p99 > 100 ms on the shared association to the level
+ * of plain CPU contention once the bytes had a connection of their own.
+ *
+ * It is set up over the control channel (`transfer:signal`), like the control connection's own
+ * renegotiation, so it needs no signaling service, and it uses the control connection's
+ * configuration (the configured STUN/TURN servers). The device that did not start the control
+ * connection makes the offer: pairing finishes on that device last (the opener adopts the
+ * connection as it sends its hello, the joiner only once that hello is checked), so when its
+ * offer leaves, the other device is already listening for it.
+ *
+ * If the bulk connection cannot be set up (no second TURN allocation, a peer that does not
+ * answer), each device falls back to the bulk channel on the control connection after a while.
+ * Every device listens on both, so the two need not agree; a sender keeps the channel it chose
+ * for the whole connection, so the frames of a file are never split between two channels.
+ */
+import type { OutgoingPeerMessage } from '../../../../contracts/peer-protocol';
+import type { BulkSignal } from '../../../../contracts/transfer';
+import { openBulkChannel, type BulkChannelLike } from './bulk-link';
+
+/** How long a device waits for the bulk connection before it sends on the control connection. */
+export const BULK_CONNECT_TIMEOUT_MS = 10_000;
+/** Candidates kept while the remote description is not set yet; a peer sending more is confused. */
+const MAX_EARLY_CANDIDATES = 64;
+
+export interface BulkConnectionOptions {
+  /** Makes the offer; the other side answers. */
+  readonly offerer: boolean;
+  readonly configuration: RTCConfiguration;
+  /** Sends handshake data to the other device (over the control channel). */
+  readonly sendSignal: (signal: BulkSignal) => void;
+  /** Test seam: how the connection is made (Node tests pass @roamhq/wrtc). */
+  readonly createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+}
+
+/** A second RTCPeerConnection to the same device, with the bulk channel on it. */
+export class BulkConnection {
+  readonly channel: BulkChannelLike;
+  private readonly pc: RTCPeerConnection;
+  private remoteDescriptionSet = false;
+  private readonly earlyCandidates: RTCIceCandidateInit[] = [];
+  /** Handshake steps run one at a time, in arrival order. */
+  private queue: Promise<void> = Promise.resolve();
+  private closed = false;
+  private failedAlready = false;
+  private readonly failureListeners = new Set<() => void>();
+
+  constructor(private readonly options: BulkConnectionOptions) {
+    const create = options.createConnection ?? ((configuration) => new RTCPeerConnection(configuration));
+    this.pc = create(options.configuration);
+    // Made before the offer, so the offer carries the data channel's m-line.
+    this.channel = openBulkChannel(this.pc);
+    this.pc.addEventListener('icecandidate', (event: RTCPeerConnectionIceEvent) => {
+      const candidate = event.candidate;
+      // A null or empty candidate marks the end of gathering: nothing the other side needs.
+      if (!candidate?.candidate || this.closed) return;
+      options.sendSignal({
+        kind: 'candidate',
+        candidate: candidate.candidate,
+        sdpMid: candidate.sdpMid ?? null,
+        sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+      });
+    });
+    // 'failed', not 'disconnected': ICE may recover from the latter (FIELD-NOTES).
+    this.pc.addEventListener('connectionstatechange', () => {
+      if (this.pc.connectionState === 'failed') this.fail();
+    });
+    if (options.offerer) this.enqueue(() => this.offer());
+  }
+
+  /** Whether setting up or keeping the connection failed (it is closed then). */
+  get failed(): boolean {
+    return this.failedAlready;
+  }
+
+  /** Called once, when the connection fails. */
+  onFailed(listener: () => void): void {
+    this.failureListeners.add(listener);
+  }
+
+  /** Handshake data from the other device. */
+  signal(signal: BulkSignal): void {
+    if (this.closed) return;
+    this.enqueue(() => this.apply(signal));
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.earlyCandidates.length = 0;
+    this.pc.close();
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.queue = this.queue.then(async () => {
+      if (this.closed) return;
+      try {
+        await step();
+      } catch {
+        this.fail();
+      }
+    });
+  }
+
+  private async offer(): Promise<void> {
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    if (!offer.sdp || this.closed) return;
+    this.options.sendSignal({ kind: 'description', type: 'offer', sdp: offer.sdp });
+  }
+
+  private async apply(signal: BulkSignal): Promise<void> {
+    if (signal.kind === 'candidate') {
+      const candidate: RTCIceCandidateInit = {
+        candidate: signal.candidate,
+        sdpMid: signal.sdpMid,
+        sdpMLineIndex: signal.sdpMLineIndex,
+      };
+      if (!this.remoteDescriptionSet) {
+        if (this.earlyCandidates.length >= MAX_EARLY_CANDIDATES) throw new Error('too many early candidates');
+        this.earlyCandidates.push(candidate);
+        return;
+      }
+      // One candidate the browser cannot use is not a failure of the connection.
+      await this.pc.addIceCandidate(candidate).catch(() => undefined);
+      return;
+    }
+    // The offerer takes one answer, the answerer one offer: anything else is a confused peer.
+    const expected = this.options.offerer ? 'answer' : 'offer';
+    if (signal.type !== expected || this.remoteDescriptionSet) throw new Error(`unexpected ${signal.type}`);
+    await this.pc.setRemoteDescription({ type: signal.type, sdp: signal.sdp });
+    this.remoteDescriptionSet = true;
+    if (signal.type === 'offer') {
+      const answer = await this.pc.createAnswer();
+      await this.pc.setLocalDescription(answer);
+      if (!answer.sdp || this.closed) return;
+      this.options.sendSignal({ kind: 'description', type: 'answer', sdp: answer.sdp });
+    }
+    for (const candidate of this.earlyCandidates.splice(0)) {
+      await this.pc.addIceCandidate(candidate).catch(() => undefined);
+    }
+  }
+
+  private fail(): void {
+    if (this.failedAlready) return;
+    this.failedAlready = true;
+    this.close();
+    for (const listener of this.failureListeners) listener();
+    this.failureListeners.clear();
+  }
+}
+
+/** What PreferredBulkChannel needs of the bulk connection. */
+export interface PreferredRoute {
+  readonly channel: BulkChannelLike;
+  readonly failed: boolean;
+  onFailed(listener: () => void): void;
+  close(): void;
+}
+
+type ChannelEvent = 'open' | 'close' | 'bufferedamountlow';
+
+/**
+ * The bulk channel as BulkLink sees it: the bulk connection's channel once it opens, or the
+ * control connection's bulk channel if the bulk connection fails or does not open in time. The
+ * choice is made once. Frames arriving on either channel are delivered, whichever this side sends on.
+ */
+export class PreferredBulkChannel implements BulkChannelLike {
+  private chosen: BulkChannelLike | null = null;
+  private ended = false;
+  private lowThreshold = 0;
+  private kind: BinaryType = 'arraybuffer';
+  private readonly listeners: Record<ChannelEvent, Set<() => void>> = {
+    open: new Set(),
+    close: new Set(),
+    bufferedamountlow: new Set(),
+  };
+  private readonly messageListeners = new Set<(event: MessageEvent) => void>();
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    private readonly preferred: PreferredRoute,
+    private readonly fallback: BulkChannelLike,
+    giveUpAfterMs: number = BULK_CONNECT_TIMEOUT_MS,
+  ) {
+    const deliver = (event: MessageEvent) => {
+      for (const listener of this.messageListeners) listener(event);
+    };
+    for (const channel of [preferred.channel, fallback]) {
+      channel.binaryType = this.kind;
+      channel.addEventListener('message', deliver);
+    }
+    this.timer = setTimeout(() => this.useFallback(), giveUpAfterMs);
+    const preferredChannel = preferred.channel;
+    if (preferredChannel.readyState === 'open') this.choose(preferredChannel);
+    else preferredChannel.addEventListener('open', () => this.choose(preferredChannel));
+    const lost = () => {
+      if (this.chosen === null) this.useFallback();
+      else if (this.chosen === preferredChannel) this.end();
+    };
+    preferredChannel.addEventListener('close', lost);
+    if (preferred.failed) lost();
+    else preferred.onFailed(lost);
+  }
+
+  /** Which channel this side sends on, once chosen. */
+  get route(): 'pending' | 'bulk-connection' | 'control-connection' {
+    if (this.chosen === null) return 'pending';
+    return this.chosen === this.fallback ? 'control-connection' : 'bulk-connection';
+  }
+
+  get readyState(): RTCDataChannelState {
+    if (this.ended) return 'closed';
+    return this.chosen?.readyState ?? 'connecting';
+  }
+
+  get bufferedAmount(): number {
+    return this.chosen?.bufferedAmount ?? 0;
+  }
+
+  get bufferedAmountLowThreshold(): number {
+    return this.lowThreshold;
+  }
+
+  set bufferedAmountLowThreshold(bytes: number) {
+    this.lowThreshold = bytes;
+    if (this.chosen) this.chosen.bufferedAmountLowThreshold = bytes;
+  }
+
+  get binaryType(): BinaryType {
+    return this.kind;
+  }
+
+  set binaryType(kind: BinaryType) {
+    this.kind = kind;
+    this.preferred.channel.binaryType = kind;
+    this.fallback.binaryType = kind;
+  }
+
+  send(data: Uint8Array<ArrayBuffer>): void {
+    if (!this.chosen || this.ended) throw new Error('InvalidStateError: bulk channel not open');
+    this.chosen.send(data);
+  }
+
+  close(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.preferred.close();
+    try {
+      this.fallback.close();
+    } catch {
+      // Already closed with its connection.
+    }
+  }
+
+  addEventListener(type: ChannelEvent, listener: () => void): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  addEventListener(type: ChannelEvent | 'message', listener: (event: MessageEvent) => void): void {
+    if (type === 'message') this.messageListeners.add(listener);
+    else this.listeners[type].add(listener as () => void);
+  }
+
+  removeEventListener(type: ChannelEvent, listener: () => void): void {
+    this.listeners[type].delete(listener);
+  }
+
+  private useFallback(): void {
+    if (this.chosen !== null || this.ended) return;
+    // Frees the second connection (and its TURN allocation); the other side then falls back too.
+    this.preferred.close();
+    this.choose(this.fallback);
+  }
+
+  private choose(channel: BulkChannelLike): void {
+    if (this.chosen !== null || this.ended) return;
+    clearTimeout(this.timer);
+    this.chosen = channel;
+    channel.bufferedAmountLowThreshold = this.lowThreshold;
+    channel.addEventListener('bufferedamountlow', () => {
+      if (!this.ended) this.emit('bufferedamountlow');
+    });
+    channel.addEventListener('close', () => this.end());
+    if (channel.readyState === 'open') this.emit('open');
+    else channel.addEventListener('open', () => this.emit('open'));
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.preferred.close();
+    this.emit('close');
+  }
+
+  private emit(type: ChannelEvent): void {
+    for (const listener of this.listeners[type]) listener();
+  }
+}
+
+/** What the bulk transport needs of the control connection (PeerSession). */
+export interface BulkTransportSession {
+  readonly connection: RTCPeerConnection;
+  readonly initiator: boolean;
+  readonly rtcConfiguration: RTCConfiguration;
+  send(message: OutgoingPeerMessage): boolean;
+}
+
+export interface BulkTransport {
+  readonly channel: PreferredBulkChannel;
+  /** `transfer:signal` data from the other device. */
+  signal(signal: BulkSignal): void;
+}
+
+/** Opens both bulk channels for one connection to a device: its own connection, and the fallback. */
+export function openBulkTransport(
+  session: BulkTransportSession,
+  options: Pick<BulkConnectionOptions, 'createConnection'> & { readonly giveUpAfterMs?: number } = {},
+): BulkTransport {
+  // Negotiated on both sides at once, so it is ready whenever the control connection is.
+  const fallback = openBulkChannel(session.connection);
+  const connection = new BulkConnection({
+    offerer: !session.initiator,
+    configuration: session.rtcConfiguration,
+    sendSignal: (data) => void session.send({ type: 'transfer:signal', data }),
+    ...(options.createConnection ? { createConnection: options.createConnection } : {}),
+  });
+  const channel = new PreferredBulkChannel(connection, fallback, options.giveUpAfterMs);
+  return { channel, signal: (data) => connection.signal(data) };
+}
