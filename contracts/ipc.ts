@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { parseCode } from './pairing-code';
 import { MAX_DEVICE_NAME_LENGTH } from './peer-protocol';
-import type { FerryFilesApi } from './file-ipc';
+import { MAX_SOURCE_PATHS, type FerryFilesApi } from './file-ipc';
 import type { Result } from './result';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -36,8 +36,13 @@ export const trayStateSchema = z.strictObject({
       }),
     )
     .max(64),
-  /** The call in progress, if any. */
+  /** The call in progress (ringing out, connecting or talking), if any. */
   call: z.strictObject({ peerId: peerIdSchema, muted: z.boolean() }).nullable(),
+  /**
+   * A call ringing here, not yet answered: the tray offers Accept and Decline, which matters where
+   * notifications have no buttons (Linux).
+   */
+  ringing: z.strictObject({ peerId: peerIdSchema }).nullable(),
   /** A file transfer to this device is running. */
   receiving: z.boolean(),
 });
@@ -53,6 +58,14 @@ export const notificationRequestSchema = z.strictObject({
 });
 export type NotificationRequest = z.infer<typeof notificationRequestSchema>;
 
+/**
+ * What a notification was about is over (the call stopped ringing, the offer was answered): main
+ * takes back the notification of that kind for that device, if it still shows, so no stale Accept
+ * button is left behind.
+ */
+export const notificationWithdrawalSchema = notificationRequestSchema.pick({ kind: true, peerId: true });
+export type NotificationWithdrawal = z.infer<typeof notificationWithdrawalSchema>;
+
 export interface NotificationOutcome {
   /** False when the window was in front of the user (or the OS has no notifications). */
   readonly shown: boolean;
@@ -66,10 +79,22 @@ export interface NotificationOutcome {
 export const appCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('call'), peerId: peerIdSchema }),
   z.strictObject({ type: z.literal('accept-call') }),
+  /** The Decline button of an incoming-call notification. */
+  z.strictObject({ type: z.literal('decline-call') }),
   z.strictObject({ type: z.literal('hang-up') }),
   z.strictObject({ type: z.literal('toggle-mute') }),
   z.strictObject({ type: z.literal('open-chat'), peerId: peerIdSchema }),
+  /** The tray's "Send files…": main asks for files with its own dialog and answers with `send-paths`. */
   z.strictObject({ type: z.literal('send-files'), peerId: peerIdSchema }),
+  /**
+   * Files (and, on macOS, folders) the person chose in main's file dialog for this device, as
+   * absolute paths; the renderer offers them, read by path through the main-process file services.
+   */
+  z.strictObject({
+    type: z.literal('send-paths'),
+    peerId: peerIdSchema,
+    paths: z.array(z.string().min(1).max(32_768)).min(1).max(MAX_SOURCE_PATHS),
+  }),
   /** From a `ferry://pair/<code>` link; `code` is shown grouped (`K7M-Q2X`). */
   z.strictObject({
     type: z.literal('pair'),
@@ -89,8 +114,11 @@ export const ipcRequestSchemas = {
   'app:get-info': z.tuple([]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([settingsPatchSchema]),
+  /** Desktop: the system's folder picker for the receive folder (Settings' "Choose…"). */
+  'settings:choose-receive-folder': z.tuple([]),
   'tray:set-state': z.tuple([trayStateSchema]),
   'notify:show': z.tuple([notificationRequestSchema]),
+  'notify:withdraw': z.tuple([notificationWithdrawalSchema]),
   /**
    * The renderer now listens for commands (sent by the preload's first `onCommand`); main sends
    * what it held back since the page (re)loaded, e.g. the `ferry://` link Ferry was started with.
@@ -105,8 +133,11 @@ export interface IpcReplies {
   'app:get-info': AppInfo;
   'settings:get': Settings;
   'settings:update': Settings;
+  /** The chosen folder's absolute path; null when the person cancelled. Not saved until Save. */
+  'settings:choose-receive-folder': string | null;
   'tray:set-state': null;
   'notify:show': NotificationOutcome;
+  'notify:withdraw': null;
   'commands:subscribe': null;
 }
 
@@ -121,8 +152,12 @@ export interface FerryDesktopApi {
   readonly updateSettings: (
     ...args: IpcRequestArgs<'settings:update'>
   ) => Promise<IpcReply<'settings:update'>>;
+  readonly chooseReceiveFolder: () => Promise<IpcReply<'settings:choose-receive-folder'>>;
   readonly setTrayState: (...args: IpcRequestArgs<'tray:set-state'>) => Promise<IpcReply<'tray:set-state'>>;
   readonly showNotification: (...args: IpcRequestArgs<'notify:show'>) => Promise<IpcReply<'notify:show'>>;
+  readonly withdrawNotification: (
+    ...args: IpcRequestArgs<'notify:withdraw'>
+  ) => Promise<IpcReply<'notify:withdraw'>>;
   /** Calls `handler` with each command from main until the returned function is called. */
   readonly onCommand: (handler: (command: AppCommand) => void) => () => void;
   /** The receive folder and files to send, by path (contracts/file-ipc.ts); absent until the preload wires it. */

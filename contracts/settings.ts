@@ -24,6 +24,20 @@ export const signalingUrlSchema = z
 
 export const receiveFolderSchema = z.string().trim().max(4096);
 
+/** Remembered devices kept with settings; more than any person pairs. */
+export const MAX_PAIRED_DEVICE_RECORDS = 256;
+
+/** What this device keeps about one paired device (the other side's `deviceId` is its key). */
+export const pairedDeviceSchema = z.strictObject({
+  /** Trusted: its file offers are accepted without asking. */
+  autoAccept: z.boolean(),
+});
+export type PairedDevice = z.infer<typeof pairedDeviceSchema>;
+
+export const pairedDevicesSchema = z
+  .record(z.string().min(1).max(64), pairedDeviceSchema)
+  .refine((records) => Object.keys(records).length <= MAX_PAIRED_DEVICE_RECORDS, 'too many devices');
+
 export const settingsSchema = z.object({
   /** Stable random id of this device, made on first run. */
   deviceId: z.string().min(8).max(64),
@@ -45,13 +59,24 @@ export const settingsSchema = z.object({
    * default (the desktop app fills in `<Downloads>/Ferry`; the browser asks per transfer).
    */
   receiveFolder: receiveFolderSchema.default(''),
+  /**
+   * Per paired device, by its device id: its settings (auto-accept). Absent in files written
+   * before it existed, and until a first device setting is changed; absent means none.
+   */
+  pairedDevices: pairedDevicesSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
 /** What a user can change; the device id is not among it. */
 export const settingsPatchSchema = settingsSchema
   .omit({ deviceId: true })
-  .extend({ launchAtLogin: z.boolean(), startHidden: z.boolean(), receiveFolder: receiveFolderSchema })
+  .extend({
+    launchAtLogin: z.boolean(),
+    startHidden: z.boolean(),
+    receiveFolder: receiveFolderSchema,
+    /** The whole map: the renderer sends every device's record, so a patch never merges. */
+    pairedDevices: pairedDevicesSchema,
+  })
   .partial()
   .strict();
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>;

@@ -7,8 +7,12 @@
  * getStats figures: packets received on each side, and the energy of what Bob hears while Ada is
  * muted and unmuted.
  */
+import * as fs from 'node:fs/promises';
+import { join } from 'node:path';
+import { TRANSFER_CHUNK_BYTES } from '../contracts/transfer';
 import { conversation, expect, openPeer, pair, sendChat, test, type Peer } from './support/fixtures';
 import {
+  audioLines,
   audioOver,
   callFigures,
   fireCommand,
@@ -17,7 +21,15 @@ import {
   microphoneRequests,
   notifications,
   trayPeerId,
+  withdrawnNotifications,
 } from './support/desktop-fake';
+import {
+  installReceiveFolder,
+  sha256OfFile,
+  tempDir,
+  transferCard,
+  writePatternFile,
+} from './transfer-support';
 
 /** Energy per second of audio above which Bob hears the beeps, and below which it is silence. */
 const AUDIBLE = 1e-4;
@@ -153,6 +165,10 @@ test.describe('voice calls', () => {
         body: `${bob.name} is calling you.`,
       });
     await ring(ada).getByRole('button', { name: 'Decline' }).click();
+    // The ringing is over: its notification is taken back (main closes it if it still shows).
+    await expect
+      .poll(() => withdrawnNotifications(ada))
+      .toEqual([{ kind: 'call', peerId: expect.any(String) }]);
     await expectIdle(ada, bob);
     await expectIdle(bob, ada);
     await expect(conversation(bob, ada).getByText(`${ada.name} declined the call`)).toBeVisible();
@@ -165,7 +181,7 @@ test.describe('voice calls', () => {
   }) => {
     const { ada, bob } = await twoPeers(browser, signaling.url);
     await installCallSeams(ada, { desktop: true, ringTimeoutMs: 3_000 });
-    await installCallSeams(bob);
+    await installCallSeams(bob, { desktop: true });
     await pair(ada, bob);
 
     await fireCommand(ada, { type: 'call', peerId: await trayPeerId(ada, bob.name) });
@@ -175,9 +191,23 @@ test.describe('voice calls', () => {
     await expectIdle(ada, bob);
     await expectIdle(bob, ada);
     expect(await microphoneRequests(bob)).toBe(0);
+    // Bob, away from his window, was told of the ringing; when it rang out, that notification was
+    // taken back and one for the missed call took its place.
+    const adaId = await trayPeerId(bob, ada.name);
+    await expect
+      .poll(() => notifications(bob))
+      .toEqual([
+        { kind: 'call', peerId: adaId, title: 'Incoming call', body: `${ada.name} is calling you.` },
+        { kind: 'call', peerId: adaId, title: `Missed call from ${ada.name}`, body: '' },
+      ]);
+    expect(await withdrawnNotifications(bob)).toEqual([{ kind: 'call', peerId: adaId }]);
 
-    // A ferry://pair link: "Enter a code" shows the code, and nothing joins until the person confirms.
+    // A ferry://pair link: "Enter a code" shows the code (Settings, open at the time, gives way),
+    // and nothing joins until the person confirms.
+    await ada.page.getByRole('button', { name: 'Settings' }).click();
+    await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
     await fireCommand(ada, { type: 'pair', code: 'K7M-Q2X' });
+    await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toHaveCount(0);
     await expect(ada.page.getByLabel('Pairing code')).toHaveValue('K7M-Q2X');
     await expect(ada.page.getByLabel('Pairing code')).toBeFocused();
     await expect(ada.page.getByText('This code came from a link.', { exact: false })).toBeVisible();
@@ -198,6 +228,9 @@ test.describe('voice calls', () => {
     // accepts as the Accept button of the call notification does.
     await bob.page.getByRole('button', { name: `Call ${ada.name}` }).click();
     await expect(ring(ada)).toBeVisible();
+    // The tray offers Accept and Decline while it rings (Linux notifications have no buttons).
+    const bobId = await trayPeerId(ada, bob.name);
+    await expect.poll(async () => (await lastTrayState(ada))?.ringing).toEqual({ peerId: bobId });
     await fireCommand(ada, { type: 'accept-call' });
     await expectInCall(ada, bob);
     await expectInCall(bob, ada);
@@ -225,12 +258,20 @@ test.describe('voice calls', () => {
     await fireCommand(ada, { type: 'hang-up' });
     await expectIdle(ada, bob);
     await expectIdle(bob, ada);
+    const linesAfterFirstCall = await audioLines(ada, bobId);
+    expect(linesAfterFirstCall).toBeGreaterThanOrEqual(1);
 
-    // A new call, from the tray this time; then Bob closes Ferry mid-call.
-    await fireCommand(ada, { type: 'call', peerId: await trayPeerId(ada, bob.name) });
+    // A new call, from the tray this time, on the audio lines the first call made (none added);
+    // audio flows both ways again. Then Bob closes Ferry mid-call.
+    await fireCommand(ada, { type: 'call', peerId: bobId });
     await ring(bob).getByRole('button', { name: 'Accept' }).click();
     await expectInCall(ada, bob);
+    await expectInCall(bob, ada);
     await expectPacketsGrow(ada, 50);
+    await expectPacketsGrow(bob, 50);
+    await expect.poll(async () => (await audioOver(bob, 1500)).energyPerSecond).toBeGreaterThan(AUDIBLE);
+    await expect.poll(async () => (await audioOver(ada, 1500)).energyPerSecond).toBeGreaterThan(AUDIBLE);
+    expect(await audioLines(ada, bobId)).toBe(linesAfterFirstCall);
     await bob.page.close({ runBeforeUnload: true });
     await expect(callBar(ada, bob)).toHaveCount(0);
     // Bob said goodbye on his way out (pagehide): a call that ended normally, not a lost one.
@@ -238,5 +279,51 @@ test.describe('voice calls', () => {
       conversation(ada, bob).getByText(new RegExp(`^Call with ${bob.name}, \\d+:\\d\\d$`)),
     ).toHaveCount(2);
     await expect.poll(async () => (await lastTrayState(ada))?.call).toBeNull();
+  });
+
+  test('calls, messages and transfers at the same time: chat both ways and a file arrive during a call, and the call carries on', async ({
+    browser,
+    signaling,
+  }) => {
+    const base = await tempDir('ferry-e2e-call-transfer-');
+    try {
+      const { ada, bob } = await twoPeers(browser, signaling.url);
+      await installCallSeams(ada, { desktop: true });
+      await installCallSeams(bob);
+      const seam = await installReceiveFolder(bob, join(base, 'bob'));
+      await pair(ada, bob);
+
+      await fireCommand(ada, { type: 'call', peerId: await trayPeerId(ada, bob.name) });
+      await ring(bob).getByRole('button', { name: 'Accept' }).click();
+      await expectInCall(ada, bob);
+      await expectInCall(bob, ada);
+      await expectPacketsGrow(bob, 50);
+
+      // A file of a few chunks goes Ada → Bob while they talk, and chat goes both ways.
+      const file = join(base, 'minutes.bin');
+      await writePatternFile(file, 4 * TRANSFER_CHUNK_BYTES + 7, 11);
+      await ada.page.getByLabel(`Files to send to ${bob.name}`).setInputFiles([file]);
+      await sendChat(ada, bob, 'sending you the minutes');
+      await transferCard(bob.page, 'in', ada.name).last().getByRole('button', { name: 'Accept' }).click();
+      await sendChat(bob, ada, 'got them, thanks');
+      await expect(conversation(bob, ada).getByText('sending you the minutes')).toBeVisible();
+      await expect(conversation(ada, bob).getByText('got them, thanks')).toBeVisible();
+      await expect(transferCard(bob.page, 'in', ada.name).last().getByTestId('transfer-status')).toHaveText(
+        'Received. Every file was checked.',
+      );
+      expect(await sha256OfFile(join(seam.folder, 'minutes.bin'))).toBe(await sha256OfFile(file));
+
+      // The call never noticed: still in the call on both sides, audio still flowing both ways.
+      await expectInCall(ada, bob);
+      await expectInCall(bob, ada);
+      await expectPacketsGrow(ada, 50);
+      await expect.poll(async () => (await audioOver(bob, 1500)).energyPerSecond).toBeGreaterThan(AUDIBLE);
+
+      await callBar(bob, ada).getByRole('button', { name: 'Hang up' }).click();
+      await expectIdle(ada, bob);
+      await expectIdle(bob, ada);
+    } finally {
+      await fs.rm(base, { recursive: true, force: true });
+    }
   });
 });

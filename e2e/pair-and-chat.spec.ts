@@ -2,6 +2,7 @@ import {
   conversation,
   enterCode,
   expect,
+  expectConnected,
   openPeer,
   outgoingLine,
   pair,
@@ -40,6 +41,32 @@ test.describe('pair by code and chat', () => {
     await expect(bob.page.getByTestId('presence')).toHaveText('Offline');
     await expect(bob.page.getByRole('button', { name: /Ada laptop, offline/ })).toBeVisible();
     await expect(bob.page.getByRole('textbox', { name: 'Message to Ada laptop' })).toBeDisabled();
+  });
+
+  test('a join link (the QR code) fills in the code; nothing joins until the person presses Connect', async ({
+    browser,
+    signaling,
+  }) => {
+    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
+    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const code = await showMyCode(ada);
+    // What scanning Ada's QR code opens, typed loosely as a shared link might be.
+    await bob.page.goto('about:blank');
+    await bob.page.goto(`${signaling.url}/#pair=${code.toLowerCase().replace('-', '')}`);
+    const field = bob.page.getByLabel('Pairing code');
+    await expect(field).toHaveValue(code);
+    await expect(field).toBeFocused();
+    await expect(bob.page.getByText('This code came from a link.', { exact: false })).toBeVisible();
+    // The code stays out of the address bar (and out of history) once read.
+    expect(new URL(bob.page.url()).hash).toBe('');
+    // Still waiting: the link alone joined nothing.
+    await bob.page.waitForTimeout(500);
+    await expect(ada.page.getByLabel('Your code')).toHaveText(code);
+    await expect(bob.page.getByTestId('announcer')).not.toHaveText('Connected to Ada laptop');
+
+    await bob.page.getByRole('button', { name: 'Connect' }).click();
+    await expectConnected(bob, ada);
+    await expectConnected(ada, bob);
   });
 
   test('chat keeps flowing both ways after the signaling service is stopped', async ({

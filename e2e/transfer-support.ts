@@ -14,7 +14,12 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import type { ReceiveBegin, ReceiveKey } from '../contracts/file-ipc';
-import { createReceiveFolder, type ReceiveFolder } from '../electron/main/services/files/receive-folder';
+import {
+  createReceiveFolder,
+  type ReceiveFileSystem,
+  type ReceiveFolder,
+} from '../electron/main/services/files/receive-folder';
+import { createSendSources } from '../electron/main/services/files/send-sources';
 import { openResumeRegistry } from '../electron/main/services/files/resume-registry';
 import { expect, type Peer } from './support/fixtures';
 
@@ -37,13 +42,58 @@ export async function tempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(join(tmpdir(), prefix));
 }
 
+export interface ReceiveFolderFaults {
+  /**
+   * The disk fails once, with this errno (ENOSPC: full, EACCES: no permission), at the first write
+   * that would take what was written past `afterBytes`; later writes succeed (the problem was fixed).
+   */
+  readonly failOnce?: { readonly afterBytes: number; readonly errno: 'ENOSPC' | 'EACCES' };
+}
+
+/** node:fs/promises, with file handles whose writes fail once as `faults` says. */
+function faultyFileSystem(faults: ReceiveFolderFaults): ReceiveFileSystem {
+  const failOnce = faults.failOnce;
+  if (!failOnce) return fs;
+  let written = 0;
+  let failed = false;
+  return {
+    ...fs,
+    open: (async (...args: Parameters<typeof fs.open>) => {
+      const handle = await fs.open(...args);
+      const write = handle.write.bind(handle) as (
+        ...writeArgs: unknown[]
+      ) => Promise<{ bytesWritten: number }>;
+      Object.assign(handle, {
+        write: async (...writeArgs: unknown[]) => {
+          const length = typeof writeArgs[2] === 'number' ? writeArgs[2] : 0;
+          if (!failed && written + length > failOnce.afterBytes) {
+            failed = true;
+            throw Object.assign(new Error(`${failOnce.errno}: injected by the test`), {
+              code: failOnce.errno,
+            });
+          }
+          const result = await write(...writeArgs);
+          written += result.bytesWritten;
+          return result;
+        },
+      });
+      return handle;
+    }) as typeof fs.open,
+  };
+}
+
 /** Gives `peer` the real receive folder and reloads its page so the web host picks it up. */
-export async function installReceiveFolder(peer: Peer, base: string): Promise<ReceiveFolderSeam> {
+export async function installReceiveFolder(
+  peer: Peer,
+  base: string,
+  faults: ReceiveFolderFaults = {},
+): Promise<ReceiveFolderSeam> {
   const folder = join(base, 'Ferry');
   const service = createReceiveFolder({
     folder: () => folder,
     registry: await openResumeRegistry(join(base, 'receive-resume.json'), fs),
     logger: silentLogger,
+    fs: faultyFileSystem(faults),
   });
   let written = 0;
   const context: BrowserContext = peer.context;
@@ -184,5 +234,59 @@ export async function cutConnections(page: Page): Promise<void> {
       .__ferryTestConnections) {
       pc.close();
     }
+  });
+}
+
+/**
+ * Gives `peer` the desktop app's real send-sources service (files read by path in main), running
+ * in the test process, as `window.ferry.files` of the fake desktop host (support/desktop-fake.ts
+ * picks it up from `window.ferryTestDesktopFiles`). Call before `installCallSeams(peer, { desktop:
+ * true })`, which reloads the page.
+ */
+export async function installSendSources(peer: Peer): Promise<void> {
+  const sources = createSendSources();
+  const context: BrowserContext = peer.context;
+  await context.exposeBinding('__ferryOpenSources', (_source, paths: string[]) => sources.open(paths));
+  await context.exposeBinding(
+    '__ferryReadSource',
+    async (_source, sourceId: string, index: number, offset: number, length: number) => {
+      const result = await sources.read(sourceId, index, offset, length);
+      return result.ok ? { ok: true, value: Buffer.from(result.value).toString('base64') } : result;
+    },
+  );
+  await context.exposeBinding('__ferryCloseSource', (_source, sourceId: string) => sources.close(sourceId));
+  await context.addInitScript(() => {
+    type Binding = (...args: unknown[]) => Promise<unknown>;
+    const scope = window as unknown as Record<string, Binding>;
+    const call =
+      (name: string) =>
+      (...args: unknown[]) =>
+        (scope[name] as Binding)(...args);
+    const refused = () =>
+      Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'not in this test' } });
+    Object.defineProperty(window, 'ferryTestDesktopFiles', {
+      value: {
+        receiveStatus: refused,
+        receiveBegin: refused,
+        receiveWrite: refused,
+        receiveFinish: refused,
+        receiveAbort: refused,
+        receiveForget: refused,
+        open: refused,
+        showInFolder: refused,
+        openSources: call('__ferryOpenSources'),
+        // Bindings carry JSON: the bytes come back as base64.
+        readSource: async (...args: unknown[]) => {
+          const reply = (await call('__ferryReadSource')(...args)) as
+            { ok: true; value: string } | { ok: false; error: unknown };
+          if (!reply.ok) return reply;
+          const text = atob(reply.value);
+          const bytes = new Uint8Array(text.length);
+          for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+          return { ok: true, value: bytes };
+        },
+        closeSource: call('__ferryCloseSource'),
+      },
+    });
   });
 }

@@ -3,13 +3,16 @@
  * the desktop app's real receive-folder services on a temporary folder (see transfer-support.ts),
  * so every check here is made on files on disk.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSFER_CHUNK_BYTES, TRANSFER_FRAME_HEADER_BYTES } from '../contracts/transfer';
+import { fireCommand, installCallSeams, trayPeerId } from './support/desktop-fake';
 import { expect, openPeer, pair, test, type Peer } from './support/fixtures';
 import {
   cutConnections,
   installReceiveFolder,
+  installSendSources,
   listFiles,
   recordPeerConnections,
   sha256OfFile,
@@ -17,6 +20,7 @@ import {
   transferCard,
   withInitScript,
   writePatternFile,
+  type ReceiveFolderFaults,
   type ReceiveFolderSeam,
 } from './transfer-support';
 
@@ -39,11 +43,12 @@ async function adaAndBob(
   browser: Parameters<typeof openPeer>[0],
   url: string,
   beforePairing?: (ada: Peer, bob: Peer) => Promise<void>,
+  faults?: ReceiveFolderFaults,
 ): Promise<{ ada: Peer; bob: Peer; seam: ReceiveFolderSeam }> {
   const ada = await openPeer(browser, url, 'Ada laptop');
   const bob = await openPeer(browser, url, 'Bob desktop');
   await beforePairing?.(ada, bob);
-  const seam = await installReceiveFolder(bob, join(base, 'bob'));
+  const seam = await installReceiveFolder(bob, join(base, 'bob'), faults);
   await pair(ada, bob);
   return { ada, bob, seam };
 }
@@ -305,5 +310,166 @@ test.describe('file transfer', () => {
       return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     });
     expect(stored).toBe(await sha256OfFile(file));
+  });
+});
+
+test.describe('file transfer: trust, drop targets, retry, the tray', () => {
+  test('an offer from a trusted device starts without the Accept click, and the choice is kept', async ({
+    browser,
+    signaling,
+  }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const trust = bob.page.getByLabel('Accept files from Ada laptop automatically');
+    await expect(trust).not.toBeChecked();
+    await trust.check();
+    await expect(trust).toBeChecked();
+
+    const file = join(base, 'trusted.bin');
+    await writePatternFile(file, 3 * TRANSFER_CHUNK_BYTES + 11, 21);
+    await sendFiles(ada, [file]);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    // It never asked.
+    await expect(
+      transferCard(bob.page, 'in', 'Ada laptop').getByRole('button', { name: 'Accept' }),
+    ).toHaveCount(0);
+    expect(await sha256OfFile(join(seam.folder, 'trusted.bin'))).toBe(await sha256OfFile(file));
+
+    // Saved with the settings, under Ada's device id, so it outlives a reload.
+    const adaId = await ada.page.evaluate(
+      () => (JSON.parse(localStorage.getItem('ferry.settings.v1') ?? '{}') as { deviceId: string }).deviceId,
+    );
+    const saved = await bob.page.evaluate(
+      () => JSON.parse(localStorage.getItem('ferry.settings.v1') ?? '{}') as Record<string, unknown>,
+    );
+    expect(saved['pairedDevices']).toEqual({ [adaId]: { autoAccept: true } });
+  });
+
+  test('files dropped on a device in the sidebar light it up and go to that device', async ({
+    browser,
+    signaling,
+  }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    // No conversation open: the sidebar entry is the only drop target.
+    await ada.page.getByRole('button', { name: 'Pair a device' }).click();
+    const entry = ada.page.getByTestId('device-entry').filter({ hasText: 'Bob desktop' });
+    const contents = { 'dropped-a.txt': 'first dropped file', 'dropped-b.txt': 'x'.repeat(300_000) };
+    await entry.evaluate((target, files) => {
+      const data = new DataTransfer();
+      for (const [name, text] of Object.entries(files)) data.items.add(new File([text], name));
+      (window as unknown as { __ferryDrop: DataTransfer }).__ferryDrop = data;
+      target
+        .querySelector('button')
+        ?.dispatchEvent(new DragEvent('dragenter', { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, contents);
+    await expect(entry).toHaveClass(/drop-over/);
+    await expect(entry.getByRole('status')).toHaveText('Drop to send to Bob desktop');
+    await entry.evaluate((target) => {
+      const data = (window as unknown as { __ferryDrop: DataTransfer }).__ferryDrop;
+      target
+        .querySelector('button')
+        ?.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await expect(entry).not.toHaveClass(/drop-over/);
+
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    for (const [name, text] of Object.entries(contents)) {
+      expect(await sha256OfFile(join(seam.folder, name)), name).toBe(
+        createHash('sha256').update(text).digest('hex'),
+      );
+    }
+  });
+
+  test('disk full on the receiver: both sides say so, the partial stays, and Retry finishes it with a matching hash', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(90_000);
+    const size = 12 * MiB;
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, undefined, {
+      failOnce: { afterBytes: 4 * MiB, errno: 'ENOSPC' },
+    });
+    const file = join(base, 'archive.zip');
+    await writePatternFile(file, size, 31);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+
+    const reason = 'The transfer stopped: the receiving disk is full. What arrived so far is kept.';
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(reason);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(reason);
+    const bobCard = transferCard(bob.page, 'in', 'Ada laptop');
+    await expect(bobCard).toContainText('When that is fixed, press Retry: it continues from what arrived.');
+    await expect(transferCard(ada.page, 'out', 'Bob desktop')).toContainText(
+      'It continues from what arrived when Bob desktop fixes this and retries.',
+    );
+    await expect(
+      transferCard(ada.page, 'out', 'Bob desktop').getByRole('button', { name: 'Retry' }),
+    ).toHaveCount(0);
+    expect(await listFiles(seam.folder)).toEqual(['archive.zip.part']);
+    const kept = (await fs.stat(join(seam.folder, 'archive.zip.part'))).size;
+    expect(kept).toBe(seam.bytesWritten());
+    expect(kept).toBeGreaterThan(0);
+
+    // Space was freed (the injected failure happens once).
+    await bobCard.getByRole('button', { name: 'Retry' }).click();
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 60_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(await listFiles(seam.folder)).toEqual(['archive.zip']);
+    expect(await sha256OfFile(join(seam.folder, 'archive.zip'))).toBe(await sha256OfFile(file));
+    // It went on from the kept bytes: nothing was written twice.
+    expect(seam.bytesWritten()).toBe(size);
+  });
+
+  test('the history of transfers survives a reload on both sides', async ({ browser, signaling }) => {
+    const { ada, bob } = await adaAndBob(browser, signaling.url);
+    const file = join(base, 'minutes.txt');
+    await writePatternFile(file, 4321, 51);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+
+    for (const peer of [ada, bob]) {
+      await peer.page.reload();
+      await expect(peer.page.getByText(`This device: ${peer.name}`)).toBeVisible();
+    }
+    // The devices do not remember each other across a reload yet: pair again to see the conversation.
+    await pair(ada, bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(transferCard(bob.page, 'in', 'Ada laptop')).toContainText('saved as minutes.txt');
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    await expect(transferCard(ada.page, 'out', 'Bob desktop')).toContainText('minutes.txt');
+  });
+
+  test('the tray’s “Send files…”: the paths main’s dialog chose are offered, read by path, and arrive intact', async ({
+    browser,
+    signaling,
+  }) => {
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, async (ada) => {
+      await installSendSources(ada);
+      await installCallSeams(ada, { desktop: true });
+    });
+    const sources = join(base, 'chosen');
+    await fs.mkdir(join(sources, 'Trip'), { recursive: true });
+    const chosen = [join(sources, 'report.pdf'), join(sources, 'Trip')];
+    await writePatternFile(chosen[0] ?? '', 2 * TRANSFER_CHUNK_BYTES + 3, 41);
+    await writePatternFile(join(sources, 'Trip', 'day1.jpg'), 700_000, 42);
+
+    // What main sends after the dialog closes with these paths (electron/main/services/send-files-dialog.ts).
+    await ada.page.getByRole('button', { name: 'Pair a device' }).click();
+    const bobId = await trayPeerId(ada, 'Bob desktop');
+    await fireCommand(ada, { type: 'send-paths', peerId: bobId, paths: chosen });
+    await expect(ada.page.getByRole('heading', { level: 1, name: 'Bob desktop' })).toBeVisible();
+    await expect(transferCard(bob.page, 'in', 'Ada laptop')).toContainText('2 files');
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(await listFiles(seam.folder)).toEqual(['Trip/day1.jpg', 'report.pdf']);
+    expect(await sha256OfFile(join(seam.folder, 'report.pdf'))).toBe(await sha256OfFile(chosen[0] ?? ''));
+    expect(await sha256OfFile(join(seam.folder, 'Trip', 'day1.jpg'))).toBe(
+      await sha256OfFile(join(sources, 'Trip', 'day1.jpg')),
+    );
   });
 });

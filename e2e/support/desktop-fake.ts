@@ -9,14 +9,25 @@
  * - The call test seam (`window.ferryCallTestHooks`, renderer/src/features/call/start-calls.ts):
  *   an optional shorter ring, and the current call's getStats() figures.
  */
-import type { AppCommand, FerryDesktopApi, NotificationRequest, TrayState } from '../../contracts/ipc';
-import { notificationRequestSchema, trayStateSchema } from '../../contracts/ipc';
+import type {
+  AppCommand,
+  FerryDesktopApi,
+  NotificationRequest,
+  NotificationWithdrawal,
+  TrayState,
+} from '../../contracts/ipc';
+import {
+  notificationRequestSchema,
+  notificationWithdrawalSchema,
+  trayStateSchema,
+} from '../../contracts/ipc';
 import { expect, type Peer } from './fixtures';
 
 /** What the fake records, on `window.ferryDesktopFake`. */
 interface DesktopFakeRecord {
   readonly trayStates: unknown[];
   readonly notifications: unknown[];
+  readonly withdrawn: unknown[];
   fire(command: AppCommand): void;
   readonly listening: boolean;
 }
@@ -33,6 +44,7 @@ export interface CallFigures {
 interface CallTestHooks {
   ringTimeoutMs?: number;
   callStats?: () => Promise<CallFigures | null>;
+  audioLines?: (peerId: string) => number | null;
   /** Counted by the init script, not by Ferry: how often the page asked for a microphone. */
   microphoneRequests?: number;
 }
@@ -82,6 +94,7 @@ function installInPage(options: { desktop: boolean; ringTimeoutMs: number | null
   const record: DesktopFakeRecord = {
     trayStates: [],
     notifications: [],
+    withdrawn: [],
     fire: (command) => handlers.forEach((handler) => handler(command)),
     get listening() {
       return handlers.size > 0;
@@ -97,6 +110,8 @@ function installInPage(options: { desktop: boolean; ringTimeoutMs: number | null
       localStorage.setItem(SETTINGS_KEY, JSON.stringify(next));
       return reply(next);
     },
+    // As if the person cancelled the folder picker.
+    chooseReceiveFolder: () => reply(null),
     setTrayState: (state: unknown) => {
       record.trayStates.push(state);
       return reply(null);
@@ -105,9 +120,17 @@ function installInPage(options: { desktop: boolean; ringTimeoutMs: number | null
       record.notifications.push(request);
       return reply({ shown: true });
     },
+    withdrawNotification: (withdrawal: unknown) => {
+      record.withdrawn.push(withdrawal);
+      return reply(null);
+    },
     onCommand: (handler: (command: AppCommand) => void) => {
       handlers.add(handler);
       return () => void handlers.delete(handler);
+    },
+    // The main-process file services, where a test gave the page some (transfer-support.ts).
+    get files() {
+      return (window as { ferryTestDesktopFiles?: unknown }).ferryTestDesktopFiles;
     },
   } as unknown as FerryDesktopApi;
   Object.defineProperty(window, 'ferry', { value: api });
@@ -147,6 +170,12 @@ export async function notifications(peer: Peer): Promise<NotificationRequest[]> 
   return raw.map((request) => notificationRequestSchema.parse(request));
 }
 
+/** Every notification the renderer took back, checked against the IPC contract as main would. */
+export async function withdrawnNotifications(peer: Peer): Promise<NotificationWithdrawal[]> {
+  const raw = await peer.page.evaluate(() => window.ferryDesktopFake?.withdrawn ?? []);
+  return raw.map((withdrawal) => notificationWithdrawalSchema.parse(withdrawal));
+}
+
 /** What main does after a tray click: send the command to the page. */
 export async function fireCommand(peer: Peer, command: AppCommand): Promise<void> {
   await peer.page.evaluate((sent) => window.ferryDesktopFake?.fire(sent), command);
@@ -163,6 +192,11 @@ export async function trayPeerId(peer: Peer, name: string): Promise<string> {
 /** How often the page asked for the microphone since it loaded. */
 export async function microphoneRequests(peer: Peer): Promise<number> {
   return peer.page.evaluate(() => window.ferryCallTestHooks?.microphoneRequests ?? -1);
+}
+
+/** How many audio lines (transceivers) the peer's connection to `peerId` carries. */
+export async function audioLines(peer: Peer, peerId: string): Promise<number | null> {
+  return peer.page.evaluate((id) => window.ferryCallTestHooks?.audioLines?.(id) ?? null, peerId);
 }
 
 export async function callFigures(peer: Peer): Promise<CallFigures | null> {

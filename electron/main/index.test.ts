@@ -134,7 +134,12 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
 
   it('builds the tray from the state the renderer reports, and carries out its commands', async () => {
     expect(existsSync(tray().image)).toBe(true);
-    const state = { peers: [{ id: 'desk-id', name: 'Desk', online: true }], call: null, receiving: false };
+    const state = {
+      peers: [{ id: 'desk-id', name: 'Desk', online: true }],
+      call: null,
+      ringing: null,
+      receiving: false,
+    };
     expect(await invoke('tray:set-state', state)).toEqual({ ok: true, value: null });
     expect(tray().image).toMatch(/connected-32\.png$/);
     expect(existsSync(tray().image)).toBe(true);
@@ -164,6 +169,43 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
     expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'open-chat', peerId: 'desk-id' }]);
   });
 
+  it('gives a call notification Accept and Decline: Decline leaves the window hidden, Accept brings the call up', async () => {
+    window().hide();
+    const call = { kind: 'call', peerId: 'desk-id', title: 'Incoming call', body: 'Desk is calling you.' };
+    expect(await invoke('notify:show', call)).toEqual({ ok: true, value: { shown: true } });
+    const declined = Notification.created.at(-1);
+    expect(declined?.options).toMatchObject({
+      actions: [
+        { type: 'button', text: 'Accept' },
+        { type: 'button', text: 'Decline' },
+      ],
+    });
+    declined?.emit('action', { actionIndex: 1 });
+    expect(window().visible).toBe(false);
+    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'decline-call' }]);
+
+    // A call that stops ringing takes its notification back.
+    await invoke('notify:show', call);
+    const stale = Notification.created.at(-1);
+    expect(await invoke('notify:withdraw', { kind: 'call', peerId: 'desk-id' })).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(stale?.closed).toBe(true);
+    expect(await invoke('notify:withdraw', { kind: 'call' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
+
+    await invoke('notify:show', call);
+    Notification.created.at(-1)?.emit('action', { actionIndex: 0 });
+    expect(window().visible).toBe(true);
+    expect(commandsSent().slice(-2)).toEqual([
+      ['app:command', { type: 'open-chat', peerId: 'desk-id' }],
+      ['app:command', { type: 'accept-call' }],
+    ]);
+  });
+
   it('grants the microphone to our page only, and sends web links to the browser', () => {
     const handler = fakeElectron.session.defaultSession.permissionRequestHandler;
     const ask = (permission: string, url: string, mediaTypes?: string[]) =>
@@ -187,6 +229,19 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
     app.emit('second-instance', fakeEvent(), ['ferry', 'ferry://pair/ABC-DEF']);
     expect(window().visible).toBe(true);
     expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'ABC-DEF' }]);
+  });
+
+  it('takes a ferry:// link macOS sends with open-url, and ignores a malformed one', () => {
+    window().hide();
+    const link = fakeEvent();
+    app.emit('open-url', link, 'ferry://pair/XYZ-234');
+    expect(link.defaultPrevented).toBe(true);
+    expect(window().visible).toBe(true);
+    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'XYZ-234' }]);
+    const sentBefore = commandsSent().length;
+    app.emit('open-url', fakeEvent(), 'ferry://pair/not-a-code/../../x');
+    app.emit('second-instance', fakeEvent(), ['ferry', '--flag', 'ferry://evil/ABC-DEF']);
+    expect(commandsSent()).toHaveLength(sentBefore);
   });
 
   it('applies launch at login when the setting changes', async () => {

@@ -14,6 +14,7 @@ import { createMainWindow } from './adapters/main-window';
 import { showSystemNotification } from './adapters/system-notifications';
 import { guardPermissions, guardWebContents } from './adapters/web-guards';
 import { createCommandDispatcher } from './services/app-commands';
+import { APP_ID } from './services/app-identity';
 import { createAppPage } from './services/app-page';
 import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
 import { createFileServices, registerFileIpcHandlers } from './services/files/file-ipc';
@@ -34,6 +35,8 @@ import { mainStringsFor } from './services/main-strings';
 import { createNotificationRouter } from './services/notification-router';
 import { chooseProfile, profileUserDataDir } from './services/profile';
 import { createQuitSequence } from './services/quit-sequence';
+import { createReceiveFolderChooser } from './services/receive-folder-dialog';
+import { createSendFilesDialog } from './services/send-files-dialog';
 import { openSettingsStore } from './services/settings-store';
 import { resolveSignaling, type ResolvedSignaling } from './services/signaling-resolver';
 import { createTrayController, escapeMnemonics } from './services/tray-controller';
@@ -65,6 +68,8 @@ if (profile.kind === 'invalid') {
 }
 
 async function start(): Promise<void> {
+  // Windows shows a process's notifications only under the id its Start menu shortcut carries.
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
   const userData = app.getPath('userData');
   const logger = createMainLogger({
     file: join(userData, 'logs', 'main.log'),
@@ -157,6 +162,16 @@ async function start(): Promise<void> {
     tooltip: trayTooltip(trayState, strings()),
     menu: trayMenuModel(trayState, strings()),
   });
+  const sendFilesDialog = createSendFilesDialog({
+    dialog,
+    window: () => window,
+    showWindow: () => windowController.showAndFocus(),
+    platform: process.platform,
+    strings,
+    peerName: (peerId) => trayState.peers.find((peer) => peer.id === peerId)?.name,
+    dispatch: (command) => commands.dispatch(command),
+    logger,
+  });
   const tray = createTrayController({
     createTray: (iconPath) => new Tray(iconPath),
     buildMenu: (template) => Menu.buildFromTemplate(template),
@@ -166,8 +181,17 @@ async function start(): Promise<void> {
     onAction: (action) => {
       if (action.type === 'show-window') windowController.showAndFocus();
       else if (action.type === 'quit') app.quit();
+      // "Send files…" asks for the files here first; the renderer gets their paths.
+      else if (action.command.type === 'send-files') void sendFilesDialog.choose(action.command.peerId);
       else commands.dispatch(action.command);
     },
+  });
+
+  const chooseReceiveFolder = createReceiveFolderChooser({
+    dialog,
+    window: () => window,
+    current: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'),
+    strings,
   });
 
   const notifications = createNotificationRouter({
@@ -175,7 +199,7 @@ async function start(): Promise<void> {
     isUserAway: () => windowController.isUserAway(),
     show: (content, handlers) => showSystemNotification(content, handlers, appIconPath),
     dispatch: (command) => commands.dispatch(command),
-    acceptCallLabel: () => strings().acceptCall,
+    callActionLabels: () => ({ accept: strings().acceptCall, decline: strings().declineCall }),
   });
 
   registerIpcHandlers({
@@ -192,12 +216,17 @@ async function start(): Promise<void> {
         }),
       'settings:get': () => ok(settings.get()),
       'settings:update': (_sender, patch) => settings.update(patch),
+      'settings:choose-receive-folder': async () => ok(await chooseReceiveFolder()),
       'tray:set-state': (_sender, state) => {
         trayState = state;
         tray.show(trayView());
         return ok(null);
       },
       'notify:show': (_sender, request) => ok(notifications.notify(request)),
+      'notify:withdraw': (_sender, withdrawal) => {
+        notifications.withdraw(withdrawal);
+        return ok(null);
+      },
       'commands:subscribe': () => {
         commands.pageListening();
         return ok(null);

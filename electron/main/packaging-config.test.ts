@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { APP_ID } from './services/app-identity';
 import { TRAY_ICON_STATES, trayIconFileName } from './services/tray-icon';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -32,11 +33,34 @@ describe('electron-builder.yml', () => {
     const config = await getConfig(root, null, null);
     await validateConfiguration(config, new DebugLogger(false));
     expect(config).toMatchObject({
-      appId: 'app.ferry.desktop',
+      // The AppUserModelID main sets on Windows must be the one the installer's shortcut carries.
+      appId: APP_ID,
       productName: 'Ferry',
       electronVersion: '45.4.1',
       protocols: [{ schemes: ['ferry'] }],
+      linux: { target: ['AppImage', 'deb'], icon: 'build/icon.png' },
+      win: { target: ['nsis'], icon: 'build/icon.png' },
+      mac: {
+        target: ['dmg'],
+        icon: 'build/icon.png',
+        // Calls need the microphone; call notifications need alert style for their buttons.
+        extendInfo: {
+          NSMicrophoneUsageDescription: expect.any(String),
+          NSUserNotificationAlertStyle: 'alert',
+        },
+      },
+      directories: { buildResources: 'build' },
     });
+  });
+
+  it('is what `npm run dist` runs, after building the app it packs', () => {
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      main: string;
+    };
+    expect(manifest.scripts['dist']).toBe('npm run build && electron-builder');
+    // electron-builder packs out/** and starts the app at package.json's `main`.
+    expect(manifest.main).toBe('out/main/index.js');
   });
 
   it('packs the runtime icons the main process loads, at the sizes each platform wants', () => {

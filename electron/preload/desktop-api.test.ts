@@ -21,7 +21,12 @@ function fakeIpcRenderer() {
   return { ipc, invoked, listeners, emit };
 }
 
-const trayState = { peers: [{ id: 'peer-1', name: 'Desk', online: true }], call: null, receiving: false };
+const trayState = {
+  peers: [{ id: 'peer-1', name: 'Desk', online: true }],
+  call: null,
+  ringing: null,
+  receiving: false,
+};
 const notification = { kind: 'message', peerId: 'peer-1', title: 'Desk', body: 'hi' } as const;
 
 describe('window.ferry', () => {
@@ -33,12 +38,14 @@ describe('window.ferry', () => {
     await api.updateSettings({ deviceName: 'Desk' });
     await api.setTrayState(trayState);
     await api.showNotification(notification);
+    await api.withdrawNotification({ kind: 'call', peerId: 'peer-1' });
     expect(invoked).toEqual([
       ['app:get-info'],
       ['settings:get'],
       ['settings:update', { deviceName: 'Desk' }],
       ['tray:set-state', trayState],
       ['notify:show', notification],
+      ['notify:withdraw', { kind: 'call', peerId: 'peer-1' }],
     ]);
   });
 
@@ -48,8 +55,10 @@ describe('window.ferry', () => {
     await api.getAppInfo();
     await api.getSettings();
     await api.updateSettings({});
+    await api.chooseReceiveFolder();
     await api.setTrayState(trayState);
     await api.showNotification(notification);
+    await api.withdrawNotification({ kind: 'message', peerId: 'peer-1' });
     api.onCommand(() => undefined);
     expect(Object.values(api).every((value) => typeof value === 'function')).toBe(true);
     expect(new Set(invoked.map(([channel]) => channel))).toEqual(new Set(IPC_REQUEST_CHANNELS));

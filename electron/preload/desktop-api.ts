@@ -40,8 +40,10 @@ export function createFerryDesktopApi(ipc: IpcRendererLike): FerryDesktopApi {
     getAppInfo: () => invoke('app:get-info'),
     getSettings: () => invoke('settings:get'),
     updateSettings: (patch) => invoke('settings:update', patch),
+    chooseReceiveFolder: () => invoke('settings:choose-receive-folder'),
     setTrayState: (state) => invoke('tray:set-state', state),
     showNotification: (request) => invoke('notify:show', request),
+    withdrawNotification: (request) => invoke('notify:withdraw', request),
     onCommand(handler) {
       // The page gets the command only, never Electron's event object (it would expose `sender`).
       const listener: CommandListener = (_event, command) => handler(command);

@@ -5,6 +5,7 @@ import { CallProvider } from './features/call/call-context';
 import { startCalls } from './features/call/start-calls';
 import { startDesktopIntegration } from './features/desktop/start-desktop';
 import { codeFromJoinLink } from './features/pairing/join-link';
+import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
 import { pickHost } from './host/pick-host';
@@ -27,6 +28,10 @@ async function start(root: HTMLElement): Promise<void> {
     signalingUrl: () => store.getState().settings.signalingUrl || store.getState().appInfo.signalingUrl,
     extraIceServers: () => store.getState().settings.iceServers,
   });
+  // A new device name reaches connected devices at once.
+  store.subscribe((next, previous) => {
+    if (next.settings.deviceName !== previous.settings.deviceName) engine.announceIdentity();
+  });
   const transfers = startTransfers({ store, engine, host, storage: window.localStorage });
   window.addEventListener('pagehide', () => transfers.dispose());
   const calls = startCalls({
@@ -39,8 +44,11 @@ async function start(root: HTMLElement): Promise<void> {
     store,
     host,
     calls: calls.manager,
-    translate: () =>
-      createTranslator(resolveLanguage(store.getState().settings.language, navigator.languages)),
+    transfers: {
+      sendPaths: (peerId, paths) =>
+        void sendChosenPaths({ store, host, manager: transfers.manager }, peerId, paths),
+    },
+    language: () => resolveLanguage(store.getState().settings.language, navigator.languages),
   });
   // Before the engine closes the connections, so that the other side hears the call ended.
   window.addEventListener('pagehide', () => {
@@ -61,11 +69,12 @@ async function start(root: HTMLElement): Promise<void> {
     </StrictMode>,
   );
 
-  // Opened from a join link (the QR code): start pairing with that code right away.
+  // Opened from a join link (the QR code): "Enter a code" shows the code for the person to check
+  // and confirm, as for a ferry:// link. Anyone can send a link, so nothing joins on its own.
   const linkedCode = codeFromJoinLink(window.location.hash);
   if (linkedCode) {
     history.replaceState(null, '', window.location.pathname + window.location.search);
-    engine.enterCode(linkedCode);
+    store.getState().suggestPairingCode(linkedCode);
   }
 }
 

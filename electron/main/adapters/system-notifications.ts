@@ -1,6 +1,10 @@
 /** Shows a notification with Electron's `Notification`, for services/notification-router.ts. */
 import { Notification } from 'electron';
-import type { NotificationContent, NotificationHandlers } from '../services/notification-router';
+import type {
+  NotificationContent,
+  NotificationHandlers,
+  ShownNotification,
+} from '../services/notification-router';
 
 // A notification object that is garbage-collected loses its event handlers, and the click then does
 // nothing; hold each one until it is clicked or closed.
@@ -10,7 +14,7 @@ export function showSystemNotification(
   content: NotificationContent,
   handlers: NotificationHandlers,
   iconPath: string,
-): void {
+): ShownNotification {
   const notification = new Notification({
     title: content.title,
     body: content.body,
@@ -18,7 +22,9 @@ export function showSystemNotification(
     actions: content.actions.map((text) => ({ type: 'button', text })),
   });
   live.add(notification);
-  const release = (): void => void live.delete(notification);
+  const release = (): void => {
+    if (live.delete(notification)) handlers.onClose();
+  };
   notification.on('click', () => {
     release();
     handlers.onClick();
@@ -29,4 +35,10 @@ export function showSystemNotification(
   });
   notification.on('close', release);
   notification.show();
+  return {
+    close: () => {
+      release();
+      notification.close();
+    },
+  };
 }

@@ -65,6 +65,7 @@ describe('command dispatcher', () => {
     const { dispatcher, windowShown } = setup();
     dispatcher.dispatch({ type: 'toggle-mute' });
     dispatcher.dispatch({ type: 'hang-up' });
+    dispatcher.dispatch({ type: 'decline-call' });
     expect(windowShown()).toBe(0);
     dispatcher.dispatch({ type: 'accept-call' });
     expect(windowShown()).toBe(1);

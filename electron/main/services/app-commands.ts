@@ -27,9 +27,12 @@ export interface CommandDispatcherOptions {
   readonly logger: Logger;
 }
 
-/** Mute and hang up work from the tray without taking the user away from what they were doing. */
+/**
+ * Mute, hang up (tray) and Decline (call notification) work without taking the user away from what
+ * they were doing.
+ */
 export function commandShowsWindow(command: AppCommand): boolean {
-  return command.type !== 'toggle-mute' && command.type !== 'hang-up';
+  return command.type !== 'toggle-mute' && command.type !== 'hang-up' && command.type !== 'decline-call';
 }
 
 export function createCommandDispatcher(options: CommandDispatcherOptions): CommandDispatcher {

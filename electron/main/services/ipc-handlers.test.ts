@@ -56,8 +56,10 @@ function setup(services: Partial<IpcServices> = {}) {
         calls.push([patch]);
         return ok({ ...settings, deviceName: patch.deviceName ?? settings.deviceName });
       },
+      'settings:choose-receive-folder': () => ok('/data/inbox'),
       'tray:set-state': () => ok(null),
       'notify:show': () => ok({ shown: false }),
+      'notify:withdraw': () => ok(null),
       'commands:subscribe': () => ok(null),
       ...services,
     },

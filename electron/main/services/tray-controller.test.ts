@@ -99,7 +99,12 @@ describe('tray controller', () => {
   });
 
   it('reports commands from a device submenu, and escapes "&" in names where menus read it as a mnemonic', () => {
-    const state = { peers: [{ id: 'p1', name: 'Tom & Jerry', online: true }], call: null, receiving: false };
+    const state = {
+      peers: [{ id: 'p1', name: 'Tom & Jerry', online: true }],
+      call: null,
+      ringing: null,
+      receiving: false,
+    };
     const { tray, actions } = setup({ initialView: view({ menu: trayMenuModel(state, en) }), escape: true });
     const device = tray.menu()[0];
     expect(device?.label).toBe('Tom && Jerry');

@@ -46,7 +46,7 @@ describe('trayMenuModel', () => {
   });
 
   it('lists each device with Call / Send files… / Open chat, disabling what an offline device cannot do', () => {
-    const menu = trayMenuModel({ peers: [desk, phone], call: null, receiving: false }, en);
+    const menu = trayMenuModel({ peers: [desk, phone], call: null, ringing: null, receiving: false }, en);
     expect(outline(menu)).toEqual([
       'Desk >',
       '  Call Desk',
@@ -67,7 +67,12 @@ describe('trayMenuModel', () => {
   });
 
   it('puts Mute and Hang up first during a call, and allows no second call', () => {
-    const state: TrayState = { peers: [desk], call: { peerId: 'desk-id', muted: false }, receiving: false };
+    const state: TrayState = {
+      peers: [desk],
+      call: { peerId: 'desk-id', muted: false },
+      ringing: null,
+      receiving: false,
+    };
     const menu = trayMenuModel(state, en);
     expect(outline(menu).slice(0, 6)).toEqual([
       'In a call with Desk [disabled]',
@@ -81,9 +86,29 @@ describe('trayMenuModel', () => {
     expect(actionOf(menu, 'Hang up')).toEqual({ type: 'command', command: { type: 'hang-up' } });
   });
 
+  it('offers Accept and Decline first while a call rings here', () => {
+    const state: TrayState = { peers: [desk], call: null, ringing: { peerId: 'desk-id' }, receiving: false };
+    const menu = trayMenuModel(state, en);
+    expect(outline(menu).slice(0, 6)).toEqual([
+      'Desk is calling [disabled]',
+      'Accept',
+      'Decline',
+      '---',
+      'Desk >',
+      '  Call Desk',
+    ]);
+    expect(actionOf(menu, 'Accept')).toEqual({ type: 'command', command: { type: 'accept-call' } });
+    expect(actionOf(menu, 'Decline')).toEqual({ type: 'command', command: { type: 'decline-call' } });
+    expect(outline(trayMenuModel(state, mainStringsFor('zh-CN', 'en'))).slice(0, 3)).toEqual([
+      'Desk 正在呼叫你 [disabled]',
+      '接听',
+      '拒绝',
+    ]);
+  });
+
   it('offers Unmute while muted', () => {
     const menu = trayMenuModel(
-      { peers: [desk], call: { peerId: 'desk-id', muted: true }, receiving: false },
+      { peers: [desk], call: { peerId: 'desk-id', muted: true }, ringing: null, receiving: false },
       en,
     );
     expect(outline(menu)[1]).toBe('Unmute');
@@ -91,7 +116,7 @@ describe('trayMenuModel', () => {
 
   it('speaks Chinese when asked to', () => {
     const menu = trayMenuModel(
-      { peers: [desk], call: null, receiving: false },
+      { peers: [desk], call: null, ringing: null, receiving: false },
       mainStringsFor('zh-CN', 'en'),
     );
     expect(outline(menu)).toContain('  呼叫 Desk');
@@ -101,22 +126,28 @@ describe('trayMenuModel', () => {
 
 describe('trayIconState and trayTooltip', () => {
   it.each<[string, TrayState, string, string]>([
-    ['nobody online', { peers: [phone], call: null, receiving: false }, 'idle', 'Ferry'],
+    ['nobody online', { peers: [phone], call: null, ringing: null, receiving: false }, 'idle', 'Ferry'],
     [
       'a device online',
-      { peers: [desk, phone], call: null, receiving: false },
+      { peers: [desk, phone], call: null, ringing: null, receiving: false },
       'connected',
       'Ferry — 1 device online',
     ],
     [
       'files arriving',
-      { peers: [desk], call: null, receiving: true },
+      { peers: [desk], call: null, ringing: null, receiving: true },
       'receiving',
       'Ferry — receiving files',
     ],
     [
+      'a call ringing here',
+      { peers: [desk], call: null, ringing: { peerId: 'desk-id' }, receiving: false },
+      'in-call',
+      'Ferry — Desk is calling',
+    ],
+    [
       'a call, even while receiving',
-      { peers: [desk], call: { peerId: 'desk-id', muted: false }, receiving: true },
+      { peers: [desk], call: { peerId: 'desk-id', muted: false }, ringing: null, receiving: true },
       'in-call',
       'Ferry — in a call with Desk',
     ],

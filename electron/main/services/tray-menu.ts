@@ -23,7 +23,7 @@ export type TrayMenuItem =
   | { readonly kind: 'submenu'; readonly label: string; readonly items: readonly TrayMenuItem[] }
   | { readonly kind: 'separator' };
 
-export const EMPTY_TRAY_STATE: TrayState = { peers: [], call: null, receiving: false };
+export const EMPTY_TRAY_STATE: TrayState = { peers: [], call: null, ringing: null, receiving: false };
 
 const command = (label: string, appCommand: AppCommand, enabled = true): TrayMenuItem => ({
   kind: 'action',
@@ -34,7 +34,15 @@ const command = (label: string, appCommand: AppCommand, enabled = true): TrayMen
 
 export function trayMenuModel(state: TrayState, strings: MainStrings): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
-  const { call } = state;
+  const { call, ringing } = state;
+  if (ringing !== null && call === null) {
+    items.push(
+      { kind: 'label', label: strings.callingYou(peerName(state, ringing.peerId)) },
+      command(strings.acceptCall, { type: 'accept-call' }),
+      command(strings.declineCall, { type: 'decline-call' }),
+      { kind: 'separator' },
+    );
+  }
   if (call !== null) {
     items.push(
       { kind: 'label', label: strings.inCallWith(peerName(state, call.peerId)) },
@@ -64,9 +72,9 @@ export function trayMenuModel(state: TrayState, strings: MainStrings): TrayMenuI
   return items;
 }
 
-/** The most pressing thing going on: a call, then files arriving, then anyone being online. */
+/** The most pressing thing going on: a call (ringing too), then files arriving, then anyone online. */
 export function trayIconState(state: TrayState): TrayIconState {
-  if (state.call !== null) return 'in-call';
+  if (state.call !== null || state.ringing !== null) return 'in-call';
   if (state.receiving) return 'receiving';
   return state.peers.some((peer) => peer.online) ? 'connected' : 'idle';
 }
@@ -74,6 +82,9 @@ export function trayIconState(state: TrayState): TrayIconState {
 export function trayTooltip(state: TrayState, strings: MainStrings): string {
   switch (trayIconState(state)) {
     case 'in-call':
+      if (state.call === null && state.ringing !== null) {
+        return strings.tooltipCallingYou(peerName(state, state.ringing.peerId));
+      }
       return strings.tooltipInCall(peerName(state, state.call?.peerId ?? ''));
     case 'receiving':
       return strings.tooltipReceiving;

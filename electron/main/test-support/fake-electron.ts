@@ -166,12 +166,17 @@ export class Notification extends EventEmitter {
   static readonly created: Notification[] = [];
   static isSupported = () => true;
   shown = false;
+  closed = false;
   constructor(readonly options: Record<string, unknown>) {
     super();
     Notification.created.push(this);
   }
   show(): void {
     this.shown = true;
+  }
+  close(): void {
+    this.closed = true;
+    this.emit('close', {});
   }
 }
 

@@ -16,15 +16,23 @@ interface TestDevice {
 let service: RunningSignalingService;
 const devices: TestDevice[] = [];
 
-function device(id: string, name: string): TestDevice {
+function device(id: string, name: string): TestDevice & { rename(to: string): void } {
   const actions = new RecordingActions();
+  let deviceName = name;
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName: name, appVersion: '0.0.0-test' }),
+    identity: () => ({ deviceId: id, deviceName, appVersion: '0.0.0-test' }),
     signalingUrl: () => service.url,
     extraIceServers: () => [],
   });
-  const made = { engine, actions, id };
+  const made = {
+    engine,
+    actions,
+    id,
+    rename: (to: string) => {
+      deviceName = to;
+    },
+  };
   devices.push(made);
   return made;
 }
@@ -69,6 +77,18 @@ describe('FerryEngine', () => {
       peerName: 'Ada',
     });
     expect(bob.actions.progress.map((p) => p.phase)).toEqual(['checking-code', 'connecting', 'connected']);
+  });
+
+  it('tells connected devices at once when this device is renamed', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob');
+    await pair(ada, bob);
+    ada.rename('Ada’s new laptop');
+    ada.engine.announceIdentity();
+    await bob.actions.until(() => bob.actions.online.get(ada.id)?.name === 'Ada’s new laptop');
+    // Nothing else happened on the way: still connected, and pairing is not re-run.
+    expect(bob.actions.lastProgress).toMatchObject({ phase: 'connected', peerName: 'Ada' });
+    expect(ada.engine.isOnline(bob.id)).toBe(true);
   });
 
   it('delivers chat both ways and marks lines delivered when acknowledged', async () => {

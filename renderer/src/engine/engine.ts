@@ -95,6 +95,16 @@ export class FerryEngine {
     return session?.isOpen ? session : undefined;
   }
 
+  /**
+   * This device's name changed: say hello again on every live connection, so that connected
+   * devices show the new name at once (later connections send it anyway).
+   */
+  announceIdentity(): void {
+    const { deviceId, deviceName, appVersion } = this.deps.identity();
+    for (const link of this.links.values())
+      link.session.send({ type: 'hello', deviceId, deviceName, appVersion });
+  }
+
   observe(observer: LinkObserver): () => void {
     this.observers.add(observer);
     return () => this.observers.delete(observer);

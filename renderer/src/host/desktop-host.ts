@@ -1,7 +1,7 @@
 /** The host inside the desktop app: every call goes to the main process through `window.ferry`. */
 import { appCommandSchema, type FerryDesktopApi } from '../../../contracts/ipc';
 import type { Result } from '../../../contracts/result';
-import { filesApiReadByPath, filesApiSavedActions, filesApiSink } from './files-api-sink';
+import { filesApiReadByPath, filesApiReadPaths, filesApiSavedActions, filesApiSink } from './files-api-sink';
 import { HostError, type Host } from './host';
 
 async function unwrap<T>(reply: Promise<Result<T>>): Promise<T> {
@@ -16,10 +16,14 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
     getAppInfo: () => unwrap(api.getAppInfo()),
     getSettings: () => unwrap(api.getSettings()),
     updateSettings: (patch) => unwrap(api.updateSettings(patch)),
+    chooseReceiveFolder: () => unwrap(api.chooseReceiveFolder()),
     setTrayState: async (state) => {
       await unwrap(api.setTrayState(state));
     },
     showNotification: (request) => unwrap(api.showNotification(request)),
+    withdrawNotification: async (withdrawal) => {
+      await unwrap(api.withdrawNotification(withdrawal));
+    },
     // Main parses every command before sending it; parsing again costs little and keeps the
     // renderer safe from a preload that changed under it.
     onCommand: (handler) =>
@@ -33,6 +37,7 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
           receive: filesApiSink(api.files),
           savedFiles: filesApiSavedActions(api.files),
           readByPath: filesApiReadByPath(api.files),
+          readPaths: filesApiReadPaths(api.files),
         }
       : {}),
   };

@@ -7,6 +7,7 @@ import { webNotifications, type WebNotifier } from './web-notifications';
 function fakeDesktopApi() {
   const handlers = new Set<(command: AppCommand) => void>();
   const trayStates: unknown[] = [];
+  const withdrawn: unknown[] = [];
   const api = {
     getAppInfo: async () => ok({ appVersion: '1', platform: 'linux', hostName: 'h', signalingUrl: '' }),
     getSettings: async () => ok({}),
@@ -16,6 +17,10 @@ function fakeDesktopApi() {
       return ok(null);
     },
     showNotification: async () => ok({ shown: true }),
+    withdrawNotification: async (withdrawal: unknown) => {
+      withdrawn.push(withdrawal);
+      return ok(null);
+    },
     onCommand: (handler: (command: AppCommand) => void) => {
       handlers.add(handler);
       return () => void handlers.delete(handler);
@@ -23,19 +28,21 @@ function fakeDesktopApi() {
   } as unknown as FerryDesktopApi;
   // What main would send, including something it never should.
   const send = (command: unknown) => handlers.forEach((handler) => handler(command as AppCommand));
-  return { api, send, trayStates, handlers };
+  return { api, send, trayStates, handlers, withdrawn };
 }
 
 describe('the desktop host’s tray, notifications and commands', () => {
   it('passes the tray state and notifications to window.ferry', async () => {
-    const { api, trayStates } = fakeDesktopApi();
+    const { api, trayStates, withdrawn } = fakeDesktopApi();
     const host = createDesktopHost(api);
-    const state = { peers: [], call: null, receiving: false };
+    const state = { peers: [], call: null, ringing: null, receiving: false };
     await host.setTrayState?.(state);
     expect(trayStates).toEqual([state]);
     expect(await host.showNotification?.({ kind: 'message', peerId: 'p', title: 't', body: 'b' })).toEqual({
       shown: true,
     });
+    await host.withdrawNotification?.({ kind: 'call', peerId: 'p' });
+    expect(withdrawn).toEqual([{ kind: 'call', peerId: 'p' }]);
   });
 
   it('hands well-formed commands to the handler, drops malformed ones, and unsubscribes', () => {
@@ -54,11 +61,17 @@ describe('the desktop host’s tray, notifications and commands', () => {
 
 describe('browser notifications', () => {
   function fakeNotifier(hidden: boolean, permitted: boolean) {
-    const shown: { title: string; tag: string; click: () => void }[] = [];
+    const shown: { title: string; tag: string; click: () => void; closed: boolean }[] = [];
     const notifier: WebNotifier = {
       pageHidden: () => hidden,
       permitted: () => permitted,
-      show: (title, options, onClick) => void shown.push({ title, tag: options.tag, click: onClick }),
+      show: (title, options, onClick) => {
+        const entry = { title, tag: options.tag, click: onClick, closed: false };
+        shown.push(entry);
+        return () => {
+          entry.closed = true;
+        };
+      },
     };
     return { notifier, shown };
   }
@@ -82,5 +95,18 @@ describe('browser notifications', () => {
       expect(await webNotifications(other.notifier).showNotification?.(request)).toEqual({ shown: false });
       expect(other.shown).toEqual([]);
     }
+  });
+
+  it('closes a call notification when the call stopped ringing, and leaves the others', async () => {
+    const hidden = fakeNotifier(true, true);
+    const features = webNotifications(hidden.notifier);
+    await features.showNotification?.({ kind: 'call', peerId: 'bob', title: 'Incoming call', body: '' });
+    await features.showNotification?.({ kind: 'message', peerId: 'bob', title: 'Bob', body: 'hi' });
+    await features.withdrawNotification?.({ kind: 'call', peerId: 'bob' });
+    await features.withdrawNotification?.({ kind: 'call', peerId: 'bob' });
+    expect(hidden.shown.map((entry) => [entry.tag, entry.closed])).toEqual([
+      ['call:bob', true],
+      ['message:bob', false],
+    ]);
   });
 });

@@ -50,16 +50,12 @@ export function filesApiSavedActions(api: Pick<FerryFilesApi, 'open' | 'showInFo
   };
 }
 
-/** Files with a path on disk, read in main; null if any of them has none (made in the page). */
-export function filesApiReadByPath(
-  api: Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource' | 'pathForFile'>,
-): (files: readonly File[]) => Promise<OutgoingFiles | null> {
-  return async (files) => {
-    const pathForFile = api.pathForFile;
-    if (!pathForFile || files.length === 0) return null;
-    const paths = files.map((file) => pathForFile(file));
-    if (paths.some((path) => path === '')) return null;
-    const opened = await unwrap(api.openSources(paths));
+export type SendFilesApi = Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource'>;
+
+/** Files and folders by absolute path, opened and read in main. */
+export function filesApiReadPaths(api: SendFilesApi): (paths: readonly string[]) => Promise<OutgoingFiles> {
+  return async (paths) => {
+    const opened = await unwrap(api.openSources([...paths]));
     return {
       files: opened.files.map((file) => ({
         path: file.path,
@@ -69,5 +65,19 @@ export function filesApiReadByPath(
       })),
       close: () => void api.closeSource(opened.sourceId),
     };
+  };
+}
+
+/** Files with a path on disk, read in main; null if any of them has none (made in the page). */
+export function filesApiReadByPath(
+  api: SendFilesApi & Pick<FerryFilesApi, 'pathForFile'>,
+): (files: readonly File[]) => Promise<OutgoingFiles | null> {
+  const readPaths = filesApiReadPaths(api);
+  return async (files) => {
+    const pathForFile = api.pathForFile;
+    if (!pathForFile || files.length === 0) return null;
+    const paths = files.map((file) => pathForFile(file));
+    if (paths.some((path) => path === '')) return null;
+    return readPaths(paths);
   };
 }

@@ -11,6 +11,7 @@ import type {
   AppInfo,
   NotificationOutcome,
   NotificationRequest,
+  NotificationWithdrawal,
   TrayState,
 } from '../../../contracts/ipc';
 import type { Settings, SettingsPatch } from '../../../contracts/settings';
@@ -30,6 +31,16 @@ export interface Host {
    * folders). Null when the files have no path on disk; then the browser's File objects are read.
    */
   readonly readByPath?: (files: readonly File[]) => Promise<OutgoingFiles | null>;
+  /**
+   * Desktop: files and folders by absolute path (chosen in main's file dialog from the tray), read
+   * in the main process. Rejects with a HostError when they cannot be opened.
+   */
+  readonly readPaths?: (paths: readonly string[]) => Promise<OutgoingFiles>;
+  /**
+   * Desktop: the system's folder picker for the receive folder; null when cancelled. Absent where
+   * the host has no folders to choose from (the browser asks per transfer).
+   */
+  readonly chooseReceiveFolder?: () => Promise<string | null>;
   /** Desktop: what the tray icon and menu show; absent where there is no tray. */
   readonly setTrayState?: (state: TrayState) => Promise<void>;
   /**
@@ -37,6 +48,8 @@ export interface Host {
    * person is not looking at Ferry; `shown` says whether it did.
    */
   readonly showNotification?: (request: NotificationRequest) => Promise<NotificationOutcome>;
+  /** Takes back the notification of that kind for that device, once what it announced is over. */
+  readonly withdrawNotification?: (withdrawal: NotificationWithdrawal) => Promise<void>;
   /**
    * What the person asked for outside the page (tray menu, a notification, a `ferry://` link), for
    * the renderer to carry out. Returns a function that stops listening.

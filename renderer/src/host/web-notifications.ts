@@ -1,7 +1,8 @@
 /**
  * System notifications for the browser client: the web Notification API, used only when the tab is
  * out of sight and the person has allowed notifications (the page never asks on its own). Clicking
- * one brings the tab forward and opens the conversation, as the desktop app's notifications do.
+ * one brings the tab forward and opens the conversation, as the desktop app's notifications do;
+ * one whose subject is over (a call that stopped ringing) is closed again.
  */
 import type { AppCommand } from '../../../contracts/ipc';
 import type { Host } from './host';
@@ -11,7 +12,8 @@ export interface WebNotifier {
   /** The tab is in the background or the window minimized. */
   pageHidden(): boolean;
   permitted(): boolean;
-  show(title: string, options: { body: string; tag: string }, onClick: () => void): void;
+  /** Shows a notification; the returned function closes it. */
+  show(title: string, options: { body: string; tag: string }, onClick: () => void): () => void;
 }
 
 export function browserNotifier(): WebNotifier | undefined {
@@ -26,20 +28,33 @@ export function browserNotifier(): WebNotifier | undefined {
         notification.close();
         onClick();
       };
+      return () => notification.close();
     },
   };
 }
 
-export function webNotifications(notifier: WebNotifier): Pick<Host, 'showNotification' | 'onCommand'> {
+export function webNotifications(
+  notifier: WebNotifier,
+): Pick<Host, 'showNotification' | 'withdrawNotification' | 'onCommand'> {
   const handlers = new Set<(command: AppCommand) => void>();
+  /** The close function of what shows, by tag. */
+  const showing = new Map<string, () => void>();
   return {
     showNotification: async (request) => {
       if (!notifier.pageHidden() || !notifier.permitted()) return { shown: false };
       // One notification per device and kind: a newer message replaces the one before.
-      notifier.show(request.title, { body: request.body, tag: `${request.kind}:${request.peerId}` }, () => {
+      const tag = `${request.kind}:${request.peerId}`;
+      const close = notifier.show(request.title, { body: request.body, tag }, () => {
+        showing.delete(tag);
         for (const handler of handlers) handler({ type: 'open-chat', peerId: request.peerId });
       });
+      showing.set(tag, close);
       return { shown: true };
+    },
+    withdrawNotification: async ({ kind, peerId }) => {
+      const tag = `${kind}:${peerId}`;
+      showing.get(tag)?.();
+      showing.delete(tag);
     },
     onCommand: (handler) => {
       handlers.add(handler);

@@ -53,6 +53,12 @@ interface PairingSlice {
    */
   readonly suggestedCode: { readonly code: string; readonly id: number } | null;
   suggestPairingCode(code: string): void;
+  /**
+   * Whether Settings covers the main pane. Opening a conversation or the pairing screen (a click,
+   * the tray, a notification, a link) closes it, so what was asked for is what shows.
+   */
+  readonly settingsOpen: boolean;
+  setSettingsOpen(open: boolean): void;
 }
 
 interface DevicesSlice {
@@ -99,6 +105,8 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   pairing: { phase: 'idle' },
   pairingOpen: true,
   suggestedCode: null,
+  settingsOpen: false,
+  setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
   suggestPairingCode: (code) => {
     const id = (get().suggestedCode?.id ?? 0) + 1;
     get().openPairing();
@@ -113,6 +121,7 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   openPairing: () =>
     set((state) => ({
       pairingOpen: true,
+      settingsOpen: false,
       selectedDeviceId: null,
       // A suggestion is for the visit it came with.
       suggestedCode: null,
@@ -147,6 +156,7 @@ const devicesSlice: Slice<DevicesSlice> = (set) => ({
       return {
         selectedDeviceId: deviceId,
         pairingOpen: false,
+        settingsOpen: false,
         devices: { ...state.devices, [deviceId]: { ...known, unread: 0 } },
       };
     }),

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { CallSurface } from '../features/call/CallSurface';
 import { ConversationView } from '../features/chat/ConversationView';
 import { DeviceList } from '../features/devices/DeviceList';
@@ -13,7 +13,8 @@ export function App() {
   const deviceName = useFerry((state) => state.settings.deviceName);
   const pairingOpen = useFerry((state) => state.pairingOpen);
   const selected = useFerry((state) => state.selectedDeviceId);
-  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsOpen = useFerry((state) => state.settingsOpen);
+  const setSettingsOpen = useFerry((state) => state.setSettingsOpen);
 
   useEffect(() => {
     document.documentElement.lang = language;
@@ -30,7 +31,7 @@ export function App() {
       <header className="topbar">
         <span className="brand">{t('app.name')}</span>
         <span className="this-device">{t('device.this', { name: deviceName })}</span>
-        <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen((open) => !open)}>
+        <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
           {t('nav.settings')}
         </button>
       </header>

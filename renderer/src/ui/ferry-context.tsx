@@ -44,3 +44,8 @@ export function useT(): Translate {
   const language = useLanguage();
   return useMemo(() => createTranslator(language), [language]);
 }
+
+/** The store itself, for actions that read and write it outside rendering (event handlers). */
+export function useFerryStore(): FerryStore {
+  return useFerryContext().store;
+}

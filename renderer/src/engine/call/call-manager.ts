@@ -5,6 +5,13 @@
  * opens when the call is placed, the callee's only when they accept; once accepted, each side adds
  * its microphone track to the connection, which simple-peer renegotiates over the control channel
  * (no signaling service involved). It reports through `CallActions` and knows nothing of React.
+ *
+ * A connection's audio line is made once and reused. Ending a call does not remove the track
+ * (`removeTrack` leaves a transceiver that `addTrack` never takes again, so every call would add
+ * one or two m-lines for good); it parks the sender with no track (`replaceTrack(track, null)`:
+ * nothing is captured or sent). The next call on that connection puts its microphone on the parked
+ * sender, without renegotiating, and hears the other side on the receivers the first call made,
+ * once packets arrive on them again.
  */
 import type { PeerMessage, OutgoingPeerMessage } from '../../../../contracts/peer-protocol';
 import type { PeerSession } from '../peer-session';
@@ -29,7 +36,19 @@ import { qualityInputs, readCallStats, type CallStatsSample } from './call-stats
 export interface CallTransport {
   send(message: OutgoingPeerMessage): boolean;
   readonly media: Pick<PeerSession['media'], 'addTrack' | 'removeTrack' | 'replaceTrack'>;
-  readonly connection: Pick<RTCPeerConnection, 'getStats' | 'addEventListener' | 'removeEventListener'>;
+  readonly connection: Pick<
+    RTCPeerConnection,
+    'getStats' | 'getReceivers' | 'addEventListener' | 'removeEventListener'
+  >;
+}
+
+/**
+ * A sender an earlier call left on a connection, with no track. simple-peer finds a sender by the
+ * track and stream it was given, so both are kept (the track is stopped; it is only a key).
+ */
+interface ParkedSender {
+  readonly track: MediaStreamTrack;
+  readonly stream: MediaStream;
 }
 
 /** The engine, as calls see it. */
@@ -115,6 +134,12 @@ class CallResources {
   attached: { transport: CallTransport; track: MediaStreamTrack; stream: MediaStream } | null = null;
   player: RemoteAudioPlayer | null = null;
   readonly remoteTrackIds = new Set<string>();
+  /**
+   * Inbound audio packets when this call began to listen on receivers an earlier call made; more
+   * than that means the other side's audio flows again. Null until the first measurement.
+   */
+  reusedReceiversBaseline: number | null = null;
+  listensOnReusedReceivers = false;
   stopWatchingTracks: (() => void) | null = null;
   ringTimer: ReturnType<typeof setTimeout> | null = null;
   connectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -124,6 +149,7 @@ class CallResources {
   constructor(
     readonly callId: string,
     readonly peerId: string,
+    private readonly park: (connection: CallTransport['connection'], sender: ParkedSender) => void,
   ) {}
 
   release(): void {
@@ -135,10 +161,11 @@ class CallResources {
     if (this.attached) {
       const { transport, track, stream } = this.attached;
       try {
-        // Renegotiates over the control channel, so the other side stops expecting our audio.
-        transport.media.removeTrack(track, stream);
+        // The sender stays on the connection with nothing to send, ready for the next call.
+        transport.media.replaceTrack(track, null, stream);
+        this.park(transport.connection, { track, stream });
       } catch {
-        // The connection is already gone, and the track with it.
+        // The connection is already gone, and the sender with it.
       }
     }
     if (this.microphone) stopStream(this.microphone);
@@ -150,6 +177,8 @@ class CallResources {
 export class CallManager {
   private state: CallState = IDLE_CALL;
   private resources: CallResources | null = null;
+  /** Per connection (a device's link), the sender of its last call; gone with the connection. */
+  private readonly parkedSenders = new WeakMap<CallTransport['connection'], ParkedSender>();
   private readonly now: () => number;
   private readonly unobserve: () => void;
 
@@ -239,6 +268,16 @@ export class CallManager {
     return readCallStats(await transport.connection.getStats(), resources.remoteTrackIds);
   }
 
+  /**
+   * How many audio lines (transceivers) the connection to this device has; null when offline.
+   * Calls reuse the first call's line, so this stays at one or two however many calls follow.
+   */
+  audioLines(peerId: string): number | null {
+    const transport = this.deps.links.session(peerId);
+    if (!transport) return null;
+    return transport.connection.getReceivers().filter((receiver) => receiver.track.kind === 'audio').length;
+  }
+
   /** The page is going away: tell the other side the call is over, then let go of everything. */
   dispose(): void {
     this.hangUp();
@@ -300,7 +339,9 @@ export class CallManager {
     if (!resources || resources.callId !== after.callId) {
       // A new call (or, after both called at once, the other side's call replaced ours).
       resources?.release();
-      resources = new CallResources(after.callId, after.peerId);
+      resources = new CallResources(after.callId, after.peerId, (connection, sender) =>
+        this.parkedSenders.set(connection, sender),
+      );
       this.resources = resources;
     }
     const entered = !isActive(before) || before.callId !== after.callId || before.phase !== after.phase;
@@ -381,8 +422,16 @@ export class CallManager {
     // No link: the link-down event that ends the call is on its way.
     if (!transport || !stream || !track) return;
     try {
-      transport.media.addTrack(track, stream);
-      resources.attached = { transport, track, stream };
+      const parked = this.parkedSenders.get(transport.connection);
+      if (parked) {
+        // No renegotiation: the line is there, it only gets sound again.
+        transport.media.replaceTrack(parked.track, track, parked.stream);
+        this.parkedSenders.delete(transport.connection);
+        resources.attached = { transport, track, stream: parked.stream };
+      } else {
+        transport.media.addTrack(track, stream);
+        resources.attached = { transport, track, stream };
+      }
     } catch {
       // Reported after the state change under way has been applied and reported.
       queueMicrotask(() =>
@@ -394,15 +443,26 @@ export class CallManager {
   private watchRemoteAudio(resources: CallResources): void {
     const transport = this.deps.links.session(resources.peerId);
     if (!transport || resources.stopWatchingTracks) return;
+    const play = (track: MediaStreamTrack): void => {
+      resources.remoteTrackIds.add(track.id);
+      resources.player ??= this.deps.media.createPlayer(this.deps.devices().output);
+      resources.player.play(track);
+    };
+    // A track the other side adds now arrives by renegotiation, with a 'track' event.
     const onTrack = (event: RTCTrackEvent): void => {
       if (resources.released || event.track.kind !== 'audio') return;
-      resources.remoteTrackIds.add(event.track.id);
-      resources.player ??= this.deps.media.createPlayer(this.deps.devices().output);
-      resources.player.play(event.track);
+      play(event.track);
       this.dispatch({ type: 'remote-audio', callId: resources.callId, at: this.now() });
     };
     transport.connection.addEventListener('track', onTrack);
     resources.stopWatchingTracks = () => transport.connection.removeEventListener('track', onTrack);
+    // Receivers an earlier call made are here already; the other side puts sound on its line again
+    // without renegotiating, so no event says so: `measure` watches their packets instead.
+    for (const receiver of transport.connection.getReceivers()) {
+      if (receiver.track.kind !== 'audio') continue;
+      play(receiver.track);
+      resources.listensOnReusedReceivers = true;
+    }
   }
 
   private startMetrics(resources: CallResources): void {
@@ -431,6 +491,14 @@ export class CallManager {
         resources.samples = [...resources.samples, sample].filter(
           (earlier) => sample.timestamp - earlier.timestamp <= QUALITY_WINDOW_MS,
         );
+        if (resources.listensOnReusedReceivers && this.state.phase === 'connecting') {
+          // Audio (even muted audio: silence is still sent) makes ~50 packets a second.
+          if (resources.reusedReceiversBaseline === null) {
+            resources.reusedReceiversBaseline = sample.packetsReceived;
+          } else if (sample.packetsReceived > resources.reusedReceiversBaseline) {
+            this.dispatch({ type: 'remote-audio', callId: resources.callId, at: this.now() });
+          }
+        }
         const earliest = resources.samples[0];
         quality = callQuality(qualityInputs(earliest === sample ? null : (earliest ?? null), sample));
         remoteLevel = meterLevel(sample.audioLevel ?? 0);

@@ -2,8 +2,9 @@
  * What a call needs from `RTCPeerConnection.getStats()`: the other side's audio as it arrives
  * (packets, loss, jitter, level, energy), what we send, and the round-trip time of the path.
  *
- * A connection can carry audio transceivers from earlier calls (each call adds its own track), so
- * inbound audio is counted only for the current call's remote tracks.
+ * Inbound audio is counted only for the remote tracks the current call plays (a connection keeps
+ * its audio lines from one call to the next, see call-manager.ts). Their counters run from when
+ * the line was made, so figures are compared between two samples, never read as totals of a call.
  */
 import type { QualityInputs } from './call-quality';
 

@@ -15,12 +15,14 @@ const DEVICES_KEY = 'ferry.callDevices.v1';
 /**
  * Test seam (end-to-end tests only): an init script puts this object on the page as
  * `window.ferryCallTestHooks` before Ferry starts. A shorter ring lets a test see an unanswered
- * call end; `callStats` is filled in here so the test can read the current call's getStats()
- * figures. Absent in every real run.
+ * call end; `callStats` and `audioLines` are filled in here so the test can read the current
+ * call's getStats() figures and how many audio lines a device's connection carries. Absent in
+ * every real run.
  */
 export interface CallTestHooks {
   ringTimeoutMs?: number;
   callStats?: () => Promise<CallStatsSample | null>;
+  audioLines?: (peerId: string) => number | null;
 }
 
 declare global {
@@ -95,7 +97,10 @@ export function startCalls(options: StartCallsOptions): CallFeature {
     },
   });
 
-  if (testHooks) testHooks.callStats = () => manager.stats();
+  if (testHooks) {
+    testHooks.callStats = () => manager.stats();
+    testHooks.audioLines = (peerId) => manager.audioLines(peerId);
+  }
 
   return {
     manager,

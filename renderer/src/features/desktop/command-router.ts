@@ -9,11 +9,23 @@ import type { FerryStore } from '../../state/store';
 export interface CommandCalls {
   place(peerId: string): 'ringing' | 'offline' | 'busy';
   accept(): boolean;
+  decline(): void;
   hangUp(): void;
   toggleMute(): void;
 }
 
-export function routeAppCommand(command: AppCommand, store: FerryStore, calls: CommandCalls): void {
+/** What a command can ask of file transfers. */
+export interface CommandTransfers {
+  /** Offers files chosen in main's file dialog (absolute paths) to a device. */
+  sendPaths(peerId: string, paths: readonly string[]): void;
+}
+
+export function routeAppCommand(
+  command: AppCommand,
+  store: FerryStore,
+  calls: CommandCalls,
+  transfers?: CommandTransfers,
+): void {
   const state = store.getState();
   switch (command.type) {
     case 'call': {
@@ -32,6 +44,10 @@ export function routeAppCommand(command: AppCommand, store: FerryStore, calls: C
       calls.accept();
       return;
     }
+    case 'decline-call':
+      // Only a call that is still ringing here: a late button press must not end a running call.
+      if (state.call?.phase === 'incoming-ringing') calls.decline();
+      return;
     case 'hang-up':
       return calls.hangUp();
     case 'toggle-mute':
@@ -42,10 +58,18 @@ export function routeAppCommand(command: AppCommand, store: FerryStore, calls: C
     case 'send-files': {
       const device = state.devices[command.peerId];
       if (!device) return state.announce('desktop.unknownDevice');
-      // A file picker may only open from a click inside the page (browsers and Electron refuse
-      // one started by script), so the conversation opens with its "Send files…" button instead.
+      // Main answers the tray's "Send files…" with its own file dialog (then `send-paths`). Should
+      // this reach the page, it cannot open a picker itself (browsers and Electron refuse one not
+      // started by a click in the page), so the conversation opens with its "Send files…" button.
       state.selectDevice(command.peerId);
       return state.announce('desktop.sendFilesHint', { name: device.name });
+    }
+    case 'send-paths': {
+      if (!state.devices[command.peerId]) return state.announce('desktop.unknownDevice');
+      // The conversation comes up so that the transfer card is in view.
+      state.selectDevice(command.peerId);
+      transfers?.sendPaths(command.peerId, command.paths);
+      return;
     }
     case 'pair':
       // Any web page can open a ferry:// link: fill in the code, and let the person confirm.

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { AppCommand, NotificationRequest, TrayState } from '../../../../contracts/ipc';
+import type {
+  AppCommand,
+  NotificationRequest,
+  NotificationWithdrawal,
+  TrayState,
+} from '../../../../contracts/ipc';
 import type { CallView } from '../../engine/call/call-manager';
 import type { TransferView } from '../../engine/transfer/transfer-types';
-import { createTranslator } from '../../i18n/i18n';
 import { createFerryStore, engineActionsFor } from '../../state/store';
 import { routeAppCommand, type CommandCalls } from './command-router';
 import { startDesktopIntegration } from './start-desktop';
@@ -45,6 +49,7 @@ function fakeCalls(placeOutcome: ReturnType<CommandCalls['place']> = 'ringing') 
       done.push('accept');
       return true;
     },
+    decline: () => void done.push('decline'),
     hangUp: () => void done.push('hang-up'),
     toggleMute: () => void done.push('toggle-mute'),
   };
@@ -71,6 +76,7 @@ describe('the tray state', () => {
         { id: 'carol', name: 'Carol phone', online: false },
       ],
       call: null,
+      ringing: null,
       receiving: false,
     });
   });
@@ -84,6 +90,8 @@ describe('the tray state', () => {
     const { store } = setup();
     store.getState().callChanged(call({ phase, muted: true }));
     expect(trayStateOf(store.getState()).call).toEqual(shown ? { peerId: 'bob', muted: true } : null);
+    // A call that rings here is for Accept / Decline instead.
+    expect(trayStateOf(store.getState()).ringing).toEqual(shown ? null : { peerId: 'bob' });
   });
 
   it('says files are arriving only while an incoming transfer runs', () => {
@@ -136,6 +144,41 @@ describe('commands from the tray, notifications and links', () => {
     expect(store.getState().selectedDeviceId).toBe('bob');
   });
 
+  it('declines from the notification only a call that still rings here', () => {
+    const { store } = setup();
+    const { calls, done } = fakeCalls();
+    routeAppCommand({ type: 'decline-call' }, store, calls);
+    store.getState().callChanged(call({ phase: 'in-call' }));
+    routeAppCommand({ type: 'decline-call' }, store, calls);
+    expect(done).toEqual([]);
+    store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
+    routeAppCommand({ type: 'decline-call' }, store, calls);
+    expect(done).toEqual(['decline']);
+    // Declining does not take the person anywhere.
+    expect(store.getState().selectedDeviceId).toBe(null);
+  });
+
+  it('closes Settings when a command opens a chat or the pairing screen', () => {
+    const { store } = setup();
+    const { calls } = fakeCalls();
+    store.getState().setSettingsOpen(true);
+    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls);
+    expect(store.getState()).toMatchObject({ settingsOpen: false, selectedDeviceId: 'bob' });
+    store.getState().setSettingsOpen(true);
+    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls);
+    expect(store.getState().settingsOpen).toBe(false);
+    store.getState().setSettingsOpen(true);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, calls);
+    expect(store.getState()).toMatchObject({ settingsOpen: false, pairingOpen: true });
+    store.getState().setSettingsOpen(true);
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls);
+    expect(store.getState().settingsOpen).toBe(false);
+    // Mute and hang up leave the screen as it is.
+    store.getState().setSettingsOpen(true);
+    routeAppCommand({ type: 'toggle-mute' }, store, calls);
+    expect(store.getState().settingsOpen).toBe(true);
+  });
+
   it('opens a chat, and for “Send files…” opens it with a hint to pick files there', () => {
     const { store } = setup();
     routeAppCommand({ type: 'open-chat', peerId: 'carol' }, store, fakeCalls().calls);
@@ -167,10 +210,12 @@ describe('the desktop integration', () => {
   function fakeHost() {
     const trayStates: TrayState[] = [];
     const notifications: NotificationRequest[] = [];
+    const withdrawn: NotificationWithdrawal[] = [];
     let handler: ((command: AppCommand) => void) | null = null;
     return {
       trayStates,
       notifications,
+      withdrawn,
       send: (command: AppCommand) => handler?.(command),
       get listening() {
         return handler !== null;
@@ -181,6 +226,7 @@ describe('the desktop integration', () => {
           notifications.push(request);
           return { shown: true };
         },
+        withdrawNotification: async (withdrawal: NotificationWithdrawal) => void withdrawn.push(withdrawal),
         onCommand: (listener: (command: AppCommand) => void) => {
           handler = listener;
           return () => {
@@ -198,7 +244,7 @@ describe('the desktop integration', () => {
       store,
       host: fake.host,
       calls: fakeCalls().calls,
-      translate: () => createTranslator('en'),
+      language: () => 'en',
     });
     expect(fake.trayStates).toHaveLength(1);
     store.getState().callMetricsChanged({ localLevel: 0.5, remoteLevel: 0.5, quality: 'good' });
@@ -219,7 +265,7 @@ describe('the desktop integration', () => {
       store,
       host: fake.host,
       calls,
-      translate: () => createTranslator('en'),
+      language: () => 'en',
     });
     fake.send({ type: 'call', peerId: 'bob' });
     expect(done).toEqual(['place bob']);
@@ -234,7 +280,7 @@ describe('the desktop integration', () => {
       store,
       host: fake.host,
       calls: fakeCalls().calls,
-      translate: () => createTranslator('en'),
+      language: () => 'en',
     });
     actions.chatOutgoing('bob', { id: 'm1', text: 'hello', sentAt: 1 });
     actions.chatIncoming('bob', { id: 'm2', text: 'hi there', sentAt: 2 });
@@ -244,6 +290,80 @@ describe('the desktop integration', () => {
     expect(fake.notifications).toEqual([
       { kind: 'message', peerId: 'bob', title: 'Bob desktop', body: 'hi there' },
       { kind: 'call', peerId: 'bob', title: 'Incoming call', body: 'Bob desktop is calling you.' },
+    ]);
+    expect(fake.withdrawn).toEqual([]);
+    // Accepted (here, or with the notification's button): the ringing notification goes.
+    store.getState().callChanged(call({ phase: 'connecting', direction: 'incoming' }));
+    expect(fake.withdrawn).toEqual([{ kind: 'call', peerId: 'bob' }]);
+    store.getState().callChanged(call({ phase: 'in-call', direction: 'incoming' }));
+    store.getState().callChanged(null);
+    expect(fake.withdrawn).toHaveLength(1);
+    // A call that rang out takes its notification back too, and says it was missed.
+    store
+      .getState()
+      .callChanged(call({ callId: 'call-0002', phase: 'incoming-ringing', direction: 'incoming' }));
+    store.getState().callChanged(null);
+    expect(fake.withdrawn).toEqual([
+      { kind: 'call', peerId: 'bob' },
+      { kind: 'call', peerId: 'bob' },
+    ]);
+    const record = {
+      callId: 'call-0002',
+      peerId: 'bob',
+      direction: 'incoming',
+      startedAt: 1,
+      endedAt: 2,
+      durationMs: null,
+    } as const;
+    store.getState().callRecorded({ ...record, reason: 'missed' });
+    store.getState().callRecorded({ ...record, callId: 'call-0003', reason: 'declined' });
+    expect(fake.notifications.slice(3)).toEqual([
+      { kind: 'call', peerId: 'bob', title: 'Missed call from Bob desktop', body: '' },
+    ]);
+  });
+
+  it('notifies of a file offer that waits for an answer, once, and not of outgoing or auto-accepted ones', () => {
+    const { store } = setup();
+    const fake = fakeHost();
+    startDesktopIntegration({
+      store,
+      host: fake.host,
+      calls: fakeCalls().calls,
+      language: () => 'en',
+    });
+    const offer = (direction: 'in' | 'out', id: string, phase: TransferView['phase']) =>
+      ({
+        key: `${direction}:bob:${id}`,
+        id,
+        deviceId: 'bob',
+        direction,
+        phase,
+        files: [
+          { path: 'a.txt', size: 1_000_000, done: 0, state: 'waiting' },
+          { path: 'b.txt', size: 500_000, done: 0, state: 'waiting' },
+        ],
+        totalBytes: 1_500_000,
+        doneBytes: 0,
+        bytesPerSecond: 0,
+        secondsLeft: null,
+        createdAt: 1,
+        finishedAt: null,
+      }) satisfies TransferView;
+    store.getState().transferChanged(offer('out', 't0', 'offered'));
+    store.getState().transferChanged(offer('in', 't1', 'transferring'));
+    store.getState().transferChanged(offer('in', 't2', 'awaiting-you'));
+    store.getState().transferChanged({ ...offer('in', 't2', 'awaiting-you'), doneBytes: 0 });
+    expect(fake.withdrawn).toEqual([]);
+    store.getState().transferChanged(offer('in', 't2', 'transferring'));
+    // Answered: the notification goes.
+    expect(fake.withdrawn).toEqual([{ kind: 'file-offer', peerId: 'bob' }]);
+    expect(fake.notifications).toEqual([
+      {
+        kind: 'file-offer',
+        peerId: 'bob',
+        title: 'Bob desktop',
+        body: 'Bob desktop wants to send you 2 files, 1.5 MB.',
+      },
     ]);
   });
 });

@@ -3,7 +3,7 @@
  * front, the browser when the tab is hidden (if allowed). Best effort: a notification that cannot
  * be shown never disturbs what raised it.
  */
-import type { NotificationRequest } from '../../../../contracts/ipc';
+import type { NotificationRequest, NotificationWithdrawal } from '../../../../contracts/ipc';
 import type { Host } from '../../host/host';
 
 const MAX_TITLE = 200;
@@ -21,5 +21,17 @@ export async function notifyUser(
     return outcome.shown;
   } catch {
     return false;
+  }
+}
+
+/** What a notification announced is over (the call stopped ringing, the offer was answered). */
+export async function withdrawNotification(
+  host: Pick<Host, 'withdrawNotification'>,
+  withdrawal: NotificationWithdrawal,
+): Promise<void> {
+  try {
+    await host.withdrawNotification?.(withdrawal);
+  } catch {
+    // Best effort, as showing is.
   }
 }

@@ -1,22 +1,25 @@
 /**
  * Keeps the desktop shell in step with the app: the tray shows the store's devices, call and
  * transfers; commands from the tray, notifications and links run as if clicked in the window;
- * incoming messages and calls raise a system notification (the host shows it only when the person
- * is not looking at Ferry).
+ * incoming messages, file offers and calls raise a system notification (the host shows it only
+ * when the person is not looking at Ferry).
  */
 import type { Host } from '../../host/host';
-import type { Translate } from '../../i18n/i18n';
+import { createTranslator, type Language } from '../../i18n/i18n';
 import type { FerryState, FerryStore } from '../../state/store';
-import { routeAppCommand, type CommandCalls } from './command-router';
-import { notifyUser } from './notify';
+import { formatSummary } from '../transfer/format';
+import { routeAppCommand, type CommandCalls, type CommandTransfers } from './command-router';
+import { notifyUser, withdrawNotification } from './notify';
 import { trayStateOf } from './tray-state';
 
 export interface DesktopIntegrationOptions {
   readonly store: FerryStore;
-  readonly host: Pick<Host, 'setTrayState' | 'showNotification' | 'onCommand'>;
+  readonly host: Pick<Host, 'setTrayState' | 'showNotification' | 'withdrawNotification' | 'onCommand'>;
   readonly calls: CommandCalls;
-  /** In the language of the moment. */
-  readonly translate: () => Translate;
+  /** Files chosen from the tray's "Send files…". */
+  readonly transfers?: CommandTransfers;
+  /** The language of the moment, for the notifications' words. */
+  readonly language: () => Language;
 }
 
 export function startDesktopIntegration(options: DesktopIntegrationOptions): () => void {
@@ -42,15 +45,18 @@ export function startDesktopIntegration(options: DesktopIntegrationOptions): () 
   }
 
   if (host.onCommand) {
-    stops.push(host.onCommand((command) => routeAppCommand(command, store, options.calls)));
+    stops.push(
+      host.onCommand((command) => routeAppCommand(command, store, options.calls, options.transfers)),
+    );
   }
 
   stops.push(
     store.subscribe((next, previous) => {
       if (next.chats !== previous.chats) notifyIncomingMessages(next, previous, options);
+      if (next.transfers !== previous.transfers) notifyFileOffers(next, previous, options);
       const call = next.call;
       if (call?.phase === 'incoming-ringing' && previous.call?.callId !== call.callId) {
-        const t = options.translate();
+        const t = createTranslator(options.language());
         const name = next.devices[call.peerId]?.name ?? '';
         void notifyUser(host, {
           kind: 'call',
@@ -59,6 +65,12 @@ export function startDesktopIntegration(options: DesktopIntegrationOptions): () 
           body: t('call.incoming.question', { name }),
         });
       }
+      // Answered here or there, cancelled, timed out: its notification must not stay behind.
+      const rang = previous.call?.phase === 'incoming-ringing' ? previous.call : null;
+      if (rang && !(call?.phase === 'incoming-ringing' && call.callId === rang.callId)) {
+        void withdrawNotification(host, { kind: 'call', peerId: rang.peerId });
+      }
+      if (next.callRecords !== previous.callRecords) notifyMissedCalls(next, previous, options);
     }),
   );
 
@@ -83,6 +95,60 @@ function notifyIncomingMessages(
         peerId: deviceId,
         title: next.devices[deviceId]?.name ?? deviceId,
         body: entry.text,
+      });
+    }
+  }
+}
+
+/**
+ * An offer that waits for this person's answer (auto-accepted ones never do). Once answered (here
+ * or by a cancel), the device's offer notification goes, unless another offer of its still waits.
+ */
+function notifyFileOffers(next: FerryState, previous: FerryState, options: DesktopIntegrationOptions): void {
+  const waiting = (state: FerryState, deviceId: string): boolean =>
+    Object.values(state.transfers).some(
+      (view) => view.deviceId === deviceId && view.direction === 'in' && view.phase === 'awaiting-you',
+    );
+  for (const view of Object.values(previous.transfers)) {
+    if (view.direction !== 'in' || view.phase !== 'awaiting-you') continue;
+    if (next.transfers[view.key]?.phase === 'awaiting-you' || waiting(next, view.deviceId)) continue;
+    void withdrawNotification(options.host, { kind: 'file-offer', peerId: view.deviceId });
+  }
+  for (const [key, view] of Object.entries(next.transfers)) {
+    if (view.direction !== 'in' || view.phase !== 'awaiting-you') continue;
+    if (previous.transfers[key]?.phase === 'awaiting-you') continue;
+    const language = options.language();
+    const t = createTranslator(language);
+    const name = next.devices[view.deviceId]?.name ?? view.deviceId;
+    void notifyUser(options.host, {
+      kind: 'file-offer',
+      peerId: view.deviceId,
+      title: name,
+      body: t('transfer.offerQuestion', {
+        name,
+        summary: formatSummary(view.files.length, view.totalBytes, language, t),
+      }),
+    });
+  }
+}
+
+/**
+ * A call that rang out here unanswered: the ringing notification was just taken back, so a person
+ * who was away learns of the call from this one (and from the conversation's unread count).
+ */
+function notifyMissedCalls(next: FerryState, previous: FerryState, options: DesktopIntegrationOptions): void {
+  for (const [deviceId, records] of Object.entries(next.callRecords)) {
+    const before = previous.callRecords[deviceId];
+    if (records === before) continue;
+    for (const record of records.slice(before?.length ?? 0)) {
+      if (record.reason !== 'missed') continue;
+      const t = createTranslator(options.language());
+      const name = next.devices[deviceId]?.name ?? deviceId;
+      void notifyUser(options.host, {
+        kind: 'call',
+        peerId: deviceId,
+        title: t('call.record.missed', { name }),
+        body: '',
       });
     }
   }

@@ -23,12 +23,13 @@ export function trayStateOf(
       online: device.online,
     }));
   const { call } = state;
-  // A call that rings here is answered in the window or the notification; the tray's Mute and
-  // Hang up are for a call this person started or took.
+  // A call that rings here gets Accept and Decline in the tray; Mute and Hang up are for a call
+  // this person started or took.
+  const ringing = call?.phase === 'incoming-ringing' ? { peerId: call.peerId } : null;
   const trayCall =
     call && call.phase !== 'incoming-ringing' ? { peerId: call.peerId, muted: call.muted } : null;
   const receiving = Object.values(state.transfers).some(
     (transfer) => transfer.direction === 'in' && transfer.phase === 'transferring',
   );
-  return { peers, call: trayCall, receiving };
+  return { peers, call: trayCall, ringing, receiving };
 }

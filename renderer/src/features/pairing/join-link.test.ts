@@ -9,6 +9,9 @@ describe('join links', () => {
 
   it('give back the code, and nothing for anything else', () => {
     expect(codeFromJoinLink('#pair=K7M-Q2X')).toBe('K7M-Q2X');
+    expect(codeFromJoinLink('#pair=k7mq2x')).toBe('K7M-Q2X');
+    expect(codeFromJoinLink('#pair=K7M-Q2')).toBeNull();
+    expect(codeFromJoinLink('#pair=K7M-Q2X0')).toBeNull();
     expect(codeFromJoinLink('#pair=<script>')).toBeNull();
     expect(codeFromJoinLink('#other=K7M')).toBeNull();
     expect(codeFromJoinLink('')).toBeNull();

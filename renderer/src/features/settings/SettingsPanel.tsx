@@ -38,6 +38,17 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const urlId = useId();
   const urlHintId = useId();
 
+  const chooseReceiveFolder = host.chooseReceiveFolder;
+  const chooseFolder = async () => {
+    try {
+      const chosen = await chooseReceiveFolder?.();
+      // Shown in the field; saved with the rest on Save.
+      if (chosen) setReceiveFolder(chosen);
+    } catch (failure) {
+      setError(failure instanceof HostError ? (failure.message ?? failure.code) : String(failure));
+    }
+  };
+
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const ice = parseIceServers(iceServersText);
@@ -144,13 +155,24 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
               {t('settings.startHiddenHint')}
             </p>
             <label htmlFor={folderId}>{t('settings.receiveFolder')}</label>
-            <input
-              id={folderId}
-              value={receiveFolder}
-              spellCheck={false}
-              aria-describedby={folderHintId}
-              onChange={(event) => setReceiveFolder(event.target.value)}
-            />
+            <div className="row folder-row">
+              <input
+                id={folderId}
+                value={receiveFolder}
+                spellCheck={false}
+                aria-describedby={folderHintId}
+                onChange={(event) => setReceiveFolder(event.target.value)}
+              />
+              {chooseReceiveFolder && (
+                <button
+                  type="button"
+                  aria-label={t('settings.receiveFolderChooseLabel')}
+                  onClick={() => void chooseFolder()}
+                >
+                  {t('settings.receiveFolderChoose')}
+                </button>
+              )}
+            </div>
             <p id={folderHintId} className="hint">
               {t('settings.receiveFolderHint')}
             </p>

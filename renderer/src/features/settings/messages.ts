@@ -12,6 +12,8 @@ export const settingsMessagesEn = {
   'settings.startHiddenHint':
     'When Ferry starts at login, it waits in the tray instead of opening its window.',
   'settings.receiveFolder': 'Receive folder',
+  'settings.receiveFolderChoose': 'Choose…',
+  'settings.receiveFolderChooseLabel': 'Choose the receive folder',
   'settings.receiveFolderHint':
     'Where received files are saved, as a full path. Leave empty for a Ferry folder in Downloads.',
   'settings.iceServers': 'STUN/TURN servers',
@@ -35,6 +37,8 @@ export const settingsMessagesZhCN: Record<keyof typeof settingsMessagesEn, strin
   'settings.startHidden': '启动时隐藏在托盘中',
   'settings.startHiddenHint': 'Ferry 在登录时启动后，留在托盘中而不打开窗口。',
   'settings.receiveFolder': '接收文件夹',
+  'settings.receiveFolderChoose': '选择…',
+  'settings.receiveFolderChooseLabel': '选择接收文件夹',
   'settings.receiveFolderHint': '收到的文件保存的位置，请填写完整路径。留空则使用“下载”中的 Ferry 文件夹。',
   'settings.iceServers': 'STUN/TURN 服务器',
   'settings.iceServersHint':

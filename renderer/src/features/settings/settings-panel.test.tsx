@@ -29,7 +29,7 @@ const settings = {
   receiveFolder: '/home/ada/Downloads/Ferry',
 };
 
-function renderPanel(kind: Host['kind']) {
+function renderPanel(kind: Host['kind'], chosenFolder?: string | null) {
   const store = createFerryStore(appInfo, settings);
   const patches: SettingsPatch[] = [];
   const host = {
@@ -38,6 +38,7 @@ function renderPanel(kind: Host['kind']) {
       patches.push(patch);
       return { ...settings, ...patch };
     },
+    ...(chosenFolder === undefined ? {} : { chooseReceiveFolder: async () => chosenFolder }),
   } as unknown as Host;
   render(
     <FerryProvider value={{ store, engine: {} as FerryEngine, host }}>
@@ -71,6 +72,26 @@ describe('the settings panel', () => {
     expect(store.getState().settings.iceServers).toEqual([{ urls: 'stun:stun.example.org:3478' }]);
   });
 
+  it('on the desktop, fills in the receive folder from the system’s folder picker, saved with Save', async () => {
+    const { patches } = renderPanel('desktop', '/media/usb/Inbox');
+    const field = screen.getByRole('textbox', { name: 'Receive folder' }) as HTMLInputElement;
+    fireEvent.click(screen.getByRole('button', { name: 'Choose the receive folder' }));
+    await waitFor(() => expect(field.value).toBe('/media/usb/Inbox'));
+    expect(patches).toEqual([]);
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(patches).toHaveLength(1));
+    expect(patches[0]).toMatchObject({ receiveFolder: '/media/usb/Inbox' });
+  });
+
+  it('keeps the receive folder when the folder picker is cancelled', async () => {
+    renderPanel('desktop', null);
+    fireEvent.click(screen.getByRole('button', { name: 'Choose the receive folder' }));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect((screen.getByRole('textbox', { name: 'Receive folder' }) as HTMLInputElement).value).toBe(
+      '/home/ada/Downloads/Ferry',
+    );
+  });
+
   it('says in words what is wrong with the STUN/TURN servers and saves nothing', async () => {
     const { patches } = renderPanel('desktop');
     const field = screen.getByRole('textbox', { name: 'STUN/TURN servers' });
@@ -88,6 +109,7 @@ describe('the settings panel', () => {
     const { patches } = renderPanel('web');
     expect(screen.queryByRole('checkbox', { name: 'Start Ferry when I log in' })).toBeNull();
     expect(screen.queryByRole('textbox', { name: 'Receive folder' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Choose the receive folder' })).toBeNull();
     expect(screen.getByRole('combobox', { name: 'Microphone' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(patches).toHaveLength(1));

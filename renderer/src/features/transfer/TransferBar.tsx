@@ -1,5 +1,6 @@
 import { useId, useRef, type ChangeEvent } from 'react';
-import { useFerry, useT } from '../../ui/ferry-context';
+import { useFerry, useFerryStore, useHost, useT } from '../../ui/ferry-context';
+import { acceptsAutomatically, updatePairedDevice } from '../devices/paired-devices';
 import { DropOverlay } from './DropOverlay';
 import { outgoingFiles, pickedFromInput } from './pick-files';
 import { useSendFiles } from './use-send-files';
@@ -20,8 +21,9 @@ export function TransferBar({
 }) {
   const t = useT();
   const { send, problem } = useSendFiles(deviceId);
-  const autoAccept = useFerry((state) => state.autoAcceptFrom.includes(deviceId));
-  const setAutoAccept = useFerry((state) => state.setAutoAccept);
+  const autoAccept = useFerry((state) => acceptsAutomatically(state.settings, deviceId));
+  const store = useFerryStore();
+  const host = useHost();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
   const autoId = useId();
@@ -72,7 +74,11 @@ export function TransferBar({
           id={autoId}
           type="checkbox"
           checked={autoAccept}
-          onChange={(event) => setAutoAccept(deviceId, event.target.checked)}
+          onChange={(event) =>
+            void updatePairedDevice(store, host, deviceId, { autoAccept: event.target.checked }).catch(
+              () => undefined,
+            )
+          }
         />
         {t('transfer.autoAccept', { name: peerName })}
       </label>

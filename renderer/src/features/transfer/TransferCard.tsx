@@ -28,11 +28,24 @@ function statusText(view: TransferView, peerName: string, t: Translate): string 
         view.endedBy === 'you' ? 'transfer.phase.cancelled.you' : 'transfer.phase.cancelled.peer',
         name,
       );
-    case 'failed': {
-      const reason: MessageKey = `transfer.error.${view.error ?? 'WRITE_FAILED'}`;
-      return t('transfer.phase.failed', { reason: t(reason) });
-    }
+    case 'failed':
+      return t('transfer.phase.failed', { reason: t(failureReason(view), name) });
   }
+}
+
+/**
+ * Why it stopped, in words for this side. "Permission denied" is the only code either side can
+ * hit: the sender reading a file, or the receiver writing to its folder.
+ */
+function failureReason(view: TransferView): MessageKey {
+  const error = view.error ?? 'WRITE_FAILED';
+  if (error !== 'PERMISSION_DENIED') return `transfer.error.${error}`;
+  const failedHere = view.endedBy === 'you';
+  const receiverFailed = view.direction === 'in' ? failedHere : !failedHere;
+  if (!receiverFailed) return 'transfer.error.PERMISSION_DENIED.read';
+  return view.direction === 'in'
+    ? 'transfer.error.PERMISSION_DENIED'
+    : 'transfer.error.PERMISSION_DENIED.theirs';
 }
 
 /** A progress bar a screen reader can name and read ("3 MB of 10 MB"). */
@@ -165,7 +178,12 @@ export const TransferCard = memo(function TransferCard({
   const label = t(view.direction === 'out' ? 'transfer.cardLabel.out' : 'transfer.cardLabel.in', {
     name: peerName,
   });
-  const active = view.phase === 'transferring' || view.phase === 'paused' || view.phase === 'offered';
+  // A failed transfer that can still resume can also be given up (which drops what was kept).
+  const active =
+    view.phase === 'transferring' ||
+    view.phase === 'paused' ||
+    view.phase === 'offered' ||
+    view.resumableBy !== undefined;
   const shown = view.files.slice(0, FILES_SHOWN);
 
   return (
@@ -184,6 +202,13 @@ export const TransferCard = memo(function TransferCard({
       >
         {statusText(view, peerName, t)}
       </p>
+      {view.phase === 'failed' && view.resumableBy !== undefined && (
+        <p className="hint">
+          {view.resumableBy === 'you'
+            ? t('transfer.retryHint.you')
+            : t('transfer.retryHint.peer', { name: peerName })}
+        </p>
+      )}
       {view.phase !== 'awaiting-you' && view.phase !== 'declined' && (
         <div className="transfer-overall">
           <Progress
@@ -227,6 +252,11 @@ export const TransferCard = memo(function TransferCard({
               {t('transfer.decline')}
             </button>
           </>
+        )}
+        {view.phase === 'failed' && view.resumableBy === 'you' && (
+          <button type="button" className="primary" onClick={() => manager.retry(view.key)}>
+            {t('transfer.retry')}
+          </button>
         )}
         {active && (
           <button type="button" onClick={() => manager.cancel(view.key)}>

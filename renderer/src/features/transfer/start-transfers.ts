@@ -1,18 +1,17 @@
 /**
  * Starts file transfers for the app: the engine's TransferManager, wired to the store (views,
  * announcements for screen readers), the transfer history in IndexedDB, and the per-device
- * auto-accept choice (kept in this renderer's localStorage).
+ * auto-accept setting (settings.pairedDevices).
  */
 import type { FerryEngine } from '../../engine/engine';
-import { TransferManager } from '../../engine/transfer/transfer-manager';
+import { TransferManager, type TransferManagerDeps } from '../../engine/transfer/transfer-manager';
 import { FINISHED_PHASES, type TransferView } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
 import { createTranslator, resolveLanguage } from '../../i18n/i18n';
 import type { FerryStore } from '../../state/store';
+import { acceptsAutomatically, migrateLegacyAutoAccept } from '../devices/paired-devices';
 import { formatSummary } from './format';
 import { openTransferHistory, type TransferHistory } from './transfer-history';
-
-const AUTO_ACCEPT_KEY = 'ferry.autoAccept.v1';
 
 export interface TransferFeature {
   readonly manager: TransferManager;
@@ -22,18 +21,12 @@ export interface TransferFeature {
 export interface StartTransfersOptions {
   readonly store: FerryStore;
   readonly engine: Pick<FerryEngine, 'observe'>;
-  readonly host: Pick<Host, 'receive'>;
-  readonly storage?: Pick<Storage, 'getItem' | 'setItem'> | undefined;
+  readonly host: Pick<Host, 'receive' | 'updateSettings'>;
+  /** Where an older Ferry kept the auto-accept list (moved into the settings at start). */
+  readonly storage?: Pick<Storage, 'getItem' | 'removeItem'> | undefined;
   readonly history?: TransferHistory | null;
-}
-
-function loadAutoAccept(storage: StartTransfersOptions['storage']): string[] {
-  try {
-    const parsed: unknown = JSON.parse(storage?.getItem(AUTO_ACCEPT_KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
-  } catch {
-    return [];
-  }
+  /** Test seam, passed to the TransferManager. */
+  readonly openBulkChannel?: TransferManagerDeps['openBulkChannel'];
 }
 
 export function startTransfers(options: StartTransfersOptions): TransferFeature {
@@ -41,12 +34,7 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
   const history = options.history === undefined ? openTransferHistory() : options.history;
   const state = () => store.getState();
 
-  for (const deviceId of loadAutoAccept(storage)) state().setAutoAccept(deviceId, true);
-  const unsubscribe = store.subscribe((next, previous) => {
-    if (next.autoAcceptFrom !== previous.autoAcceptFrom) {
-      storage?.setItem(AUTO_ACCEPT_KEY, JSON.stringify(next.autoAcceptFrom));
-    }
-  });
+  void migrateLegacyAutoAccept(store, options.host, storage).catch(() => undefined);
 
   const announce = (view: TransferView) => {
     const name = state().devices[view.deviceId]?.name ?? '';
@@ -67,7 +55,8 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
   const manager = new TransferManager({
     engine: options.engine,
     sink: () => options.host.receive,
-    autoAccept: (deviceId) => state().autoAcceptFrom.includes(deviceId),
+    autoAccept: (deviceId) => acceptsAutomatically(state().settings, deviceId),
+    ...(options.openBulkChannel ? { openBulkChannel: options.openBulkChannel } : {}),
     actions: {
       transferChanged: (view) => {
         const before = state().transfers[view.key];
@@ -86,9 +75,6 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
 
   return {
     manager,
-    dispose: () => {
-      unsubscribe();
-      manager.dispose();
-    },
+    dispose: () => manager.dispose(),
   };
 }

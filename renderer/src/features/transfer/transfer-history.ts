@@ -64,7 +64,9 @@ export function openTransferHistory(
       if (!FINISHED_PHASES.has(view.phase)) return;
       const database = await open();
       // Speed means nothing once it has ended.
-      const stored: TransferView = { ...view, bytesPerSecond: 0, secondsLeft: null };
+      // Nor can Retry: after a restart only the sender's offering it again can resume it.
+      const { resumableBy: _resumable, ...ended } = view;
+      const stored: TransferView = { ...ended, bytesPerSecond: 0, secondsLeft: null };
       await request(database.transaction(STORE, 'readwrite').objectStore(STORE).put(stored));
       const count = await request(database.transaction(STORE, 'readonly').objectStore(STORE).count());
       if (count <= MAX_ENTRIES) return;

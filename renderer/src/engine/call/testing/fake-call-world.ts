@@ -1,8 +1,10 @@
 /**
  * Two (or more) devices' CallManagers wired together in one process without WebRTC: control
  * messages go through `decodePeerMessage` like real frames and arrive a microtask later, and
- * adding a microphone track to a link fires a 'track' event on the other device's end, as
- * renegotiation does. Microphones, meters and players are fakes that remember what happened.
+ * adding a microphone track to a link makes a receiver on the other device's end and fires a
+ * 'track' event there, as renegotiation does. A sender with a track "sends": the receiver's packet
+ * count grows at each getStats. `replaceTrack` swaps what a sender sends (null: nothing) without
+ * any event, as in WebRTC. Microphones, meters and players are fakes that remember what happened.
  */
 import {
   decodePeerMessage,
@@ -54,9 +56,17 @@ class FakeConnection {
   fireTrack(track: FakeTrack): void {
     for (const listener of this.trackListeners) listener({ track });
   }
+  /** One per audio line the other side made (transceivers are never removed). */
+  readonly receivers: { track: FakeTrack }[] = [];
+  getReceivers(): { track: FakeTrack }[] {
+    return [...this.receivers];
+  }
+  /** Remote track ids whose sender on the other side currently has a track. */
+  readonly flowing = new Set<string>();
   /** Packets "received" so far per remote track id, for getStats. */
   readonly received = new Map<string, number>();
   async getStats() {
+    for (const id of this.flowing) this.received.set(id, (this.received.get(id) ?? 0) + 50);
     const entries = [...this.received].map(([trackIdentifier, packetsReceived]) => ({
       type: 'inbound-rtp',
       kind: 'audio',
@@ -76,6 +86,10 @@ class FakeLinkEnd {
   readonly connection = new FakeConnection();
   readonly added: FakeTrack[] = [];
   readonly removed: FakeTrack[] = [];
+  /** Each `replaceTrack(old, new)`, by track id ('-' for null). */
+  readonly replaced: string[] = [];
+  /** What each sender was last given (simple-peer's key), → the track the other side receives. */
+  private readonly senders = new Map<FakeTrack, FakeTrack>();
   readonly sent: PeerMessage[] = [];
   other!: FakeLinkEnd;
   open = true;
@@ -99,21 +113,44 @@ class FakeLinkEnd {
         return true;
       },
       media: {
-        addTrack: (track) => {
+        addTrack: (added) => {
           if (!this.open) throw new Error('destroyed');
-          this.added.push(track as unknown as FakeTrack);
-          const remote = new FakeTrack(`${(track as unknown as FakeTrack).id}@remote`);
+          const track = added as unknown as FakeTrack;
+          if (this.senders.has(track)) throw new Error('Track has already been added to that stream.');
+          this.added.push(track);
+          const remote = new FakeTrack(`${track.id}@remote`);
+          this.senders.set(track, remote);
           if (this.mediaStuck) return {} as RTCRtpSender;
-          this.other.connection.received.set(remote.id, 50);
           // Renegotiation happens over the control channel; the other side sees the track later.
-          queueMicrotask(() => this.other.connection.fireTrack(remote));
+          queueMicrotask(() => {
+            this.other.connection.receivers.push({ track: remote });
+            this.other.connection.flowing.add(remote.id);
+            this.other.connection.fireTrack(remote);
+          });
           return {} as RTCRtpSender;
         },
-        removeTrack: (track) => {
+        removeTrack: (removed) => {
           if (!this.open) throw new Error('destroyed');
-          this.removed.push(track as unknown as FakeTrack);
+          const track = removed as unknown as FakeTrack;
+          this.removed.push(track);
+          const remote = this.senders.get(track);
+          if (remote) this.other.connection.flowing.delete(remote.id);
         },
-        replaceTrack: () => undefined,
+        replaceTrack: (oldTrack, newTrack) => {
+          if (!this.open) throw new Error('destroyed');
+          const old = oldTrack as unknown as FakeTrack;
+          const next = newTrack as unknown as FakeTrack | null;
+          const remote = this.senders.get(old);
+          if (!remote) throw new Error('Cannot replace track that was never added.');
+          this.replaced.push(`${old.id}→${next?.id ?? '-'}`);
+          // As simple-peer: the sender is found by the new track from now on (the old key stays).
+          if (next) {
+            this.senders.set(next, remote);
+            this.other.connection.flowing.add(remote.id);
+          } else {
+            this.other.connection.flowing.delete(remote.id);
+          }
+        },
       },
       connection: this.connection as unknown as CallTransport['connection'],
     };
@@ -128,6 +165,8 @@ export class FakeDevice implements CallActions {
   readonly players: { played: FakeTrack[]; stopped: boolean }[] = [];
   readonly links = new Map<string, FakeLinkEnd>();
   microphoneFails = false;
+  /** The microphone request never settles (a permission prompt nobody answers). */
+  microphoneHangs = false;
   readonly manager: CallManager;
   private observers = new Set<Parameters<CallLinks['observe']>[0]>();
   private nextTrack = 1;
@@ -149,6 +188,7 @@ export class FakeDevice implements CallActions {
     const media: CallMedia = {
       openMicrophone: async () => {
         if (this.microphoneFails) throw new Error('NotAllowedError');
+        if (this.microphoneHangs) return new Promise<MediaStream>(() => undefined);
         const track = new FakeTrack(`${this.id}-mic-${this.nextTrack++}`);
         this.microphones.push(track);
         return new FakeStream(track) as unknown as MediaStream;
