@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../engine/call/call-manager';
 import { createFerryStore, engineActionsFor } from './store';
+import { testAppInfo, testSettings } from './testing/store-fixtures';
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'device-1234',
-  deviceName: 'Box',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings();
 
 const record = (reason: CallRecord['reason']): CallRecord => ({
   callId: `call-${reason}`,
@@ -30,7 +16,7 @@ const record = (reason: CallRecord['reason']): CallRecord => ({
 });
 
 function setup() {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   engineActionsFor(store).peerOnline({ id: 'bob', name: 'Bob', appVersion: '0.1.0' });
   return store;
 }

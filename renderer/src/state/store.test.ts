@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createFerryStore, engineActionsFor } from './store';
+import { testAppInfo, testSettings } from './testing/store-fixtures';
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'device-1234',
-  deviceName: 'Box',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings();
 
 function setup() {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   return { store, actions: engineActionsFor(store) };
 }
 

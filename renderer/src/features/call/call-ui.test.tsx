@@ -10,25 +10,11 @@ import { FerryProvider } from '../../ui/ferry-context';
 import { CallButton } from './CallButton';
 import { CallProvider } from './call-context';
 import { CallSurface } from './CallSurface';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
 afterEach(cleanup);
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'device-1234',
-  deviceName: 'Box',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings();
 
 function fakeCalls() {
   const done: string[] = [];
@@ -61,7 +47,7 @@ function renderWith(store: FerryStore, ui: ReactNode) {
 }
 
 function storeWithBob(): FerryStore {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   engineActionsFor(store).peerOnline({ id: 'bob', name: 'Bob', appVersion: '0.1.0' });
   return store;
 }

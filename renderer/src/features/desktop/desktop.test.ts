@@ -11,26 +11,12 @@ import { createFerryStore, engineActionsFor } from '../../state/store';
 import { routeAppCommand, type CommandCalls } from './command-router';
 import { startDesktopIntegration } from './start-desktop';
 import { trayStateOf } from './tray-state';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'device-1234',
-  deviceName: 'Box',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings();
 
 function setup() {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   const actions = engineActionsFor(store);
   actions.peerOnline({ id: 'bob', name: 'Bob desktop', appVersion: '0.1.0' });
   actions.peerOnline({ id: 'carol', name: 'Carol phone', appVersion: '0.1.0' });

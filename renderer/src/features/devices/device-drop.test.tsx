@@ -10,28 +10,14 @@ import { FerryProvider } from '../../ui/ferry-context';
 import { DropOverlay } from '../transfer/DropOverlay';
 import { TransferProvider } from '../transfer/transfer-context';
 import { DeviceList } from './DeviceList';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
 afterEach(cleanup);
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'ada-device',
-  deviceName: 'Ada laptop',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings({ deviceId: 'ada-device', deviceName: 'Ada laptop' });
 
 function setup() {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   store.getState().peerOnline({ id: 'bob-device', name: 'Bob desktop', appVersion: '0.1.0' });
   store.getState().peerOnline({ id: 'carol-device', name: 'Carol phone', appVersion: '0.1.0' });
   store.getState().selectDevice('carol-device');

@@ -24,13 +24,8 @@ import {
   migrateLegacyAutoAccept,
   updatePairedDevice,
 } from './paired-devices';
+import { testAppInfo } from '../../state/testing/store-fixtures';
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
 const initial: Settings = settingsSchema.parse({
   deviceId: 'bob-device',
   deviceName: 'Bob desktop',
@@ -58,13 +53,13 @@ function fakeHost(saved: Settings = initial) {
 describe('per-device settings: auto-accept from a trusted device', () => {
   it('is saved with the settings and still set after a restart', async () => {
     const host = fakeHost();
-    const store = createFerryStore(appInfo, host.saved);
+    const store = createFerryStore(testAppInfo, host.saved);
     expect(acceptsAutomatically(store.getState().settings, 'ada-device')).toBe(false);
     await updatePairedDevice(store, host, 'ada-device', { autoAccept: true });
     expect(acceptsAutomatically(store.getState().settings, 'ada-device')).toBe(true);
     expect(host.patches).toEqual([{ pairedDevices: { 'ada-device': { autoAccept: true } } }]);
 
-    const restarted = createFerryStore(appInfo, host.saved);
+    const restarted = createFerryStore(testAppInfo, host.saved);
     expect(acceptsAutomatically(restarted.getState().settings, 'ada-device')).toBe(true);
     expect(acceptsAutomatically(restarted.getState().settings, 'carol-device')).toBe(false);
 
@@ -74,7 +69,7 @@ describe('per-device settings: auto-accept from a trusted device', () => {
 
   it('shows the change at once, and undoes it if it could not be saved', async () => {
     const host = fakeHost();
-    const store = createFerryStore(appInfo, host.saved);
+    const store = createFerryStore(testAppInfo, host.saved);
     host.fail = true;
     const saving = updatePairedDevice(store, host, 'ada-device', { autoAccept: true });
     expect(acceptsAutomatically(store.getState().settings, 'ada-device')).toBe(true);
@@ -84,7 +79,7 @@ describe('per-device settings: auto-accept from a trusted device', () => {
 
   it('moves the old localStorage list into the settings once', async () => {
     const host = fakeHost();
-    const store = createFerryStore(appInfo, host.saved);
+    const store = createFerryStore(testAppInfo, host.saved);
     const items = new Map([[LEGACY_AUTO_ACCEPT_KEY, JSON.stringify(['ada-device', 7, 'carol-device'])]]);
     const storage = {
       getItem: (key: string) => items.get(key) ?? null,
@@ -102,7 +97,7 @@ describe('per-device settings: auto-accept from a trusted device', () => {
 
   it('the transfer manager starts an offer from a trusted device without asking, and asks otherwise', async () => {
     const host = fakeHost();
-    const store = createFerryStore(appInfo, host.saved);
+    const store = createFerryStore(testAppInfo, host.saved);
     const sink = new MemorySink();
     // Bob is the app as started in main.tsx; Ada is a bare TransferManager from the harness.
     const bob = { deviceId: 'bob-device', observers: new Set<LinkObserver>() } as unknown as Side;

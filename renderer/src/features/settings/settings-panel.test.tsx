@@ -9,28 +9,14 @@ import { createFerryStore } from '../../state/store';
 import { FerryProvider } from '../../ui/ferry-context';
 import { CallProvider } from '../call/call-context';
 import { SettingsPanel } from './SettingsPanel';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
 afterEach(cleanup);
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'device-1234',
-  deviceName: 'Box',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '/home/ada/Downloads/Ferry',
-};
+const settings = testSettings({ receiveFolder: '/home/ada/Downloads/Ferry' });
 
 function renderPanel(kind: Host['kind'], chosenFolder?: string | null) {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   const patches: SettingsPatch[] = [];
   const host = {
     kind,

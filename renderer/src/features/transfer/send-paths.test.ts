@@ -8,23 +8,9 @@ import { filesApiReadPaths } from '../../host/files-api-sink';
 import { createFerryStore } from '../../state/store';
 import { routeAppCommand, type CommandCalls } from '../desktop/command-router';
 import { sendChosenPaths } from './send-paths';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
-  deviceId: 'ada-device',
-  deviceName: 'Ada laptop',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
-  receiveFolder: '',
-};
+const settings = testSettings({ deviceId: 'ada-device', deviceName: 'Ada laptop' });
 const noCalls: CommandCalls = {
   place: () => 'offline',
   accept: () => false,
@@ -34,7 +20,7 @@ const noCalls: CommandCalls = {
 };
 
 function storeWithBob() {
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   store.getState().peerOnline({ id: 'bob-device', name: 'Bob desktop', appVersion: '0.1.0' });
   store.getState().openPairing();
   return store;

@@ -9,25 +9,15 @@ import { createFerryStore } from '../../state/store';
 import { FerryProvider } from '../../ui/ferry-context';
 import { TransferCard } from './TransferCard';
 import { TransferProvider } from './transfer-context';
+import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
 
 afterEach(cleanup);
 
-const appInfo = {
-  appVersion: '0.1.0',
-  platform: 'linux',
-  hostName: 'box',
-  signalingUrl: 'http://127.0.0.1:1',
-};
-const settings = {
+const settings = testSettings({
   deviceId: 'bob-device',
   deviceName: 'Bob desktop',
-  language: 'en' as const,
-  signalingUrl: '',
-  iceServers: [],
-  launchAtLogin: false,
-  startHidden: false,
   receiveFolder: '/home/bob/Downloads/Ferry',
-};
+});
 
 const view = (fields: Partial<TransferView>): TransferView => ({
   key: 'in:ada-device:t1',
@@ -67,7 +57,7 @@ function renderCard(shown: TransferView) {
     retry: (key: string) => (done.push(`retry ${key}`), true),
     cancel: (key: string) => void done.push(`cancel ${key}`),
   } as unknown as TransferManager;
-  const store = createFerryStore(appInfo, settings);
+  const store = createFerryStore(testAppInfo, settings);
   render(
     <FerryProvider value={{ store, engine: {} as FerryEngine, host }}>
       <TransferProvider manager={manager}>
