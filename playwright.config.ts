@@ -1,27 +1,11 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, systemChromium } from './e2e/support/chromium';
 
 /**
- * End-to-end tests drive real Chromium peers against a real signaling service. We use the
- * system's Chromium (Debian's `chromium`, or CHROMIUM_PATH) and never download a browser; only
- * where no system Chromium exists do we fall back to Playwright's own.
+ * End-to-end tests drive real Chromium peers (e2e/support/chromium.ts) against a real signaling
+ * service.
  */
-const systemChromium = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const executablePath = existsSync(systemChromium) ? systemChromium : undefined;
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // Inside the test's loopback-only network namespace, ICE uses 127.0.0.1 host candidates.
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
+const executablePath = systemChromium();
 
 export default defineConfig({
   testDir: 'e2e',

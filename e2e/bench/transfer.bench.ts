@@ -17,6 +17,7 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { startSignalingService } from '../../signaling/src/service';
+import { chromiumArgs, systemChromium } from '../support/chromium';
 import { expect, pair, test, WEB_CLIENT_DIR, type Peer } from '../support/fixtures';
 import { tempDir, transferCard, withInitScript, writePatternFile } from '../transfer-support';
 import {
@@ -34,20 +35,7 @@ const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 256
 const ROUNDS = 4;
 const MEMORY_BYTES = Number(process.env['FERRY_BENCH_MEMORY_MIB'] ?? 1024) * MiB;
 const RECEIVED = 'Received. Every file was checked.';
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-/** As in playwright.config.ts (which the e2e project cannot import): loopback ICE, fake media. */
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--allow-loopback-in-peer-connection',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
+const executablePath = systemChromium();
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
@@ -86,7 +74,7 @@ function recordChannels() {
 async function launch(profileDir: string): Promise<{ context: BrowserContext; pid: number }> {
   const marker = `--ferry-bench-instance=${randomUUID()}`;
   const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath,
+    ...(executablePath ? { executablePath } : {}),
     args: [...chromiumArgs, marker],
     permissions: ['microphone'],
     locale: 'en-US',
