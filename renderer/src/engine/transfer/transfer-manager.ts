@@ -34,8 +34,8 @@ import {
 const MAX_PENDING_OFFERS_PER_DEVICE = 32;
 /** Paths of a manifest being assembled, in UTF-16 units; a larger one is refused. */
 const MAX_MANIFEST_CHARS = 32 * 1024 * 1024;
-/** Progress reports per transfer are batched to this interval. */
-const PROGRESS_INTERVAL_MS = 200;
+/** Progress reports per transfer are batched to this interval (at most 4 a second into the store). */
+const PROGRESS_INTERVAL_MS = 250;
 
 export interface TransferManagerDeps {
   readonly engine: { observe(observer: LinkObserver): () => void };

@@ -14,5 +14,11 @@ export type OpfsRequestBody = WithoutId;
 export type OpfsRequest = WithoutId & { readonly id: number };
 
 export type OpfsReply =
-  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly value: unknown;
+      /** A write's buffer, handed back to the page for its next batch. */
+      readonly buffer?: ArrayBuffer;
+    }
   | { readonly id: number; readonly ok: false; readonly code: string };

@@ -8,7 +8,7 @@ import type { OpfsReply, OpfsRequest } from './opfs-protocol';
 
 interface WorkerScope {
   onmessage: ((event: MessageEvent<OpfsRequest>) => void) | null;
-  postMessage(message: OpfsReply): void;
+  postMessage(message: OpfsReply, transfer?: Transferable[]): void;
 }
 
 const scope = self as unknown as WorkerScope;
@@ -40,7 +40,12 @@ scope.onmessage = (event) => {
   queue = queue.then(async () => {
     try {
       const value = await store.run(() => handle(request));
-      scope.postMessage({ id: request.id, ok: true, value });
+      // A write's buffer goes back to the page, which fills it again (the store is done with it:
+      // written, and hashed or copied into the digest's block).
+      const buffer = request.op === 'write' ? request.bytes.buffer : undefined;
+      if (buffer instanceof ArrayBuffer)
+        scope.postMessage({ id: request.id, ok: true, value, buffer }, [buffer]);
+      else scope.postMessage({ id: request.id, ok: true, value });
     } catch (error) {
       scope.postMessage({
         id: request.id,
