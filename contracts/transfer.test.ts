@@ -37,6 +37,7 @@ describe('transfer control messages', () => {
     { type: 'transfer:credit', transferId, written: 1_048_576 },
     { type: 'transfer:error', transferId, by: 'receiver', code: 'DISK_FULL', index: 0 },
     { type: 'transfer:signal', data: { kind: 'description', type: 'offer', sdp: 'v=0\r\n' } },
+    { type: 'transfer:signal', generation: 2, data: { kind: 'relink' } },
     {
       type: 'transfer:signal',
       data: {
@@ -88,6 +89,8 @@ describe('transfer control messages', () => {
     ['a transfer id with a path in it', { type: 'transfer:decline', transferId: '../../etc/passwd' }],
     ['a fractional credit', { type: 'transfer:credit', transferId, written: 1.5 }],
     ['a bulk signal of another kind', { type: 'transfer:signal', data: { kind: 'renegotiate' } }],
+    ['a negative bulk generation', { type: 'transfer:signal', generation: -1, data: { kind: 'relink' } }],
+    ['a fractional bulk generation', { type: 'transfer:signal', generation: 1.5, data: { kind: 'relink' } }],
     [
       'a bulk rollback',
       { type: 'transfer:signal', data: { kind: 'description', type: 'rollback', sdp: 'x' } },

@@ -204,8 +204,18 @@ export const transferErrorMessageSchema = z.object({
  * devices are connected, so it needs no signaling service. The device that did not start the
  * control connection makes the offer; the other answers. Either side that cannot set it up falls
  * back to the bulk channel on the control connection, on which it always listens too.
+ *
+ * If the bulk channel is lost while the control connection stays up, the device that notices
+ * sends `relink` with the next generation and both set up a new bulk connection of that
+ * generation; paused transfers then resume from what the receiver has on disk. Every signal
+ * carries the generation it belongs to, so a late one of an old connection is ignored.
  */
+/** Bulk connections set up again on one control connection before giving up until a reconnect. */
+export const MAX_BULK_GENERATION = 8;
+
 export const bulkSignalSchema = z.discriminatedUnion('kind', [
+  /** The sender lost its bulk channel and starts over with the message's generation. */
+  z.strictObject({ kind: z.literal('relink') }),
   z.strictObject({
     kind: z.literal('description'),
     type: z.enum(['offer', 'answer']),
@@ -224,6 +234,8 @@ export type BulkSignal = z.infer<typeof bulkSignalSchema>;
 export const transferSignalMessageSchema = z.object({
   v: version,
   type: z.literal('transfer:signal'),
+  /** Which bulk connection of this control connection it is for (0 first; absent means 0). */
+  generation: z.number().int().min(0).max(MAX_BULK_GENERATION).optional(),
   data: bulkSignalSchema,
 });
 

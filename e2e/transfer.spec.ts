@@ -8,7 +8,7 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSFER_CHUNK_BYTES, TRANSFER_FRAME_HEADER_BYTES } from '../contracts/transfer';
 import { fireCommand, installCallSeams, trayPeerId } from './support/desktop-fake';
-import { expect, openPeer, pair, test, type Peer } from './support/fixtures';
+import { conversation, expect, openPeer, pair, sendChat, test, type Peer } from './support/fixtures';
 import {
   cutConnections,
   installReceiveFolder,
@@ -226,6 +226,48 @@ test.describe('file transfer', () => {
     expect(await sha256OfFile(join(seam.folder, 'backup.tar'))).toBe(await sha256OfFile(file));
     // After reconnecting, exactly the missing bytes were written: none twice, none skipped.
     expect(seam.bytesWritten() - writtenBeforeReconnect).toBe(size - keptBeforeReconnect);
+  });
+
+  test('the bulk connection alone fails mid-file: chat goes on, the transfer resumes over a new one without re-pairing or the service', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(150_000);
+    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, (ada) => recordPeerConnections(ada));
+    await signaling.close();
+    const file = join(base, 'video.mkv');
+    const size = 48 * MiB;
+    await writePatternFile(file, size, 6);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await receivedAtLeast(bob, 6 * MiB);
+
+    // Ada's second connection (the first is the control connection) goes away on its own.
+    const connections = await ada.page.evaluate(() => {
+      const made = (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
+        .__ferryTestConnections;
+      made[1]?.close();
+      return made.length;
+    });
+    expect(connections).toBe(2);
+
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(await listFiles(seam.folder)).toEqual(['video.mkv']);
+    expect(await sha256OfFile(join(seam.folder, 'video.mkv'))).toBe(await sha256OfFile(file));
+    // Every byte reached the disk once: what was written before the loss was not written again.
+    expect(seam.bytesWritten()).toBe(size);
+    // A new bulk connection was made, and the devices never went offline.
+    expect(
+      await ada.page.evaluate(
+        () =>
+          (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections
+            .length,
+      ),
+    ).toBe(3);
+    await expect(bob.page.getByTestId('presence')).toHaveText('Online');
+    await sendChat(bob, ada, 'got it all');
+    await expect(conversation(ada, bob).getByText('got it all')).toBeVisible();
   });
 
   test('hostile names from a peer land safely inside the receive folder', async ({ browser, signaling }) => {

@@ -24,10 +24,16 @@
  * answer), each device falls back to the bulk channel on the control connection after a while.
  * Every device listens on both, so the two need not agree; a sender keeps the channel it chose
  * for the whole connection, so the frames of a file are never split between two channels.
+ *
+ * A bulk channel lost while the control connection stays up is set up again by the
+ * TransferManager (`relink`, a new generation with a connection and fallback channel of its own).
  */
 import type { OutgoingPeerMessage } from '../../../../contracts/peer-protocol';
 import type { BulkSignal } from '../../../../contracts/transfer';
 import { openBulkChannel, type BulkChannelLike } from './bulk-link';
+
+/** What travels between the two ends of one bulk connection (`relink` is the manager's). */
+export type BulkHandshakeSignal = Exclude<BulkSignal, { kind: 'relink' }>;
 
 /** How long a device waits for the bulk connection before it sends on the control connection. */
 export const BULK_CONNECT_TIMEOUT_MS = 10_000;
@@ -39,7 +45,7 @@ export interface BulkConnectionOptions {
   readonly offerer: boolean;
   readonly configuration: RTCConfiguration;
   /** Sends handshake data to the other device (over the control channel). */
-  readonly sendSignal: (signal: BulkSignal) => void;
+  readonly sendSignal: (signal: BulkHandshakeSignal) => void;
   /** Test seam: how the connection is made (Node tests pass @roamhq/wrtc). */
   readonly createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
 }
@@ -90,7 +96,7 @@ export class BulkConnection {
   }
 
   /** Handshake data from the other device. */
-  signal(signal: BulkSignal): void {
+  signal(signal: BulkHandshakeSignal): void {
     if (this.closed) return;
     this.enqueue(() => this.apply(signal));
   }
@@ -120,7 +126,7 @@ export class BulkConnection {
     this.options.sendSignal({ kind: 'description', type: 'offer', sdp: offer.sdp });
   }
 
-  private async apply(signal: BulkSignal): Promise<void> {
+  private async apply(signal: BulkHandshakeSignal): Promise<void> {
     if (signal.kind === 'candidate') {
       const candidate: RTCIceCandidateInit = {
         candidate: signal.candidate,
@@ -319,21 +325,26 @@ export interface BulkTransportSession {
 
 export interface BulkTransport {
   readonly channel: PreferredBulkChannel;
-  /** `transfer:signal` data from the other device. */
-  signal(signal: BulkSignal): void;
+  /** `transfer:signal` data from the other device, for this transport's generation. */
+  signal(signal: BulkHandshakeSignal): void;
 }
 
 /** Opens both bulk channels for one connection to a device: its own connection, and the fallback. */
 export function openBulkTransport(
   session: BulkTransportSession,
-  options: Pick<BulkConnectionOptions, 'createConnection'> & { readonly giveUpAfterMs?: number } = {},
+  options: Pick<BulkConnectionOptions, 'createConnection'> & {
+    readonly giveUpAfterMs?: number;
+    /** How many times the bulk link was set up again on this control connection (0 first). */
+    readonly generation?: number;
+  } = {},
 ): BulkTransport {
+  const generation = options.generation ?? 0;
   // Negotiated on both sides at once, so it is ready whenever the control connection is.
-  const fallback = openBulkChannel(session.connection);
+  const fallback = openBulkChannel(session.connection, generation);
   const connection = new BulkConnection({
     offerer: !session.initiator,
     configuration: session.rtcConfiguration,
-    sendSignal: (data) => void session.send({ type: 'transfer:signal', data }),
+    sendSignal: (data) => void session.send({ type: 'transfer:signal', generation, data }),
     ...(options.createConnection ? { createConnection: options.createConnection } : {}),
   });
   const channel = new PreferredBulkChannel(connection, fallback, options.giveUpAfterMs);

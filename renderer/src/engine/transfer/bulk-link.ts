@@ -20,6 +20,8 @@ export const BULK_CHANNEL_ID = 1000;
 export const SEND_QUEUE_HIGH_BYTES = 4 * 1024 * 1024;
 /** …and go on once it has drained below this. */
 export const SEND_QUEUE_LOW_BYTES = 1024 * 1024;
+/** A waiting sender looks at the queue again after this long even without an event. */
+export const SEND_QUEUE_RECHECK_MS = 100;
 
 /** The parts of RTCDataChannel the bulk link uses (tests pass an in-memory pair). */
 export interface BulkChannelLike {
@@ -34,14 +36,19 @@ export interface BulkChannelLike {
   removeEventListener(type: 'open' | 'close' | 'bufferedamountlow', listener: () => void): void;
 }
 
-/** Creates the bulk channel on a connection; both peers call this with the same id. */
-export function openBulkChannel(connection: RTCPeerConnection): BulkChannelLike {
+/**
+ * Creates the bulk channel on a connection; both peers call this with the same id. A bulk link set
+ * up again on the same control connection (generation 1, 2, …) takes a fresh id for its fallback
+ * channel, so it never waits for the old channel's stream reset; MAX_BULK_GENERATION keeps every
+ * id below Chromium's 1024 streams.
+ */
+export function openBulkChannel(connection: RTCPeerConnection, generation = 0): BulkChannelLike {
   // `priority` (W3C webrtc-priority; lib.dom lacks it) asks the SCTP scheduler to serve other
   // channels first. Measured on loopback it changed little: chat mostly waits behind bulk data
   // already in flight on the shared association, which no scheduler can reorder.
   const init: RTCDataChannelInit & { priority?: 'very-low' | 'low' | 'medium' | 'high' } = {
     negotiated: true,
-    id: BULK_CHANNEL_ID,
+    id: BULK_CHANNEL_ID + generation,
     ordered: true,
     priority: 'very-low',
   };
@@ -100,7 +107,26 @@ export class BulkLink {
       !this.closed &&
       (this.channel.readyState !== 'open' || this.channel.bufferedAmount > SEND_QUEUE_HIGH_BYTES)
     ) {
-      await new Promise<void>((resolve, reject) => this.waiters.add({ resolve, reject }));
+      // Woken by 'open' or 'bufferedamountlow'; the timer is a safety net for an implementation
+      // that misses the event (node-webrtc, which the Node tests use, never fired it once a
+      // channel's queue had passed the high mark), so a transfer can never stall on a drained queue.
+      await new Promise<void>((resolve, reject) => {
+        const waiter = {
+          resolve: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject: (error: unknown) => {
+            clearTimeout(timer);
+            reject(error as Error);
+          },
+        };
+        const timer = setTimeout(() => {
+          this.waiters.delete(waiter);
+          resolve();
+        }, SEND_QUEUE_RECHECK_MS);
+        this.waiters.add(waiter);
+      });
     }
     if (this.closed || this.channel.readyState !== 'open') throw new BulkLinkClosedError();
     try {

@@ -6,18 +6,19 @@
  */
 import type { PeerMessage } from '../../../../contracts/peer-protocol';
 import {
+  MAX_BULK_GENERATION,
   MAX_FILES_PER_TRANSFER,
   checkManifest,
   decodeTransferFrame,
-  type BulkSignal,
   type ManifestFile,
   type TransferMessage,
   type TransferOfferMessage,
+  type TransferSignalMessage,
 } from '../../../../contracts/transfer';
 import type { LinkObserver } from '../engine';
 import type { PeerSession } from '../peer-session';
 import { randomId } from '../random-id';
-import { openBulkTransport, type BulkTransportSession } from './bulk-connection';
+import { openBulkTransport, type BulkHandshakeSignal, type BulkTransportSession } from './bulk-connection';
 import { BulkLink, type BulkChannelLike } from './bulk-link';
 import { IncomingTransfer } from './incoming-transfer';
 import { OutgoingTransfer } from './outgoing-transfer';
@@ -36,6 +37,11 @@ const MAX_PENDING_OFFERS_PER_DEVICE = 32;
 const MAX_MANIFEST_CHARS = 32 * 1024 * 1024;
 /** Progress reports per transfer are batched to this interval (at most 4 a second into the store). */
 const PROGRESS_INTERVAL_MS = 250;
+/**
+ * After the bulk channel alone is lost, how long to wait before setting it up again: when the
+ * whole connection is going down, the engine says so within this time and nothing is set up.
+ */
+export const BULK_RELINK_DELAY_MS = 1_000;
 
 export interface TransferManagerDeps {
   readonly engine: { observe(observer: LinkObserver): () => void };
@@ -53,6 +59,12 @@ export interface TransferManagerDeps {
 type LinkSession = TransferLinkSession &
   Partial<Pick<PeerSession, 'connection' | 'initiator' | 'rtcConfiguration'>>;
 
+/** Whether the control connection can still carry messages (the engine may not know yet). */
+function controlConnectionUp(session: LinkSession): boolean {
+  const state = session.connection?.connectionState;
+  return state !== 'closed' && state !== 'failed';
+}
+
 function canOpenBulkConnection(session: LinkSession): session is LinkSession & BulkTransportSession {
   return (
     session.connection !== undefined &&
@@ -69,7 +81,9 @@ interface DeviceLink extends TransferLink {
   /** Incoming transfers by the slot their sender gave them on this connection. */
   readonly incomingBySlot: Map<number, IncomingTransfer>;
   /** Hands `transfer:signal` data to the bulk connection (absent with the test seam). */
-  readonly signalBulk?: (data: BulkSignal) => void;
+  readonly signalBulk?: (data: BulkHandshakeSignal) => void;
+  /** Which bulk link of this control connection this is: 0 first, one more each time it is set up again. */
+  readonly generation: number;
 }
 
 interface ManifestInProgress {
@@ -86,6 +100,10 @@ export class TransferManager {
   /** Messages for a device that was offline when they were due (a cancel while away). */
   private readonly outbox = new Map<string, TransferMessageOut[]>();
   private readonly pendingReports = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Bulk links about to be set up again, by device (see bulkLost). */
+  private readonly pendingRelinks = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The generation of each device's latest bulk link on its current control connection. */
+  private readonly generations = new Map<string, number>();
   private readonly now: () => number;
   private readonly unobserve: () => void;
   private readonly context: TransferContext;
@@ -95,8 +113,12 @@ export class TransferManager {
     this.context = { now: this.now, changed: (key, urgent) => this.report(key, urgent) };
     this.unobserve = deps.engine.observe({
       linkUp: (deviceId, session) => this.linkUp(deviceId, session),
-      linkDown: (deviceId) => this.linkDown(deviceId),
-      message: (deviceId, message) => this.message(deviceId, message),
+      linkDown: (deviceId) => {
+        this.cancelRelink(deviceId);
+        this.generations.delete(deviceId);
+        this.linkDown(deviceId);
+      },
+      message: (deviceId, message, session) => this.message(deviceId, message, session),
     });
   }
 
@@ -157,17 +179,27 @@ export class TransferManager {
     this.unobserve();
     // Like a connection drop: transfers pause where they are and can resume from disk later.
     for (const deviceId of [...this.links.keys()]) this.linkDown(deviceId);
+    for (const deviceId of [...this.pendingRelinks.keys()]) this.cancelRelink(deviceId);
     for (const timer of this.pendingReports.values()) clearTimeout(timer);
     this.pendingReports.clear();
   }
 
-  private linkUp(deviceId: string, session: LinkSession): void {
+  private linkUp(deviceId: string, session: LinkSession, generation = 0): void {
+    this.cancelRelink(deviceId);
+    this.generations.set(deviceId, generation);
     this.links.get(deviceId)?.bulk.close();
-    const transport = this.deps.openBulkChannel
-      ? { channel: this.deps.openBulkChannel(session) }
-      : canOpenBulkConnection(session)
-        ? openBulkTransport(session)
-        : null;
+    let transport: { channel: BulkChannelLike; signal?: (data: BulkHandshakeSignal) => void } | null;
+    try {
+      transport = this.deps.openBulkChannel
+        ? { channel: this.deps.openBulkChannel(session) }
+        : canOpenBulkConnection(session)
+          ? openBulkTransport(session, { generation })
+          : null;
+    } catch {
+      // The control connection closed under us (a channel cannot be made on it): the engine's
+      // linkDown follows, and the next connection sets everything up again.
+      transport = null;
+    }
     if (!transport) return;
     const { channel } = transport;
     let nextSlot = 1;
@@ -176,8 +208,11 @@ export class TransferManager {
       channel,
       (data) => this.frame(incomingBySlot, data),
       () => {
-        // The bulk channel closing alone (not the whole connection) still ends this link's transfers.
-        if (this.links.get(deviceId)?.bulk === bulk) this.linkDown(deviceId);
+        // The bulk channel closing alone (not the whole connection): this link's transfers pause,
+        // and the bulk link is set up again if the control connection stays.
+        if (this.links.get(deviceId)?.bulk !== bulk) return;
+        this.linkDown(deviceId);
+        this.bulkLost(deviceId, session, generation + 1);
       },
     );
     const link: DeviceLink = {
@@ -185,7 +220,8 @@ export class TransferManager {
       session,
       bulk,
       incomingBySlot,
-      ...('signal' in transport ? { signalBulk: transport.signal } : {}),
+      generation,
+      ...(transport.signal ? { signalBulk: transport.signal } : {}),
       allocateSlot: () => {
         const slot = nextSlot;
         nextSlot = nextSlot >= 0xffff ? 1 : nextSlot + 1;
@@ -199,6 +235,50 @@ export class TransferManager {
     }
   }
 
+  /**
+   * The bulk channel was lost while the control connection may still be up (its own connection
+   * failed, or the other side closed it). After a moment, unless the engine has said the device is
+   * gone, tells the other device (`relink`, over the ordered control channel, so it arrives before
+   * anything of the new link) and sets up a bulk link of the next generation; the sender then
+   * offers its paused transfers again and they resume from what is on the receiver's disk.
+   */
+  private bulkLost(deviceId: string, session: LinkSession, generation: number): void {
+    // Only a real bulk connection can be made again; past the limit, the next reconnect will.
+    if (this.deps.openBulkChannel || !canOpenBulkConnection(session)) return;
+    if (generation > MAX_BULK_GENERATION) return;
+    this.cancelRelink(deviceId);
+    const timer = setTimeout(() => {
+      this.pendingRelinks.delete(deviceId);
+      if (this.links.has(deviceId) || !controlConnectionUp(session)) return;
+      session.send({ type: 'transfer:signal', generation, data: { kind: 'relink' } });
+      this.linkUp(deviceId, session, generation);
+    }, BULK_RELINK_DELAY_MS);
+    this.pendingRelinks.set(deviceId, timer);
+  }
+
+  private cancelRelink(deviceId: string): void {
+    const timer = this.pendingRelinks.get(deviceId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.pendingRelinks.delete(deviceId);
+  }
+
+  /** `transfer:signal`: the other device set up its bulk link again, or handshake data for it. */
+  private bulkSignal(deviceId: string, session: LinkSession, message: TransferSignalMessage): void {
+    const generation = message.generation ?? 0;
+    const link = this.links.get(deviceId);
+    if (message.data.kind === 'relink') {
+      // Ours may still look alive (its loss not noticed yet) or be waiting to be set up again;
+      // a generation this side already had is old news (each takes a channel id of its own).
+      if (generation <= (this.generations.get(deviceId) ?? -1)) return;
+      if (link) this.linkDown(deviceId);
+      if (canOpenBulkConnection(session) && !this.deps.openBulkChannel)
+        this.linkUp(deviceId, session, generation);
+      return;
+    }
+    // A late candidate of a connection already replaced is of no use to the new one.
+    if (link?.generation === generation) link.signalBulk?.(message.data);
+  }
+
   private linkDown(deviceId: string): void {
     const link = this.links.get(deviceId);
     if (!link) return;
@@ -210,8 +290,12 @@ export class TransferManager {
     for (const transfer of this.incoming.values()) if (transfer.deviceId === deviceId) transfer.linkDown();
   }
 
-  private message(deviceId: string, message: PeerMessage): void {
+  private message(deviceId: string, message: PeerMessage, session?: LinkSession): void {
     if (!message.type.startsWith('transfer:')) return;
+    if (message.type === 'transfer:signal') {
+      if (session) this.bulkSignal(deviceId, session, message);
+      return;
+    }
     const link = this.links.get(deviceId);
     if (!link) return;
     const transfer = message as TransferMessage;
@@ -248,8 +332,7 @@ export class TransferManager {
         else this.out(deviceId, transfer.transferId)?.endedByPeer('failed', transfer.code);
         return;
       case 'transfer:signal':
-        link.signalBulk?.(transfer.data);
-        return;
+        return; // handled above, with or without a link
     }
   }
 
