@@ -6,24 +6,22 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A channel whose queue is over the high mark; it drains only when the test says. */
-function fullChannel() {
+/**
+ * A 100-byte send on a link whose channel's queue is over the high mark; the queue drains only
+ * when the test says.
+ */
+function sendOnFullChannel(onClose: () => void = () => undefined) {
   const channel = new FakeBulkChannel();
   channel.bufferedAmount = SEND_QUEUE_HIGH_BYTES + 1;
   const sent: number[] = [];
   channel.send = (data) => void sent.push(data.byteLength);
-  return { channel, sent };
+  const link = new BulkLink(channel, () => undefined, onClose);
+  return { channel, sent, sending: link.send(new Uint8Array(100)) };
 }
 
 describe('the bulk link’s backpressure', () => {
   it('waits while the send queue is over the high mark and sends once bufferedamountlow says it drained', async () => {
-    const { channel, sent } = fullChannel();
-    const link = new BulkLink(
-      channel,
-      () => undefined,
-      () => undefined,
-    );
-    const sending = link.send(new Uint8Array(100));
+    const { channel, sent, sending } = sendOnFullChannel();
     await Promise.resolve();
     expect(sent).toEqual([]);
     channel.bufferedAmount = 0;
@@ -34,13 +32,7 @@ describe('the bulk link’s backpressure', () => {
 
   it('looks at the queue again by itself when the event never comes (node-webrtc misses it)', async () => {
     vi.useFakeTimers();
-    const { channel, sent } = fullChannel();
-    const link = new BulkLink(
-      channel,
-      () => undefined,
-      () => undefined,
-    );
-    const sending = link.send(new Uint8Array(100));
+    const { channel, sent, sending } = sendOnFullChannel();
     await vi.advanceTimersByTimeAsync(SEND_QUEUE_RECHECK_MS * 3);
     expect(sent).toEqual([]); // still full: it keeps waiting
     channel.bufferedAmount = 0; // drained, and no event
@@ -50,10 +42,8 @@ describe('the bulk link’s backpressure', () => {
   });
 
   it('fails a waiting send when the channel closes', async () => {
-    const { channel } = fullChannel();
     const closed = vi.fn();
-    const link = new BulkLink(channel, () => undefined, closed);
-    const sending = link.send(new Uint8Array(100));
+    const { channel, sending } = sendOnFullChannel(closed);
     channel.close();
     await expect(sending).rejects.toBeInstanceOf(BulkLinkClosedError);
     expect(closed).toHaveBeenCalledOnce();
