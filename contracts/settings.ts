@@ -34,8 +34,11 @@ export const pairedDeviceSchema = z.strictObject({
 });
 export type PairedDevice = z.infer<typeof pairedDeviceSchema>;
 
+/** A paired device's id, as the key of its record. */
+export const pairedDeviceIdSchema = z.string().min(1).max(64);
+
 export const pairedDevicesSchema = z
-  .record(z.string().min(1).max(64), pairedDeviceSchema)
+  .record(pairedDeviceIdSchema, pairedDeviceSchema)
   .refine((records) => Object.keys(records).length <= MAX_PAIRED_DEVICE_RECORDS, 'too many devices');
 
 export const settingsSchema = z.object({

@@ -10,7 +10,7 @@
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSFER_CHUNK_BYTES } from '../contracts/transfer';
-import { conversation, expect, openPeer, pair, sendChat, test, type Peer } from './support/fixtures';
+import { conversation, expect, pair, sendChat, test, type Peer, openAdaAndBob } from './support/fixtures';
 import {
   audioLines,
   audioOver,
@@ -63,18 +63,12 @@ async function expectPacketsGrow(peer: Peer, more: number): Promise<number> {
   return before;
 }
 
-async function twoPeers(browser: Parameters<Parameters<typeof test>[2]>[0]['browser'], url: string) {
-  const ada = await openPeer(browser, url, 'Ada laptop');
-  const bob = await openPeer(browser, url, 'Bob desktop');
-  return { ada, bob };
-}
-
 test.describe('voice calls', () => {
   test('a call from the tray rings, connects audio both ways, mutes to silence and back, hangs up; a declined call ends on both sides', async ({
     browser,
     signaling,
   }) => {
-    const { ada, bob } = await twoPeers(browser, signaling.url);
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await installCallSeams(ada, { desktop: true });
     await installCallSeams(bob);
     await pair(ada, bob);
@@ -179,7 +173,7 @@ test.describe('voice calls', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob } = await twoPeers(browser, signaling.url);
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await installCallSeams(ada, { desktop: true, ringTimeoutMs: 3_000 });
     await installCallSeams(bob, { desktop: true });
     await pair(ada, bob);
@@ -218,7 +212,7 @@ test.describe('voice calls', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob } = await twoPeers(browser, signaling.url);
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await installCallSeams(ada, { desktop: true });
     await installCallSeams(bob);
     await pair(ada, bob);
@@ -287,7 +281,7 @@ test.describe('voice calls', () => {
   }) => {
     const base = await tempDir('ferry-e2e-call-transfer-');
     try {
-      const { ada, bob } = await twoPeers(browser, signaling.url);
+      const { ada, bob } = await openAdaAndBob(browser, signaling.url);
       await installCallSeams(ada, { desktop: true });
       await installCallSeams(bob);
       const seam = await installReceiveFolder(bob, join(base, 'bob'));

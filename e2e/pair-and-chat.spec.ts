@@ -9,6 +9,7 @@ import {
   sendChat,
   showMyCode,
   test,
+  openAdaAndBob,
 } from './support/fixtures';
 
 test.describe('pair by code and chat', () => {
@@ -16,8 +17,7 @@ test.describe('pair by code and chat', () => {
     browser,
     signaling,
   }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
 
     await pair(ada, bob);
 
@@ -47,8 +47,7 @@ test.describe('pair by code and chat', () => {
     browser,
     signaling,
   }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     const code = await showMyCode(ada);
     // What scanning Ada's QR code opens, typed loosely as a shared link might be.
     await bob.page.goto('about:blank');
@@ -73,8 +72,7 @@ test.describe('pair by code and chat', () => {
     browser,
     signaling,
   }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await pair(ada, bob);
 
     await signaling.close();
@@ -97,8 +95,7 @@ test.describe('pair by code and chat', () => {
   });
 
   test('wrong, malformed and reused codes are explained in words', async ({ browser, signaling }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     const eve = await openPeer(browser, signaling.url, 'Eve tablet');
 
     await enterCode(bob, 'hello!');
@@ -121,8 +118,7 @@ test.describe('pair by code and chat', () => {
   });
 
   test('a wrong secret half of the code is caught between the devices', async ({ browser, signaling }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     const code = await showMyCode(ada);
     // Right nameplate (the service lets Bob in), wrong secret (only the devices can tell).
     const wrongSecret = `${code.slice(0, 4)}${code[4] === '2' ? '3' : '2'}${code.slice(5)}`;

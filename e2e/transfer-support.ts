@@ -228,13 +228,21 @@ export async function recordPeerConnections(peer: Peer): Promise<void> {
   );
 }
 
-export async function cutConnections(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    for (const pc of (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
-      .__ferryTestConnections) {
-      pc.close();
-    }
-  });
+/** Closes the page's peer connections (all of them, or the one made `index`th), as a network failure would. */
+export async function cutConnections(page: Page, index?: number): Promise<void> {
+  await page.evaluate((only) => {
+    const made = (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
+      .__ferryTestConnections;
+    for (const pc of only === null ? made : made.slice(only, only + 1)) pc.close();
+  }, index ?? null);
+}
+
+/** How many peer connections the page has made (see recordPeerConnections). */
+export async function connectionCount(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections.length,
+  );
 }
 
 /**

@@ -8,8 +8,18 @@ import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
 import { TRANSFER_CHUNK_BYTES, TRANSFER_FRAME_HEADER_BYTES } from '../contracts/transfer';
 import { fireCommand, installCallSeams, trayPeerId } from './support/desktop-fake';
-import { conversation, expect, openPeer, pair, sendChat, test, type Peer } from './support/fixtures';
 import {
+  conversation,
+  expect,
+  type openPeer,
+  pair,
+  sendChat,
+  test,
+  type Peer,
+  openAdaAndBob,
+} from './support/fixtures';
+import {
+  connectionCount,
   cutConnections,
   installReceiveFolder,
   installSendSources,
@@ -39,14 +49,13 @@ test.afterEach(async () => {
 });
 
 /** Ada sends, Bob receives into a real folder on disk. */
-async function adaAndBob(
+async function adaSendsToBob(
   browser: Parameters<typeof openPeer>[0],
   url: string,
   beforePairing?: (ada: Peer, bob: Peer) => Promise<void>,
   faults?: ReceiveFolderFaults,
 ): Promise<{ ada: Peer; bob: Peer; seam: ReceiveFolderSeam }> {
-  const ada = await openPeer(browser, url, 'Ada laptop');
-  const bob = await openPeer(browser, url, 'Bob desktop');
+  const { ada, bob } = await openAdaAndBob(browser, url);
   await beforePairing?.(ada, bob);
   const seam = await installReceiveFolder(bob, join(base, 'bob'), faults);
   await pair(ada, bob);
@@ -80,7 +89,7 @@ test.describe('file transfer', () => {
     signaling,
   }) => {
     test.setTimeout(150_000);
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
     const sizes: [string, number][] = [
       ['empty.bin', 0],
       ['one-byte.bin', 1],
@@ -135,7 +144,7 @@ test.describe('file transfer', () => {
   });
 
   test('declined: both sides say so and nothing is written', async ({ browser, signaling }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
     const file = join(base, 'offer.txt');
     await writePatternFile(file, 5000, 9);
     await sendFiles(ada, [file]);
@@ -153,7 +162,7 @@ test.describe('file transfer', () => {
       browser,
       signaling,
     }) => {
-      const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+      const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
       const file = join(base, 'movie.bin');
       await writePatternFile(file, 48 * MiB, 3);
       await sendFiles(ada, [file]);
@@ -186,7 +195,9 @@ test.describe('file transfer', () => {
     signaling,
   }) => {
     test.setTimeout(150_000);
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, (ada) => recordPeerConnections(ada));
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, (ada) =>
+      recordPeerConnections(ada),
+    );
     const file = join(base, 'backup.tar');
     const size = 48 * MiB;
     await writePatternFile(file, size, 4);
@@ -233,7 +244,9 @@ test.describe('file transfer', () => {
     signaling,
   }) => {
     test.setTimeout(150_000);
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, (ada) => recordPeerConnections(ada));
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, (ada) =>
+      recordPeerConnections(ada),
+    );
     await signaling.close();
     const file = join(base, 'video.mkv');
     const size = 48 * MiB;
@@ -243,13 +256,8 @@ test.describe('file transfer', () => {
     await receivedAtLeast(bob, 6 * MiB);
 
     // Ada's second connection (the first is the control connection) goes away on its own.
-    const connections = await ada.page.evaluate(() => {
-      const made = (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
-        .__ferryTestConnections;
-      made[1]?.close();
-      return made.length;
-    });
-    expect(connections).toBe(2);
+    expect(await connectionCount(ada.page)).toBe(2);
+    await cutConnections(ada.page, 1);
 
     await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
     await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
@@ -258,20 +266,14 @@ test.describe('file transfer', () => {
     // Every byte reached the disk once: what was written before the loss was not written again.
     expect(seam.bytesWritten()).toBe(size);
     // A new bulk connection was made, and the devices never went offline.
-    expect(
-      await ada.page.evaluate(
-        () =>
-          (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections
-            .length,
-      ),
-    ).toBe(3);
+    expect(await connectionCount(ada.page)).toBe(3);
     await expect(bob.page.getByTestId('presence')).toHaveText('Online');
     await sendChat(bob, ada, 'got it all');
     await expect(conversation(ada, bob).getByText('got it all')).toBeVisible();
   });
 
   test('hostile names from a peer land safely inside the receive folder', async ({ browser, signaling }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
     const hostile = ['../../x', '/etc/x', 'C:\\x', 'con.txt', 'bad\u0001name\u202e.txt', 'a/../../../b.txt'];
     // A synthetic drop with File objects made in the page: names no real file system would allow.
     await ada.page.evaluate((names) => {
@@ -299,7 +301,7 @@ test.describe('file transfer', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, async (ada) => {
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, async (ada) => {
       // Flips one byte of the third bulk frame Ada sends: damage the checksum must catch.
       await withInitScript(
         ada,
@@ -332,8 +334,7 @@ test.describe('file transfer', () => {
     browser,
     signaling,
   }) => {
-    const ada = await openPeer(browser, signaling.url, 'Ada laptop');
-    const bob = await openPeer(browser, signaling.url, 'Bob desktop');
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await pair(ada, bob);
     const file = join(base, 'notes.bin');
     await writePatternFile(file, 3 * TRANSFER_CHUNK_BYTES + 5, 8);
@@ -360,7 +361,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
     const trust = bob.page.getByLabel('Accept files from Ada laptop automatically');
     await expect(trust).not.toBeChecked();
     await trust.check();
@@ -391,7 +392,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url);
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url);
     // No conversation open: the sidebar entry is the only drop target.
     await ada.page.getByRole('button', { name: 'Pair a device' }).click();
     const entry = ada.page.getByTestId('device-entry').filter({ hasText: 'Bob desktop' });
@@ -430,7 +431,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
   }) => {
     test.setTimeout(90_000);
     const size = 12 * MiB;
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, undefined, {
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, undefined, {
       failOnce: { afterBytes: 4 * MiB, errno: 'ENOSPC' },
     });
     const file = join(base, 'archive.zip');
@@ -465,7 +466,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
   });
 
   test('the history of transfers survives a reload on both sides', async ({ browser, signaling }) => {
-    const { ada, bob } = await adaAndBob(browser, signaling.url);
+    const { ada, bob } = await adaSendsToBob(browser, signaling.url);
     const file = join(base, 'minutes.txt');
     await writePatternFile(file, 4321, 51);
     await sendFiles(ada, [file]);
@@ -489,7 +490,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
     browser,
     signaling,
   }) => {
-    const { ada, bob, seam } = await adaAndBob(browser, signaling.url, async (ada) => {
+    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, async (ada) => {
       await installSendSources(ada);
       await installCallSeams(ada, { desktop: true });
     });

@@ -31,6 +31,13 @@ export async function openPeer(browser: Browser, url: string, name: string): Pro
   return { name, context, page };
 }
 
+/** The two people of most tests: Ada's laptop and Bob's desktop, each a browser peer. */
+export async function openAdaAndBob(browser: Browser, url: string): Promise<{ ada: Peer; bob: Peer }> {
+  const ada = await openPeer(browser, url, 'Ada laptop');
+  const bob = await openPeer(browser, url, 'Bob desktop');
+  return { ada, bob };
+}
+
 /** "Show my code" and read it off the screen, as the person would read it out. */
 export async function showMyCode(peer: Peer): Promise<string> {
   await peer.page.getByRole('button', { name: 'Show my code' }).click();

@@ -4,6 +4,7 @@ import { ConversationView } from '../features/chat/ConversationView';
 import { DeviceList } from '../features/devices/DeviceList';
 import { PairingView } from '../features/pairing/PairingView';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
+import { carriesFiles } from '../features/transfer/drag-state';
 import { Announcer } from './Announcer';
 import { useFerry, useLanguage, useT } from './ferry-context';
 
@@ -15,6 +16,20 @@ export function App() {
   const selected = useFerry((state) => state.selectedDeviceId);
   const settingsOpen = useFerry((state) => state.settingsOpen);
   const setSettingsOpen = useFerry((state) => state.setSettingsOpen);
+
+  // Files dropped beside a target (no conversation open, or between sidebar entries) must not
+  // make the page navigate to them.
+  useEffect(() => {
+    const refuse = (event: DragEvent) => {
+      if (carriesFiles(event)) event.preventDefault();
+    };
+    window.addEventListener('dragover', refuse);
+    window.addEventListener('drop', refuse);
+    return () => {
+      window.removeEventListener('dragover', refuse);
+      window.removeEventListener('drop', refuse);
+    };
+  }, []);
 
   useEffect(() => {
     document.documentElement.lang = language;

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type DragEvent as ReactDragEvent } from 'react';
+import { useEffect, useRef, type DragEvent as ReactDragEvent } from 'react';
+import { useStore } from 'zustand';
 import { carriesFiles, dragState } from '../transfer/drag-state';
 import { outgoingFiles, takeDropped } from '../transfer/pick-files';
 import { offerFiles } from '../transfer/send-paths';
@@ -16,13 +17,12 @@ function DeviceEntry({ device, current }: { device: DeviceView; current: boolean
   const host = useHost();
   const manager = useTransferManager();
   const selectDevice = useFerry((state) => state.selectDevice);
-  const [over, setOver] = useState(false);
+  const over = useStore(dragState, (state) => state.overDevice === device.id);
   // dragenter/dragleave fire for each child crossed; count them to know when the drag left the entry.
   const depth = useRef(0);
 
   const leaveTarget = () => {
     depth.current = 0;
-    setOver(false);
     if (dragState.getState().overDevice === device.id) dragState.setState({ overDevice: null });
   };
   // An entry that goes away mid-drag (device forgotten) must not leave the overlay hidden.
@@ -37,12 +37,13 @@ function DeviceEntry({ device, current }: { device: DeviceView; current: boolean
     if (!carriesFiles(event)) return;
     event.preventDefault();
     depth.current++;
-    setOver(true);
     dragState.setState({ overDevice: device.id });
   };
   const overEntry = (event: ReactDragEvent) => {
     if (!carriesFiles(event)) return;
     event.preventDefault();
+    // This entry decides, not the window's overlay (for the open conversation) further up.
+    event.stopPropagation();
     event.dataTransfer.dropEffect = device.online ? 'copy' : 'none';
   };
   const leave = () => {
@@ -109,20 +110,6 @@ export function DeviceList() {
   const selected = useFerry((state) => state.selectedDeviceId);
   const pairingOpen = useFerry((state) => state.pairingOpen);
   const openPairing = useFerry((state) => state.openPairing);
-
-  // Files dropped beside a target (no conversation open, or between entries) must not make the
-  // page navigate to them.
-  useEffect(() => {
-    const refuse = (event: DragEvent) => {
-      if (carriesFiles(event)) event.preventDefault();
-    };
-    window.addEventListener('dragover', refuse);
-    window.addEventListener('drop', refuse);
-    return () => {
-      window.removeEventListener('dragover', refuse);
-      window.removeEventListener('drop', refuse);
-    };
-  }, []);
 
   return (
     <nav className="sidebar" aria-label={t('nav.devices')}>

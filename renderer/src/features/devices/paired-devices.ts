@@ -3,7 +3,12 @@
  * `settings.pairedDevices[deviceId]`, so they are saved where the host saves settings (the main
  * process's settings file on the desktop, localStorage in a browser) and survive a restart.
  */
-import type { PairedDevice, Settings } from '../../../../contracts/settings';
+import {
+  pairedDeviceIdSchema,
+  pairedDevicesSchema,
+  type PairedDevice,
+  type Settings,
+} from '../../../../contracts/settings';
 import type { Host } from '../../host/host';
 import type { FerryStore } from '../../state/store';
 
@@ -22,17 +27,25 @@ export function acceptsAutomatically(settings: Settings, deviceId: string): bool
  * Changes one device's settings: shown at once, then saved by the host. If saving fails the
  * change is undone, so that what shows is what is saved.
  */
-export async function updatePairedDevice(
+export function updatePairedDevice(
   store: FerryStore,
   host: Pick<Host, 'updateSettings'>,
   deviceId: string,
   change: Partial<PairedDevice>,
 ): Promise<void> {
+  return updatePairedDevices(store, host, { [deviceId]: change });
+}
+
+/** Changes several devices' settings in one save (see updatePairedDevice). */
+async function updatePairedDevices(
+  store: FerryStore,
+  host: Pick<Host, 'updateSettings'>,
+  changes: Readonly<Record<string, Partial<PairedDevice>>>,
+): Promise<void> {
   const before = store.getState().settings;
-  const pairedDevices = {
-    ...before.pairedDevices,
-    [deviceId]: { ...pairedDeviceOf(before, deviceId), ...change },
-  };
+  const pairedDevices = { ...before.pairedDevices };
+  for (const [deviceId, change] of Object.entries(changes))
+    pairedDevices[deviceId] = { ...pairedDeviceOf(before, deviceId), ...change };
   store.getState().setSettings({ ...before, pairedDevices });
   try {
     const saved = await host.updateSettings({ pairedDevices });
@@ -68,10 +81,15 @@ export async function migrateLegacyAutoAccept(
   } catch {
     // Unreadable: nothing to carry over.
   }
+  const settings = store.getState().settings;
+  const changes: Record<string, Partial<PairedDevice>> = {};
   for (const id of ids) {
-    if (id.length === 0 || id.length > 64) continue;
-    if (store.getState().settings.pairedDevices?.[id] === undefined)
-      await updatePairedDevice(store, host, id, { autoAccept: true });
+    if (pairedDeviceIdSchema.safeParse(id).success && settings.pairedDevices?.[id] === undefined)
+      changes[id] = { autoAccept: true };
   }
+  // More than the settings can hold is not carried over: saving it would fail on every start.
+  const merged = { ...settings.pairedDevices, ...changes };
+  if (Object.keys(changes).length > 0 && pairedDevicesSchema.safeParse(merged).success)
+    await updatePairedDevices(store, host, changes);
   storage?.removeItem(LEGACY_AUTO_ACCEPT_KEY);
 }

@@ -38,6 +38,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const urlId = useId();
   const urlHintId = useId();
 
+  const showFailure = (failure: unknown) =>
+    setError(failure instanceof HostError ? (failure.message ?? failure.code) : String(failure));
   const chooseReceiveFolder = host.chooseReceiveFolder;
   const chooseFolder = async () => {
     try {
@@ -45,7 +47,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       // Shown in the field; saved with the rest on Save.
       if (chosen) setReceiveFolder(chosen);
     } catch (failure) {
-      setError(failure instanceof HostError ? (failure.message ?? failure.code) : String(failure));
+      showFailure(failure);
     }
   };
 
@@ -70,7 +72,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       announce('settings.saved');
       onClose();
     } catch (failure) {
-      setError(failure instanceof HostError ? (failure.message ?? failure.code) : String(failure));
+      showFailure(failure);
     }
   };
 

@@ -7,6 +7,7 @@ import type { TransferManager } from '../../engine/transfer/transfer-manager';
 import type { OutgoingFiles } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
 import type { FerryStore } from '../../state/store';
+import { offer } from './offer';
 
 export interface OfferDeps {
   readonly store: FerryStore;
@@ -19,19 +20,10 @@ export async function offerFiles(
   peerId: string,
   prepare: () => Promise<OutgoingFiles>,
 ): Promise<void> {
-  const { store, manager } = deps;
-  const name = store.getState().devices[peerId]?.name ?? '';
-  const announce = store.getState().announce;
-  let source;
-  try {
-    source = await prepare();
-  } catch {
-    return announce('transfer.notSentTo.unreadable', { name });
-  }
-  const result = manager.sendFiles(peerId, source);
-  if (result.outcome === 'offered') return announce('transfer.sendingChosen', { name });
-  source.close?.();
-  announce(`transfer.notSentTo.${result.outcome}`, { name });
+  const outcome = await offer(deps.manager, peerId, prepare);
+  const { devices, announce } = deps.store.getState();
+  const name = devices[peerId]?.name ?? '';
+  announce(outcome === 'offered' ? 'transfer.sendingChosen' : `transfer.notSentTo.${outcome}`, { name });
 }
 
 export async function sendChosenPaths(

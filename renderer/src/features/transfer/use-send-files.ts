@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import type { OutgoingFiles } from '../../engine/transfer/transfer-types';
 import type { MessageKey } from '../../i18n/i18n';
 import { useHost } from '../../ui/ferry-context';
+import { offer } from './offer';
 import { useTransferManager } from './transfer-context';
 
 /** Sends what was picked or dropped to one device, and keeps why it could not, if it could not. */
@@ -12,20 +13,8 @@ export function useSendFiles(deviceId: string) {
 
   const send = useCallback(
     async (prepare: (host: ReturnType<typeof useHost>) => Promise<OutgoingFiles>) => {
-      let source: OutgoingFiles;
-      try {
-        source = await prepare(host);
-      } catch {
-        setProblem('transfer.notSent.unreadable');
-        return;
-      }
-      const result = manager.sendFiles(deviceId, source);
-      if (result.outcome === 'offered') {
-        setProblem(null);
-      } else {
-        source.close?.();
-        setProblem(`transfer.notSent.${result.outcome}`);
-      }
+      const outcome = await offer(manager, deviceId, () => prepare(host));
+      setProblem(outcome === 'offered' ? null : `transfer.notSent.${outcome}`);
     },
     [deviceId, host, manager],
   );

@@ -4,7 +4,6 @@
  */
 import type { AppInfo } from '../../../../contracts/ipc';
 import type { Settings } from '../../../../contracts/settings';
-import { createFerryStore, type FerryStore } from '../store';
 
 export const testAppInfo: AppInfo = {
   appVersion: '0.1.0',
@@ -25,9 +24,4 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     receiveFolder: '',
     ...overrides,
   };
-}
-
-/** A store as the app creates it, with `testSettings(overrides)`. */
-export function createTestStore(overrides: Partial<Settings> = {}): FerryStore {
-  return createFerryStore(testAppInfo, testSettings(overrides));
 }
