@@ -50,7 +50,8 @@ export type TrayState = z.infer<typeof trayStateSchema>;
 
 /** A system notification the renderer asks for; main shows it only when the user is not looking. */
 export const notificationRequestSchema = z.strictObject({
-  kind: z.enum(['message', 'file-offer', 'call']),
+  /** 'missed-call' is only told, never answered: it gets no Accept or Decline buttons. */
+  kind: z.enum(['message', 'file-offer', 'call', 'missed-call']),
   /** Clicking the notification opens the chat with this device. */
   peerId: peerIdSchema,
   title: z.string().min(1).max(200),
@@ -84,8 +85,6 @@ export const appCommandSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('hang-up') }),
   z.strictObject({ type: z.literal('toggle-mute') }),
   z.strictObject({ type: z.literal('open-chat'), peerId: peerIdSchema }),
-  /** The tray's "Send files…": main asks for files with its own dialog and answers with `send-paths`. */
-  z.strictObject({ type: z.literal('send-files'), peerId: peerIdSchema }),
   /**
    * Files (and, on macOS, folders) the person chose in main's file dialog for this device, as
    * absolute paths; the renderer offers them, read by path through the main-process file services.

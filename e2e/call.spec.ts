@@ -192,7 +192,7 @@ test.describe('voice calls', () => {
       .poll(() => notifications(bob))
       .toEqual([
         { kind: 'call', peerId: adaId, title: 'Incoming call', body: `${ada.name} is calling you.` },
-        { kind: 'call', peerId: adaId, title: `Missed call from ${ada.name}`, body: '' },
+        { kind: 'missed-call', peerId: adaId, title: `Missed call from ${ada.name}`, body: '' },
       ]);
     expect(await withdrawnNotifications(bob)).toEqual([{ kind: 'call', peerId: adaId }]);
 

@@ -87,9 +87,10 @@ async function start(): Promise<void> {
     logger,
   });
 
-  // Received files: `.part` while arriving, resume records in userData (services/files).
+  // Received files: `.part` while arriving, resume records in userData (services/files). The
+  // settings store fills an empty receive folder with the default.
   const receiveFolder = createReceiveFolder({
-    folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'),
+    folder: () => settings.get().receiveFolder,
     registry: await openResumeRegistry(join(userData, 'receive-resume.json'), fs),
     logger,
   });
@@ -182,7 +183,7 @@ async function start(): Promise<void> {
       if (action.type === 'show-window') windowController.showAndFocus();
       else if (action.type === 'quit') app.quit();
       // "Send files…" asks for the files here first; the renderer gets their paths.
-      else if (action.command.type === 'send-files') void sendFilesDialog.choose(action.command.peerId);
+      else if (action.type === 'send-files') void sendFilesDialog.choose(action.peerId);
       else commands.dispatch(action.command);
     },
   });
@@ -190,7 +191,7 @@ async function start(): Promise<void> {
   const chooseReceiveFolder = createReceiveFolderChooser({
     dialog,
     window: () => window,
-    current: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'),
+    current: () => settings.get().receiveFolder,
     strings,
   });
 

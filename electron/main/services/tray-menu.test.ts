@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrayState } from '../../../contracts/ipc';
+import type { AppCommand, TrayState } from '../../../contracts/ipc';
 import { mainStringsFor } from './main-strings';
 import { EMPTY_TRAY_STATE, trayIconState, trayMenuModel, trayTooltip, type TrayMenuItem } from './tray-menu';
 
@@ -64,41 +64,35 @@ describe('trayMenuModel', () => {
       type: 'command',
       command: { type: 'call', peerId: 'desk-id' },
     });
+    // Main's own file dialog first; the renderer only gets the chosen paths.
+    expect(actionOf(menu, 'Send files…')).toEqual({ type: 'send-files', peerId: 'desk-id' });
   });
 
-  it('puts Mute and Hang up first during a call, and allows no second call', () => {
-    const state: TrayState = {
-      peers: [desk],
-      call: { peerId: 'desk-id', muted: false },
-      ringing: null,
-      receiving: false,
-    };
-    const menu = trayMenuModel(state, en);
-    expect(outline(menu).slice(0, 6)).toEqual([
-      'In a call with Desk [disabled]',
-      'Mute',
-      'Hang up',
-      '---',
-      'Desk >',
-      '  Call Desk [disabled]',
-    ]);
-    expect(actionOf(menu, 'Mute')).toEqual({ type: 'command', command: { type: 'toggle-mute' } });
-    expect(actionOf(menu, 'Hang up')).toEqual({ type: 'command', command: { type: 'hang-up' } });
-  });
+  it.each([
+    {
+      what: 'Mute and Hang up first during a call',
+      state: { peers: [desk], call: { peerId: 'desk-id', muted: false }, ringing: null, receiving: false },
+      first: ['In a call with Desk [disabled]', 'Mute', 'Hang up'],
+      actions: { Mute: { type: 'toggle-mute' }, 'Hang up': { type: 'hang-up' } },
+    },
+    {
+      what: 'Accept and Decline first while a call rings here',
+      state: { peers: [desk], call: null, ringing: { peerId: 'desk-id' }, receiving: false },
+      first: ['Desk is calling [disabled]', 'Accept', 'Decline'],
+      actions: { Accept: { type: 'accept-call' }, Decline: { type: 'decline-call' } },
+    },
+  ] satisfies { what: string; state: TrayState; first: string[]; actions: Record<string, AppCommand> }[])(
+    'puts $what, and allows no second call',
+    ({ state, first, actions }) => {
+      const menu = trayMenuModel(state, en);
+      expect(outline(menu).slice(0, 6)).toEqual([...first, '---', 'Desk >', '  Call Desk [disabled]']);
+      for (const [label, command] of Object.entries(actions))
+        expect(actionOf(menu, label)).toEqual({ type: 'command', command });
+    },
+  );
 
-  it('offers Accept and Decline first while a call rings here', () => {
+  it('says a call is ringing in Simplified Chinese too', () => {
     const state: TrayState = { peers: [desk], call: null, ringing: { peerId: 'desk-id' }, receiving: false };
-    const menu = trayMenuModel(state, en);
-    expect(outline(menu).slice(0, 6)).toEqual([
-      'Desk is calling [disabled]',
-      'Accept',
-      'Decline',
-      '---',
-      'Desk >',
-      '  Call Desk',
-    ]);
-    expect(actionOf(menu, 'Accept')).toEqual({ type: 'command', command: { type: 'accept-call' } });
-    expect(actionOf(menu, 'Decline')).toEqual({ type: 'command', command: { type: 'decline-call' } });
     expect(outline(trayMenuModel(state, mainStringsFor('zh-CN', 'en'))).slice(0, 3)).toEqual([
       'Desk 正在呼叫你 [disabled]',
       '接听',

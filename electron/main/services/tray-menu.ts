@@ -10,6 +10,8 @@ import type { TrayIconState } from './tray-icon';
 export type TrayAction =
   | { readonly type: 'show-window' }
   | { readonly type: 'quit' }
+  /** "Send files…": main asks for the files with its own dialog, then sends `send-paths`. */
+  | { readonly type: 'send-files'; readonly peerId: string }
   | { readonly type: 'command'; readonly command: AppCommand };
 
 export type TrayMenuItem =
@@ -35,7 +37,8 @@ const command = (label: string, appCommand: AppCommand, enabled = true): TrayMen
 export function trayMenuModel(state: TrayState, strings: MainStrings): TrayMenuItem[] {
   const items: TrayMenuItem[] = [];
   const { call, ringing } = state;
-  if (ringing !== null && call === null) {
+  // trayStateOf never sets both: a call ringing here is not yet a call.
+  if (ringing !== null) {
     items.push(
       { kind: 'label', label: strings.callingYou(peerName(state, ringing.peerId)) },
       command(strings.acceptCall, { type: 'accept-call' }),
@@ -57,9 +60,18 @@ export function trayMenuModel(state: TrayState, strings: MainStrings): TrayMenuI
       kind: 'submenu',
       label: peer.online ? peer.name : strings.offline(peer.name),
       items: [
-        // One call at a time, and only to a device that can answer.
-        command(strings.call(peer.name), { type: 'call', peerId: peer.id }, peer.online && call === null),
-        command(strings.sendFiles, { type: 'send-files', peerId: peer.id }, peer.online),
+        // One call at a time (one ringing here counts), and only to a device that can answer.
+        command(
+          strings.call(peer.name),
+          { type: 'call', peerId: peer.id },
+          peer.online && call === null && ringing === null,
+        ),
+        {
+          kind: 'action',
+          label: strings.sendFiles,
+          action: { type: 'send-files', peerId: peer.id },
+          enabled: peer.online,
+        },
         command(strings.openChat, { type: 'open-chat', peerId: peer.id }),
       ],
     });
@@ -82,7 +94,7 @@ export function trayIconState(state: TrayState): TrayIconState {
 export function trayTooltip(state: TrayState, strings: MainStrings): string {
   switch (trayIconState(state)) {
     case 'in-call':
-      if (state.call === null && state.ringing !== null) {
+      if (state.ringing !== null) {
         return strings.tooltipCallingYou(peerName(state, state.ringing.peerId));
       }
       return strings.tooltipInCall(peerName(state, state.call?.peerId ?? ''));

@@ -50,7 +50,7 @@ export function filesApiSavedActions(api: Pick<FerryFilesApi, 'open' | 'showInFo
   };
 }
 
-export type SendFilesApi = Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource'>;
+type SendFilesApi = Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource'>;
 
 /** Files and folders by absolute path, opened and read in main. */
 export function filesApiReadPaths(api: SendFilesApi): (paths: readonly string[]) => Promise<OutgoingFiles> {

@@ -24,7 +24,7 @@ export function routeAppCommand(
   command: AppCommand,
   store: FerryStore,
   calls: CommandCalls,
-  transfers?: CommandTransfers,
+  transfers: CommandTransfers,
 ): void {
   const state = store.getState();
   switch (command.type) {
@@ -55,20 +55,11 @@ export function routeAppCommand(
     case 'open-chat':
       if (!state.devices[command.peerId]) return state.announce('desktop.unknownDevice');
       return state.selectDevice(command.peerId);
-    case 'send-files': {
-      const device = state.devices[command.peerId];
-      if (!device) return state.announce('desktop.unknownDevice');
-      // Main answers the tray's "Send files…" with its own file dialog (then `send-paths`). Should
-      // this reach the page, it cannot open a picker itself (browsers and Electron refuse one not
-      // started by a click in the page), so the conversation opens with its "Send files…" button.
-      state.selectDevice(command.peerId);
-      return state.announce('desktop.sendFilesHint', { name: device.name });
-    }
     case 'send-paths': {
       if (!state.devices[command.peerId]) return state.announce('desktop.unknownDevice');
       // The conversation comes up so that the transfer card is in view.
       state.selectDevice(command.peerId);
-      transfers?.sendPaths(command.peerId, command.paths);
+      transfers.sendPaths(command.peerId, command.paths);
       return;
     }
     case 'pair':

@@ -8,10 +8,13 @@ import type {
 import type { CallView } from '../../engine/call/call-manager';
 import type { TransferView } from '../../engine/transfer/transfer-types';
 import { createFerryStore, engineActionsFor } from '../../state/store';
-import { routeAppCommand, type CommandCalls } from './command-router';
-import { startDesktopIntegration } from './start-desktop';
+import { routeAppCommand, type CommandCalls, type CommandTransfers } from './command-router';
+import { startDesktopIntegration, type DesktopIntegrationOptions } from './start-desktop';
 import { trayStateOf } from './tray-state';
 import { testAppInfo, testSettings } from '../../state/testing/store-fixtures';
+
+/** Files from main's dialog are not part of these tests (send-paths.test.ts has them). */
+const noTransfers: CommandTransfers = { sendPaths: () => undefined };
 
 const settings = testSettings();
 
@@ -22,6 +25,21 @@ function setup() {
   actions.peerOnline({ id: 'carol', name: 'Carol phone', appVersion: '0.1.0' });
   actions.peerOffline('carol');
   return { store, actions };
+}
+
+/** The desktop integration as main.tsx starts it, on a fake host; calls do nothing unless given. */
+function startWith(
+  store: ReturnType<typeof setup>['store'],
+  fake: { host: DesktopIntegrationOptions['host'] },
+  calls: CommandCalls = fakeCalls().calls,
+) {
+  return startDesktopIntegration({
+    transfers: noTransfers,
+    store,
+    host: fake.host,
+    calls,
+    language: () => 'en',
+  });
 }
 
 function fakeCalls(placeOutcome: ReturnType<CommandCalls['place']> = 'ringing') {
@@ -97,24 +115,24 @@ describe('commands from the tray, notifications and links', () => {
   it('“Call <device>” opens the conversation and places the call', () => {
     const { store } = setup();
     const { calls, done } = fakeCalls();
-    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls);
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls, noTransfers);
     expect(done).toEqual(['place bob']);
     expect(store.getState().selectedDeviceId).toBe('bob');
   });
 
   it('says why a call could not start', () => {
     const { store } = setup();
-    routeAppCommand({ type: 'call', peerId: 'carol' }, store, fakeCalls('offline').calls);
+    routeAppCommand({ type: 'call', peerId: 'carol' }, store, fakeCalls('offline').calls, noTransfers);
     expect(store.getState().announcement).toMatchObject({ key: 'call.notPossible.offline' });
-    routeAppCommand({ type: 'call', peerId: 'bob' }, store, fakeCalls('busy').calls);
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, fakeCalls('busy').calls, noTransfers);
     expect(store.getState().announcement).toMatchObject({ key: 'call.notPossible.busy' });
   });
 
   it('ignores devices that are not paired', () => {
     const { store } = setup();
     const { calls, done } = fakeCalls();
-    routeAppCommand({ type: 'call', peerId: 'mallory' }, store, calls);
-    routeAppCommand({ type: 'open-chat', peerId: 'mallory' }, store, calls);
+    routeAppCommand({ type: 'call', peerId: 'mallory' }, store, calls, noTransfers);
+    routeAppCommand({ type: 'open-chat', peerId: 'mallory' }, store, calls, noTransfers);
     expect(done).toEqual([]);
     expect(store.getState().selectedDeviceId).toBe(null);
   });
@@ -124,7 +142,7 @@ describe('commands from the tray, notifications and links', () => {
     store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
     const { calls, done } = fakeCalls();
     for (const command of [{ type: 'accept-call' }, { type: 'toggle-mute' }, { type: 'hang-up' }] as const) {
-      routeAppCommand(command, store, calls);
+      routeAppCommand(command, store, calls, noTransfers);
     }
     expect(done).toEqual(['accept', 'toggle-mute', 'hang-up']);
     expect(store.getState().selectedDeviceId).toBe('bob');
@@ -133,12 +151,12 @@ describe('commands from the tray, notifications and links', () => {
   it('declines from the notification only a call that still rings here', () => {
     const { store } = setup();
     const { calls, done } = fakeCalls();
-    routeAppCommand({ type: 'decline-call' }, store, calls);
+    routeAppCommand({ type: 'decline-call' }, store, calls, noTransfers);
     store.getState().callChanged(call({ phase: 'in-call' }));
-    routeAppCommand({ type: 'decline-call' }, store, calls);
+    routeAppCommand({ type: 'decline-call' }, store, calls, noTransfers);
     expect(done).toEqual([]);
     store.getState().callChanged(call({ phase: 'incoming-ringing', direction: 'incoming' }));
-    routeAppCommand({ type: 'decline-call' }, store, calls);
+    routeAppCommand({ type: 'decline-call' }, store, calls, noTransfers);
     expect(done).toEqual(['decline']);
     // Declining does not take the person anywhere.
     expect(store.getState().selectedDeviceId).toBe(null);
@@ -148,46 +166,40 @@ describe('commands from the tray, notifications and links', () => {
     const { store } = setup();
     const { calls } = fakeCalls();
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls);
+    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls, noTransfers);
     expect(store.getState()).toMatchObject({ settingsOpen: false, selectedDeviceId: 'bob' });
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls);
+    routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls, noTransfers);
     expect(store.getState().settingsOpen).toBe(false);
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, calls);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, calls, noTransfers);
     expect(store.getState()).toMatchObject({ settingsOpen: false, pairingOpen: true });
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls);
+    routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls, noTransfers);
     expect(store.getState().settingsOpen).toBe(false);
     // Mute and hang up leave the screen as it is.
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'toggle-mute' }, store, calls);
+    routeAppCommand({ type: 'toggle-mute' }, store, calls, noTransfers);
     expect(store.getState().settingsOpen).toBe(true);
   });
 
-  it('opens a chat, and for “Send files…” opens it with a hint to pick files there', () => {
+  it('opens a chat', () => {
     const { store } = setup();
-    routeAppCommand({ type: 'open-chat', peerId: 'carol' }, store, fakeCalls().calls);
+    routeAppCommand({ type: 'open-chat', peerId: 'carol' }, store, fakeCalls().calls, noTransfers);
     expect(store.getState().selectedDeviceId).toBe('carol');
-    routeAppCommand({ type: 'send-files', peerId: 'bob' }, store, fakeCalls().calls);
-    expect(store.getState().selectedDeviceId).toBe('bob');
-    expect(store.getState().announcement).toMatchObject({
-      key: 'desktop.sendFilesHint',
-      params: { name: 'Bob desktop' },
-    });
   });
 
   it('a ferry://pair link only fills in the code: nothing joins until the person confirms', () => {
     const { store } = setup();
     store.getState().selectDevice('bob');
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls, noTransfers);
     expect(store.getState()).toMatchObject({
       pairingOpen: true,
       selectedDeviceId: null,
       suggestedCode: { code: 'K7M-Q2X', id: 1 },
       pairing: { phase: 'idle' },
     });
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls, noTransfers);
     expect(store.getState().suggestedCode).toEqual({ code: 'K7M-Q2X', id: 2 });
   });
 });
@@ -226,12 +238,7 @@ describe('the desktop integration', () => {
   it('sends the tray state at start and whenever it changes, and only then', () => {
     const { store, actions } = setup();
     const fake = fakeHost();
-    startDesktopIntegration({
-      store,
-      host: fake.host,
-      calls: fakeCalls().calls,
-      language: () => 'en',
-    });
+    startWith(store, fake);
     expect(fake.trayStates).toHaveLength(1);
     store.getState().callMetricsChanged({ localLevel: 0.5, remoteLevel: 0.5, quality: 'good' });
     store.getState().announce('settings.saved');
@@ -247,12 +254,7 @@ describe('the desktop integration', () => {
     const { store } = setup();
     const fake = fakeHost();
     const { calls, done } = fakeCalls();
-    const stop = startDesktopIntegration({
-      store,
-      host: fake.host,
-      calls,
-      language: () => 'en',
-    });
+    const stop = startWith(store, fake, calls);
     fake.send({ type: 'call', peerId: 'bob' });
     expect(done).toEqual(['place bob']);
     stop();
@@ -262,12 +264,7 @@ describe('the desktop integration', () => {
   it('notifies of incoming messages (not our own) and of a call that starts ringing, once', () => {
     const { store, actions } = setup();
     const fake = fakeHost();
-    startDesktopIntegration({
-      store,
-      host: fake.host,
-      calls: fakeCalls().calls,
-      language: () => 'en',
-    });
+    startWith(store, fake);
     actions.chatOutgoing('bob', { id: 'm1', text: 'hello', sentAt: 1 });
     actions.chatIncoming('bob', { id: 'm2', text: 'hi there', sentAt: 2 });
     actions.chatStatus('bob', 'm1', 'delivered');
@@ -304,19 +301,14 @@ describe('the desktop integration', () => {
     store.getState().callRecorded({ ...record, reason: 'missed' });
     store.getState().callRecorded({ ...record, callId: 'call-0003', reason: 'declined' });
     expect(fake.notifications.slice(3)).toEqual([
-      { kind: 'call', peerId: 'bob', title: 'Missed call from Bob desktop', body: '' },
+      { kind: 'missed-call', peerId: 'bob', title: 'Missed call from Bob desktop', body: '' },
     ]);
   });
 
   it('notifies of a file offer that waits for an answer, once, and not of outgoing or auto-accepted ones', () => {
     const { store } = setup();
     const fake = fakeHost();
-    startDesktopIntegration({
-      store,
-      host: fake.host,
-      calls: fakeCalls().calls,
-      language: () => 'en',
-    });
+    startWith(store, fake);
     const offer = (direction: 'in' | 'out', id: string, phase: TransferView['phase']) =>
       ({
         key: `${direction}:bob:${id}`,

@@ -4,6 +4,7 @@
  * incoming messages, file offers and calls raise a system notification (the host shows it only
  * when the person is not looking at Ferry).
  */
+import type { TransferView } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
 import { createTranslator, type Language } from '../../i18n/i18n';
 import type { FerryState, FerryStore } from '../../state/store';
@@ -17,7 +18,7 @@ export interface DesktopIntegrationOptions {
   readonly host: Pick<Host, 'setTrayState' | 'showNotification' | 'withdrawNotification' | 'onCommand'>;
   readonly calls: CommandCalls;
   /** Files chosen from the tray's "Send files…". */
-  readonly transfers?: CommandTransfers;
+  readonly transfers: CommandTransfers;
   /** The language of the moment, for the notifications' words. */
   readonly language: () => Language;
 }
@@ -105,20 +106,14 @@ function notifyIncomingMessages(
  * or by a cancel), the device's offer notification goes, unless another offer of its still waits.
  */
 function notifyFileOffers(next: FerryState, previous: FerryState, options: DesktopIntegrationOptions): void {
-  const waiting = (state: FerryState, deviceId: string): boolean =>
-    Object.values(state.transfers).some(
-      (view) => view.deviceId === deviceId && view.direction === 'in' && view.phase === 'awaiting-you',
-    );
-  for (const view of Object.values(previous.transfers)) {
-    if (view.direction !== 'in' || view.phase !== 'awaiting-you') continue;
-    if (next.transfers[view.key]?.phase === 'awaiting-you' || waiting(next, view.deviceId)) continue;
-    void withdrawNotification(options.host, { kind: 'file-offer', peerId: view.deviceId });
-  }
-  for (const [key, view] of Object.entries(next.transfers)) {
-    if (view.direction !== 'in' || view.phase !== 'awaiting-you') continue;
-    if (previous.transfers[key]?.phase === 'awaiting-you') continue;
-    const language = options.language();
-    const t = createTranslator(language);
+  const waitingFrom = offersWaiting(next);
+  for (const deviceId of offersWaiting(previous).keys())
+    if (!waitingFrom.has(deviceId))
+      void withdrawNotification(options.host, { kind: 'file-offer', peerId: deviceId });
+  const language = options.language();
+  const t = createTranslator(language);
+  for (const view of [...waitingFrom.values()].flat()) {
+    if (previous.transfers[view.key]?.phase === 'awaiting-you') continue;
     const name = next.devices[view.deviceId]?.name ?? view.deviceId;
     void notifyUser(options.host, {
       kind: 'file-offer',
@@ -130,6 +125,16 @@ function notifyFileOffers(next: FerryState, previous: FerryState, options: Deskt
       }),
     });
   }
+}
+
+/** The offers waiting for this person's answer, by the device they come from. */
+function offersWaiting(state: FerryState): Map<string, TransferView[]> {
+  const byDevice = new Map<string, TransferView[]>();
+  for (const view of Object.values(state.transfers)) {
+    if (view.direction !== 'in' || view.phase !== 'awaiting-you') continue;
+    byDevice.set(view.deviceId, [...(byDevice.get(view.deviceId) ?? []), view]);
+  }
+  return byDevice;
 }
 
 /**
@@ -145,7 +150,7 @@ function notifyMissedCalls(next: FerryState, previous: FerryState, options: Desk
       const t = createTranslator(options.language());
       const name = next.devices[deviceId]?.name ?? deviceId;
       void notifyUser(options.host, {
-        kind: 'call',
+        kind: 'missed-call',
         peerId: deviceId,
         title: t('call.record.missed', { name }),
         body: '',
