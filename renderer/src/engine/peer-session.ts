@@ -71,14 +71,20 @@ export class PeerSession {
   private opened = false;
   private ended = false;
   private readonly connectTimer: ReturnType<typeof setTimeout>;
+  /**
+   * The configuration this connection was made with (the configured ICE servers), for a feature
+   * that opens a connection of its own to the same device (transfers' bulk connection).
+   */
+  readonly rtcConfiguration: RTCConfiguration;
   private disconnectedTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly options: PeerSessionOptions) {
     const createPeer = options.createPeer ?? ((init) => new SimplePeer(init));
+    this.rtcConfiguration = { iceServers: options.iceServers.map(toRtcIceServer) };
     this.peer = createPeer({
       initiator: options.initiator,
       channelName: CONTROL_CHANNEL,
-      config: { iceServers: options.iceServers.map(toRtcIceServer) },
+      config: this.rtcConfiguration,
       trickle: true,
     });
     this.peer.on('signal', (data) => this.routeOutgoingSignal(data));
@@ -100,14 +106,6 @@ export class PeerSession {
   /** Whether this side started the connection (made the first offer). */
   get initiator(): boolean {
     return this.options.initiator;
-  }
-
-  /**
-   * The configuration this connection was made with (the configured ICE servers), for a feature
-   * that opens a connection of its own to the same device (transfers' bulk connection).
-   */
-  get rtcConfiguration(): RTCConfiguration {
-    return { iceServers: this.options.iceServers.map(toRtcIceServer) };
   }
 
   /** The underlying connection, for features that add channels, tracks or read stats. */

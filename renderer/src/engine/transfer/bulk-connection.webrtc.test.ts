@@ -35,8 +35,25 @@ class RecordingPeerConnection extends wrtc.RTCPeerConnection {
       bulkBytesSent += data.byteLength;
       sentOn.set(connection, (sentOn.get(connection) ?? 0) + data.byteLength);
     }) as RTCDataChannel['send'];
+    fireBufferedAmountLow(channel);
     return channel;
   }
+}
+
+/**
+ * node-webrtc does not fire `bufferedamountlow` once a channel's queue has passed the bulk link's
+ * high mark (Chromium does): without this, a saturating transfer here stalls on a drained queue.
+ */
+function fireBufferedAmountLow(channel: RTCDataChannel): void {
+  let above = false;
+  const watch = setInterval(() => {
+    if (channel.readyState === 'closed') return clearInterval(watch);
+    if (channel.bufferedAmount > channel.bufferedAmountLowThreshold) above = true;
+    else if (above) {
+      above = false;
+      channel.dispatchEvent(new Event('bufferedamountlow'));
+    }
+  }, 5);
 }
 
 let service: RunningSignalingService;

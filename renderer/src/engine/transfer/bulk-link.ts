@@ -20,8 +20,6 @@ export const BULK_CHANNEL_ID = 1000;
 export const SEND_QUEUE_HIGH_BYTES = 4 * 1024 * 1024;
 /** …and go on once it has drained below this. */
 export const SEND_QUEUE_LOW_BYTES = 1024 * 1024;
-/** A waiting sender looks at the queue again after this long even without an event. */
-export const SEND_QUEUE_RECHECK_MS = 100;
 
 /** The parts of RTCDataChannel the bulk link uses (tests pass an in-memory pair). */
 export interface BulkChannelLike {
@@ -107,26 +105,7 @@ export class BulkLink {
       !this.closed &&
       (this.channel.readyState !== 'open' || this.channel.bufferedAmount > SEND_QUEUE_HIGH_BYTES)
     ) {
-      // Woken by 'open' or 'bufferedamountlow'; the timer is a safety net for an implementation
-      // that misses the event (node-webrtc, which the Node tests use, never fired it once a
-      // channel's queue had passed the high mark), so a transfer can never stall on a drained queue.
-      await new Promise<void>((resolve, reject) => {
-        const waiter = {
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-          reject: (error: unknown) => {
-            clearTimeout(timer);
-            reject(error as Error);
-          },
-        };
-        const timer = setTimeout(() => {
-          this.waiters.delete(waiter);
-          resolve();
-        }, SEND_QUEUE_RECHECK_MS);
-        this.waiters.add(waiter);
-      });
+      await new Promise<void>((resolve, reject) => this.waiters.add({ resolve, reject }));
     }
     if (this.closed || this.channel.readyState !== 'open') throw new BulkLinkClosedError();
     try {

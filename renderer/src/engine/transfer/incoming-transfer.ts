@@ -184,10 +184,7 @@ export class IncomingTransfer {
     this.error = undefined;
     this.endedBy = undefined;
     this.finishedAt = null;
-    this.files.forEach((file, index) => {
-      if (file.state === 'failed')
-        this.files[index] = { ...file, state: file.done > 0 ? 'active' : 'waiting' };
-    });
+    // No file is marked failed here: only a digest mismatch marks one, and that cannot resume.
     this.phase = 'paused';
     this.accept();
   }
@@ -430,12 +427,7 @@ export class IncomingTransfer {
       if (view) this.files[index] = { ...view, state: 'failed' };
     }
     // What is on disk was not damaged: it waits for a Retry once the disk or folder is fixed.
-    this.end(
-      'failed',
-      'you',
-      code,
-      index === undefined && RESUMABLE_RECEIVER_ERRORS.has(code) ? 'you' : null,
-    );
+    this.end('failed', 'you', code, RESUMABLE_RECEIVER_ERRORS.has(code) ? 'you' : null);
     this.closeFiles(true);
   }
 

@@ -57,13 +57,7 @@ export interface TransferManagerDeps {
 
 /** What the manager gets of a connection: control messages, and what a bulk connection needs. */
 type LinkSession = TransferLinkSession &
-  Partial<Pick<PeerSession, 'connection' | 'initiator' | 'rtcConfiguration'>>;
-
-/** Whether the control connection can still carry messages (the engine may not know yet). */
-function controlConnectionUp(session: LinkSession): boolean {
-  const state = session.connection?.connectionState;
-  return state !== 'closed' && state !== 'failed';
-}
+  Partial<Pick<PeerSession, 'connection' | 'initiator' | 'rtcConfiguration' | 'isOpen'>>;
 
 function canOpenBulkConnection(session: LinkSession): session is LinkSession & BulkTransportSession {
   return (
@@ -82,8 +76,6 @@ interface DeviceLink extends TransferLink {
   readonly incomingBySlot: Map<number, IncomingTransfer>;
   /** Hands `transfer:signal` data to the bulk connection (absent with the test seam). */
   readonly signalBulk?: (data: BulkHandshakeSignal) => void;
-  /** Which bulk link of this control connection this is: 0 first, one more each time it is set up again. */
-  readonly generation: number;
 }
 
 interface ManifestInProgress {
@@ -102,7 +94,10 @@ export class TransferManager {
   private readonly pendingReports = new Map<string, ReturnType<typeof setTimeout>>();
   /** Bulk links about to be set up again, by device (see bulkLost). */
   private readonly pendingRelinks = new Map<string, ReturnType<typeof setTimeout>>();
-  /** The generation of each device's latest bulk link on its current control connection. */
+  /**
+   * Which bulk link of its control connection each device's latest is: 0 first, one more each
+   * time it is set up again (see bulkLost).
+   */
   private readonly generations = new Map<string, number>();
   private readonly now: () => number;
   private readonly unobserve: () => void;
@@ -220,7 +215,6 @@ export class TransferManager {
       session,
       bulk,
       incomingBySlot,
-      generation,
       ...(transport.signal ? { signalBulk: transport.signal } : {}),
       allocateSlot: () => {
         const slot = nextSlot;
@@ -243,17 +237,22 @@ export class TransferManager {
    * offers its paused transfers again and they resume from what is on the receiver's disk.
    */
   private bulkLost(deviceId: string, session: LinkSession, generation: number): void {
-    // Only a real bulk connection can be made again; past the limit, the next reconnect will.
-    if (this.deps.openBulkChannel || !canOpenBulkConnection(session)) return;
-    if (generation > MAX_BULK_GENERATION) return;
+    // Past the limit, the next reconnect sets it up.
+    if (!this.canRelink(session) || generation > MAX_BULK_GENERATION) return;
     this.cancelRelink(deviceId);
     const timer = setTimeout(() => {
       this.pendingRelinks.delete(deviceId);
-      if (this.links.has(deviceId) || !controlConnectionUp(session)) return;
+      // The engine may not have reported a closing control connection yet.
+      if (this.links.has(deviceId) || session.isOpen === false) return;
       session.send({ type: 'transfer:signal', generation, data: { kind: 'relink' } });
       this.linkUp(deviceId, session, generation);
     }, BULK_RELINK_DELAY_MS);
     this.pendingRelinks.set(deviceId, timer);
+  }
+
+  /** Only a real bulk connection can be made again (not the tests' in-memory channel). */
+  private canRelink(session: LinkSession): boolean {
+    return !this.deps.openBulkChannel && canOpenBulkConnection(session);
   }
 
   private cancelRelink(deviceId: string): void {
@@ -271,12 +270,11 @@ export class TransferManager {
       // a generation this side already had is old news (each takes a channel id of its own).
       if (generation <= (this.generations.get(deviceId) ?? -1)) return;
       if (link) this.linkDown(deviceId);
-      if (canOpenBulkConnection(session) && !this.deps.openBulkChannel)
-        this.linkUp(deviceId, session, generation);
+      if (this.canRelink(session)) this.linkUp(deviceId, session, generation);
       return;
     }
     // A late candidate of a connection already replaced is of no use to the new one.
-    if (link?.generation === generation) link.signalBulk?.(message.data);
+    if (this.generations.get(deviceId) === generation) link?.signalBulk?.(message.data);
   }
 
   private linkDown(deviceId: string): void {
@@ -331,8 +329,6 @@ export class TransferManager {
         if (transfer.by === 'sender') this.in(deviceId, transfer.transferId)?.peerFailed(transfer.code);
         else this.out(deviceId, transfer.transferId)?.endedByPeer('failed', transfer.code);
         return;
-      case 'transfer:signal':
-        return; // handled above, with or without a link
     }
   }
 
