@@ -16,7 +16,7 @@ afterEach(cleanup);
 
 const settings = testSettings({ deviceId: 'ada-device', deviceName: 'Ada laptop' });
 
-function setup() {
+function setup(conversationOnline = true) {
   const store = createFerryStore(testAppInfo, settings);
   store.getState().peerOnline({ id: 'bob-device', name: 'Bob desktop', appVersion: '0.1.0' });
   store.getState().peerOnline({ id: 'carol-device', name: 'Carol phone', appVersion: '0.1.0' });
@@ -36,7 +36,7 @@ function setup() {
         {/* The open conversation (Carol's) and its window-wide drop target. */}
         <DropOverlay
           peerName="Carol phone"
-          online
+          online={conversationOnline}
           onDrop={async () => void conversationDrops.push('carol-device')}
         />
       </TransferProvider>
@@ -99,5 +99,16 @@ describe('dropping files on a device in the sidebar', () => {
     fireEvent.drop(bob, { dataTransfer });
     expect(offered).toEqual([]);
     expect(store.getState().announcement?.key).toBe('transfer.notSentTo.offline');
+  });
+
+  it('lets an online device take files while the open conversation’s device is offline', () => {
+    setup(false);
+    const over = { ...dataTransfer, dropEffect: 'none' };
+    fireEvent.dragEnter(window, { dataTransfer: over });
+    const bob = entryOf(/^Bob desktop/);
+    fireEvent.dragEnter(bob, { dataTransfer: over });
+    fireEvent.dragOver(bob, { dataTransfer: over });
+    // The entry decides; the window's overlay (Carol is offline: 'none') must not overrule it.
+    expect(over.dropEffect).toBe('copy');
   });
 });
