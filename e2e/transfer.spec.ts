@@ -83,6 +83,26 @@ async function receivedAtLeast(bob: Peer, bytes: number) {
     .toBeGreaterThanOrEqual(bytes);
 }
 
+/**
+ * Ada sends Bob a 48 MiB file (her peer connections recorded, so a test can cut them) and Bob
+ * accepts; returns once the first 6 MiB are on Bob's disk.
+ */
+async function longTransferUnderWay(
+  browser: Parameters<typeof openPeer>[0],
+  url: string,
+  name: string,
+  seed: number,
+) {
+  const sides = await adaSendsToBob(browser, url, (ada) => recordPeerConnections(ada));
+  const file = join(base, name);
+  const size = 48 * MiB;
+  await writePatternFile(file, size, seed);
+  await sendFiles(sides.ada, [file]);
+  await accept(sides.bob);
+  await receivedAtLeast(sides.bob, 6 * MiB);
+  return { ...sides, file, size };
+}
+
 test.describe('file transfer', () => {
   test('files of 0 B, 1 B, one chunk, one chunk + 1 B, 64 MiB and a nested folder arrive with identical SHA-256', async ({
     browser,
@@ -195,15 +215,12 @@ test.describe('file transfer', () => {
     signaling,
   }) => {
     test.setTimeout(150_000);
-    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, (ada) =>
-      recordPeerConnections(ada),
+    const { ada, bob, seam, file, size } = await longTransferUnderWay(
+      browser,
+      signaling.url,
+      'backup.tar',
+      4,
     );
-    const file = join(base, 'backup.tar');
-    const size = 48 * MiB;
-    await writePatternFile(file, size, 4);
-    await sendFiles(ada, [file]);
-    await accept(bob);
-    await receivedAtLeast(bob, 6 * MiB);
 
     await cutConnections(ada.page);
     await expect(status(bob, 'in', 'Ada laptop')).toHaveText(
@@ -244,16 +261,8 @@ test.describe('file transfer', () => {
     signaling,
   }) => {
     test.setTimeout(150_000);
-    const { ada, bob, seam } = await adaSendsToBob(browser, signaling.url, (ada) =>
-      recordPeerConnections(ada),
-    );
+    const { ada, bob, seam, file, size } = await longTransferUnderWay(browser, signaling.url, 'video.mkv', 6);
     await signaling.close();
-    const file = join(base, 'video.mkv');
-    const size = 48 * MiB;
-    await writePatternFile(file, size, 6);
-    await sendFiles(ada, [file]);
-    await accept(bob);
-    await receivedAtLeast(bob, 6 * MiB);
 
     // Ada's second connection (the first is the control connection) goes away on its own.
     expect(await connectionCount(ada.page)).toBe(2);
