@@ -1,14 +1,22 @@
+import { memo } from 'react';
 import type { CallRecord } from '../../engine/call/call-manager';
+import { timeOfDayFormat } from '../../i18n/formatters';
 import { useLanguage, useT } from '../../ui/ferry-context';
 import { callRecordText } from './call-text';
 import './call.css';
 
-/** A finished call in the conversation: missed, declined, or how long it lasted. */
-export function CallTimelineEntry({ record, peerName }: { record: CallRecord; peerName: string }) {
+/** A finished call in the conversation: missed, declined, or how long it lasted. Memoized, as chat lines are. */
+export const CallTimelineEntry = memo(function CallTimelineEntry({
+  record,
+  peerName,
+}: {
+  record: CallRecord;
+  peerName: string;
+}) {
   const t = useT();
   const language = useLanguage();
   const text = callRecordText(record, peerName);
-  const time = new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' });
+  const time = timeOfDayFormat(language);
   const attention =
     record.reason === 'missed' || record.reason === 'failed' || record.reason === 'microphone-unavailable';
   return (
@@ -23,4 +31,4 @@ export function CallTimelineEntry({ record, peerName }: { record: CallRecord; pe
       </time>
     </li>
   );
-}
+});

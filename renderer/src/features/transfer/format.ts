@@ -1,4 +1,5 @@
 /** Sizes, speeds and times left, in the reader's language. */
+import { numberFormat } from '../../i18n/formatters';
 import type { Language, Translate } from '../../i18n/i18n';
 
 const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
@@ -12,8 +13,7 @@ export function formatBytes(bytes: number, language: Language): string {
     unit++;
   }
   const digits = unit === 0 || value >= 100 ? 0 : 1;
-  const number = new Intl.NumberFormat(language, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-  return `${number.format(value)} ${UNITS[unit]}`;
+  return `${numberFormat(language, digits).format(value)} ${UNITS[unit]}`;
 }
 
 /** Seconds left → "45 s", "3 min", "1 h 20 min". */
