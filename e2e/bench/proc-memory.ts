@@ -115,3 +115,18 @@ export function cpuSecondsBetween(
 
 /** USER_HZ: 100 on every Linux that runs Chromium. */
 const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * The UDP counters of this process's network namespace (/proc/net/snmp): datagrams received, and
+ * those the kernel dropped because a socket's receive buffer was full. On loopback a drop means
+ * the receiving browser did not read its socket in time; SCTP then retransmits and slows down.
+ */
+export function udpCounters(): { readonly received: number; readonly dropped: number } {
+  const lines = readOr('/proc/net/snmp')
+    .split('\n')
+    .filter((line) => line.startsWith('Udp:'));
+  const names = (lines[0] ?? '').split(/\s+/);
+  const values = (lines[1] ?? '').split(/\s+/).map(Number);
+  const value = (name: string) => values[names.indexOf(name)] ?? 0;
+  return { received: value('InDatagrams'), dropped: value('RcvbufErrors') };
+}

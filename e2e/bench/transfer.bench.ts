@@ -4,8 +4,11 @@
  *
  *   1. Throughput: a Ferry transfer (browser client, saving into OPFS, hashing on both sides) and a
  *      bare RTCDataChannel (a connection of its own) sending the same file's bytes in 256 KiB
- *      messages, read the same way, receiver discarding them. Both MB/s and Ferry/bare, and the CPU
- *      seconds each used per GB in both browsers (FERRY_BENCH_CPU_DETAIL=1: by thread).
+ *      messages, read the same way, receiver discarding them, in rounds of 128 MiB that alternate
+ *      which goes first. Both MB/s and Ferry/bare (overall, and the median of the rounds), and the
+ *      CPU seconds each used per GB in both browsers. FERRY_BENCH_CPU_DETAIL=1 adds each round's
+ *      MB/s, the busiest threads, where Ferry used more CPU than the bare channel, and the UDP
+ *      datagrams the kernel dropped for a full receive buffer.
  *      See docs/transfer-performance.md for what the figures showed.
  *   2. Memory: peak RSS growth of the receiving browser's renderer while receiving 1 GiB (and the
  *      smaller throughput file, to show it does not grow with the file).
@@ -28,11 +31,14 @@ import {
   isRenderer,
   memoryOf,
   resetPeak,
+  udpCounters,
 } from './proc-memory';
 
 const MiB = 1024 * 1024;
-const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 256) * MiB;
-const ROUNDS = 4;
+// Rounds of 128 MiB: a Ferry transfer has fixed costs (the offer's answer, the first read, the
+// last file's check; 60–130 ms), which are 2–4 % of a 64 MiB round on this machine.
+const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 512) * MiB;
+const ROUNDS = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 4);
 const MEMORY_BYTES = Number(process.env['FERRY_BENCH_MEMORY_MIB'] ?? 1024) * MiB;
 const RECEIVED = 'Received. Every file was checked.';
 const executablePath = systemChromium();
@@ -93,6 +99,22 @@ async function openBenchPeer(context: BrowserContext, url: string, name: string)
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByText(`This device: ${name}`)).toBeVisible();
   return { name, context, page };
+}
+
+/**
+ * Writes an input file and waits until it is on disk, so that the kernel's writeback of it (30 s
+ * later, vm.dirty_expire_centisecs) does not land in the rounds measured then, where Ferry writes
+ * to disk itself and the bare channel does not. (Measured: no difference the noise would show, see
+ * docs/transfer-performance.md; kept because it costs nothing and removes one variable.)
+ */
+async function writeInputFile(path: string, size: number, seed: number): Promise<void> {
+  await writePatternFile(path, size, seed);
+  const handle = await fs.open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Deletes what the browser client received, so runs do not add up in the profile. */
@@ -362,15 +384,26 @@ async function ferryChatRun(ada: Peer, bob: Peer, path: string): Promise<void> {
 
 /** CPU seconds by process/thread, summed over runs. */
 type CpuUse = Map<string, number>;
+/** What one kind of transfer used over its runs: CPU per browser, and UDP datagrams on loopback. */
+interface Use {
+  readonly sender: CpuUse;
+  readonly receiver: CpuUse;
+  readonly udp: { received: number; dropped: number };
+}
+const newUse = (): Use => ({ sender: new Map(), receiver: new Map(), udp: { received: 0, dropped: 0 } });
 
 /** Runs `run` and adds what each browser (all its processes) used meanwhile to `sender` and `receiver`. */
 async function measuringCpu<T>(
   pids: { readonly sender: number; readonly receiver: number },
-  totals: { readonly sender: CpuUse; readonly receiver: CpuUse },
+  totals: Use,
   run: () => Promise<T>,
 ): Promise<T> {
   const before = { sender: cpuTicksByThread(pids.sender), receiver: cpuTicksByThread(pids.receiver) };
+  const udpBefore = udpCounters();
   const result = await run();
+  const udpAfter = udpCounters();
+  totals.udp.received += udpAfter.received - udpBefore.received;
+  totals.udp.dropped += udpAfter.dropped - udpBefore.dropped;
   for (const side of ['sender', 'receiver'] as const) {
     for (const [key, seconds] of cpuSecondsBetween(before[side], cpuTicksByThread(pids[side]))) {
       totals[side].set(key, (totals[side].get(key) ?? 0) + seconds);
@@ -379,6 +412,7 @@ async function measuringCpu<T>(
   return result;
 }
 
+const dropped = (use: Use) => `${use.udp.received} / ${use.udp.dropped}`;
 const sum = (use: CpuUse) => [...use.values()].reduce((a, b) => a + b, 0);
 /** The busiest threads, e.g. "renderer/CrRendererMain 3.1". */
 const busiest = (use: CpuUse, count: number) =>
@@ -387,6 +421,22 @@ const busiest = (use: CpuUse, count: number) =>
     .slice(0, count)
     .map(([key, seconds]) => `${key} ${seconds.toFixed(1)}`)
     .join(', ');
+
+/** Where one kind of transfer used more CPU than the other, per GB, by thread, largest first. */
+const costlier = (more: CpuUse, less: CpuUse) =>
+  [...new Set([...more.keys(), ...less.keys()])]
+    .map((key) => [key, (((more.get(key) ?? 0) - (less.get(key) ?? 0)) * 1e9) / THROUGHPUT_BYTES] as const)
+    .filter(([, seconds]) => Math.abs(seconds) >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([key, seconds]) => `${key} ${seconds.toFixed(2)}`)
+    .join(', ');
+
+const median = (sorted: readonly number[]) =>
+  sorted.length === 0
+    ? Number.NaN
+    : ((sorted[Math.floor((sorted.length - 1) / 2)] ?? 0) +
+        (sorted[Math.ceil((sorted.length - 1) / 2)] ?? 0)) /
+      2;
 
 const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
@@ -405,9 +455,9 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     const throughputFile = join(base, 'throughput.bin');
     const memoryFile = join(base, 'memory.bin');
     const warmUpFile = join(base, 'warm-up.bin');
-    await writePatternFile(throughputFile, THROUGHPUT_BYTES, 1);
-    await writePatternFile(memoryFile, MEMORY_BYTES, 2);
-    await writePatternFile(warmUpFile, 16 * MiB, 3);
+    await writeInputFile(throughputFile, THROUGHPUT_BYTES, 1);
+    await writeInputFile(memoryFile, MEMORY_BYTES, 2);
+    await writeInputFile(warmUpFile, 16 * MiB, 3);
 
     const ada = await openBenchPeer(adaSide.context, signaling.url, 'Ada laptop');
     const bob = await openBenchPeer(bobSide.context, signaling.url, 'Bob desktop');
@@ -423,19 +473,28 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     // turns in rounds (alternating which goes first) and their times are summed.
     const roundBytes = THROUGHPUT_BYTES / ROUNDS;
     const roundFile = join(base, 'round.bin');
-    await writePatternFile(roundFile, roundBytes, 4);
+    await writeInputFile(roundFile, roundBytes, 4);
     let bareMs = 0;
     let ferryMs = 0;
+    const roundRates: string[] = [];
+    const roundRatios: number[] = [];
     const pids = { sender: adaSide.pid, receiver: bobSide.pid };
-    const bareCpu = { sender: new Map<string, number>(), receiver: new Map<string, number>() };
-    const ferryCpu = { sender: new Map<string, number>(), receiver: new Map<string, number>() };
+    const bareCpu = newUse();
+    const ferryCpu = newUse();
     for (let round = 0; round < ROUNDS; round++) {
-      const runBare = async () =>
-        (bareMs += await measuringCpu(pids, bareCpu, () =>
+      const runBare = async () => {
+        const ms = await measuringCpu(pids, bareCpu, () =>
           bareTransfer(ada.page, bob.page, roundFile, roundBytes),
-        ));
-      const runFerry = async () =>
-        (ferryMs += await measuringCpu(pids, ferryCpu, () => ferryTransfer(ada, bob, roundFile)));
+        );
+        bareMs += ms;
+        roundRates.push(`bare ${mbps(roundBytes, ms).toFixed(1)}`);
+      };
+      const runFerry = async () => {
+        const ms = await measuringCpu(pids, ferryCpu, () => ferryTransfer(ada, bob, roundFile));
+        ferryMs += ms;
+        roundRates.push(`Ferry ${mbps(roundBytes, ms).toFixed(1)}`);
+      };
+      const [bareBefore, ferryBefore] = [bareMs, ferryMs];
       if (round % 2 === 0) {
         await runBare();
         await runFerry();
@@ -443,7 +502,10 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
         await runFerry();
         await runBare();
       }
+      // Ferry / bare within the round: the two ran back to back, under about the same load.
+      roundRatios.push((bareMs - bareBefore) / (ferryMs - ferryBefore));
     }
+    roundRatios.sort((a, b) => a - b);
     const bare = mbps(THROUGHPUT_BYTES, bareMs);
     const ferry = mbps(THROUGHPUT_BYTES, ferryMs);
 
@@ -492,13 +554,17 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
       `    bare RTCDataChannel (256 KiB messages): ${bare.toFixed(1)} MB/s`,
       `    Ferry (framed, credit window, digests both sides, written to disk): ${ferry.toFixed(1)} MB/s`,
       `    ratio Ferry / bare: ${(ferry / bare).toFixed(2)}   (target ≥ 0.90)`,
+      `    ratio in each round (back to back): median ${median(roundRatios).toFixed(2)}, ${roundRatios.map((r) => r.toFixed(2)).join(', ')}`,
       `    CPU seconds per GB (both browsers, all processes), sender + receiver: bare ${perGB(bareCpu.sender)} + ${perGB(bareCpu.receiver)}, Ferry ${perGB(ferryCpu.sender)} + ${perGB(ferryCpu.receiver)}`,
       ...(process.env['FERRY_BENCH_CPU_DETAIL']
         ? [
+            `      MB/s by round: ${roundRates.join(', ')}`,
+            `      Ferry − bare, s per GB: sender ${costlier(ferryCpu.sender, bareCpu.sender)}; receiver ${costlier(ferryCpu.receiver, bareCpu.receiver)}`,
             `      bare sender: ${busiest(bareCpu.sender, 8)}`,
             `      bare receiver: ${busiest(bareCpu.receiver, 8)}`,
             `      Ferry sender: ${busiest(ferryCpu.sender, 8)}`,
             `      Ferry receiver: ${busiest(ferryCpu.receiver, 8)}`,
+            `      UDP datagrams (both directions) / dropped for a full receive buffer: bare ${dropped(bareCpu)}, Ferry ${dropped(ferryCpu)}`,
           ]
         : []),
       `  Receiver renderer memory (pid ${renderer}; peak = VmHWM ${peakReset ? 'reset before each run' : 'sampled'}):`,
