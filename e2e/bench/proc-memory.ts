@@ -130,3 +130,24 @@ export function udpCounters(): { readonly received: number; readonly dropped: nu
   const value = (name: string) => values[names.indexOf(name)] ?? 0;
   return { received: value('InDatagrams'), dropped: value('RcvbufErrors') };
 }
+
+/** Context switches (voluntary and not) by process type and thread name, as cpuTicksByThread keys them. */
+export function contextSwitchesByThread(root: number): Map<string, number> {
+  const switches = new Map<string, number>();
+  for (const pid of [root, ...descendants(root)]) {
+    const type = /--type=([a-z-]+)/.exec(readOr(`/proc/${pid}/cmdline`))?.[1] ?? 'browser';
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    for (const tid of tids) {
+      const key = `${type}/${readOr(`/proc/${pid}/task/${tid}/comm`).trim().replace(/\d+$/, '')}`;
+      for (const match of readOr(`/proc/${pid}/task/${tid}/status`).matchAll(/ctxt_switches:\s+(\d+)/g)) {
+        switches.set(key, (switches.get(key) ?? 0) + Number(match[1]));
+      }
+    }
+  }
+  return switches;
+}

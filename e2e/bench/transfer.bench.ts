@@ -7,8 +7,8 @@
  *      messages, read the same way, receiver discarding them, in rounds of 128 MiB that alternate
  *      which goes first. Both MB/s and Ferry/bare (overall, and the median of the rounds), and the
  *      CPU seconds each used per GB in both browsers. FERRY_BENCH_CPU_DETAIL=1 adds each round's
- *      MB/s, the busiest threads, where Ferry used more CPU than the bare channel, and the UDP
- *      datagrams the kernel dropped for a full receive buffer.
+ *      MB/s, the busiest threads, where Ferry used more CPU and context switches than the bare
+ *      channel (by thread), and the UDP datagrams the kernel dropped for a full receive buffer.
  *      See docs/transfer-performance.md for what the figures showed.
  *   2. Memory: peak RSS growth of the receiving browser's renderer while receiving 1 GiB (and the
  *      smaller throughput file, to show it does not grow with the file).
@@ -32,6 +32,7 @@ import {
   memoryOf,
   resetPeak,
   udpCounters,
+  contextSwitchesByThread,
 } from './proc-memory';
 
 const MiB = 1024 * 1024;
@@ -389,8 +390,15 @@ interface Use {
   readonly sender: CpuUse;
   readonly receiver: CpuUse;
   readonly udp: { received: number; dropped: number };
+  /** Context switches by thread of each browser. */
+  readonly switches: { readonly sender: CpuUse; readonly receiver: CpuUse };
 }
-const newUse = (): Use => ({ sender: new Map(), receiver: new Map(), udp: { received: 0, dropped: 0 } });
+const newUse = (): Use => ({
+  sender: new Map(),
+  receiver: new Map(),
+  udp: { received: 0, dropped: 0 },
+  switches: { sender: new Map(), receiver: new Map() },
+});
 
 /** Runs `run` and adds what each browser (all its processes) used meanwhile to `sender` and `receiver`. */
 async function measuringCpu<T>(
@@ -400,7 +408,17 @@ async function measuringCpu<T>(
 ): Promise<T> {
   const before = { sender: cpuTicksByThread(pids.sender), receiver: cpuTicksByThread(pids.receiver) };
   const udpBefore = udpCounters();
+  const switchesBefore = {
+    sender: contextSwitchesByThread(pids.sender),
+    receiver: contextSwitchesByThread(pids.receiver),
+  };
   const result = await run();
+  for (const side of ['sender', 'receiver'] as const) {
+    for (const [key, after] of contextSwitchesByThread(pids[side])) {
+      const added = after - (switchesBefore[side].get(key) ?? 0);
+      if (added > 0) totals.switches[side].set(key, (totals.switches[side].get(key) ?? 0) + added);
+    }
+  }
   const udpAfter = udpCounters();
   totals.udp.received += udpAfter.received - udpBefore.received;
   totals.udp.dropped += udpAfter.dropped - udpBefore.dropped;
@@ -412,6 +430,9 @@ async function measuringCpu<T>(
   return result;
 }
 
+const perMB = (count: number) => ((count * 1e6) / THROUGHPUT_BYTES).toFixed(0);
+const switchesPerMB = (use: Use) =>
+  `${perMB(sum(use.switches.sender))} + ${perMB(sum(use.switches.receiver))}`;
 const dropped = (use: Use) => `${use.udp.received} / ${use.udp.dropped}`;
 const sum = (use: CpuUse) => [...use.values()].reduce((a, b) => a + b, 0);
 /** The busiest threads, e.g. "renderer/CrRendererMain 3.1". */
@@ -422,13 +443,18 @@ const busiest = (use: CpuUse, count: number) =>
     .map(([key, seconds]) => `${key} ${seconds.toFixed(1)}`)
     .join(', ');
 
-/** Where one kind of transfer used more CPU than the other, per GB, by thread, largest first. */
-const costlier = (more: CpuUse, less: CpuUse) =>
+/**
+ * Where one kind of transfer used more than the other, by thread, largest first: CPU seconds per
+ * GB, or (with other units) context switches per MB.
+ */
+const costlier = (more: CpuUse, less: CpuUse, perUnit = 1e9, least = 0.05, digits = 2) =>
   [...new Set([...more.keys(), ...less.keys()])]
-    .map((key) => [key, (((more.get(key) ?? 0) - (less.get(key) ?? 0)) * 1e9) / THROUGHPUT_BYTES] as const)
-    .filter(([, seconds]) => Math.abs(seconds) >= 0.05)
+    .map(
+      (key) => [key, (((more.get(key) ?? 0) - (less.get(key) ?? 0)) * perUnit) / THROUGHPUT_BYTES] as const,
+    )
+    .filter(([, amount]) => Math.abs(amount) >= least)
     .sort((a, b) => b[1] - a[1])
-    .map(([key, seconds]) => `${key} ${seconds.toFixed(2)}`)
+    .map(([key, amount]) => `${key} ${amount.toFixed(digits)}`)
     .join(', ');
 
 const median = (sorted: readonly number[]) =>
@@ -564,6 +590,8 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
             `      bare receiver: ${busiest(bareCpu.receiver, 8)}`,
             `      Ferry sender: ${busiest(ferryCpu.sender, 8)}`,
             `      Ferry receiver: ${busiest(ferryCpu.receiver, 8)}`,
+            `      context switches per MB, sender + receiver: bare ${switchesPerMB(bareCpu)}, Ferry ${switchesPerMB(ferryCpu)}`,
+            `      Ferry − bare, context switches per MB: sender ${costlier(ferryCpu.switches.sender, bareCpu.switches.sender, 1e6, 10, 0)}; receiver ${costlier(ferryCpu.switches.receiver, bareCpu.switches.receiver, 1e6, 10, 0)}`,
             `      UDP datagrams (both directions) / dropped for a full receive buffer: bare ${dropped(bareCpu)}, Ferry ${dropped(ferryCpu)}`,
           ]
         : []),
