@@ -46,7 +46,7 @@ export const TRANSFER_CREDIT_STEP_BYTES = 1024 * 1024;
 
 /**
  * The digest of a file, as both sides compute it while reading and writing: the SHA-256 of the
- * concatenated SHA-256 digests of its consecutive 1 MiB blocks (the last block may be shorter; an
+ * concatenated SHA-256 digests of its consecutive 256 KiB blocks (the last block may be shorter; an
  * empty file has no blocks, so its digest is the SHA-256 of nothing).
  *
  * Why blocks and not one SHA-256 over the file: browsers can only hash a whole buffer natively
@@ -54,8 +54,14 @@ export const TRANSFER_CREDIT_STEP_BYTES = 1024 * 1024;
  * the native one: on a busy two-core machine that alone cost a third of the throughput. Per-block
  * native digests keep integrity at SHA-256 strength and cost next to nothing. Main and the renderer
  * compute it the same way (electron/main/services/files/file-digest.ts, engine/transfer/file-digest.ts).
+ *
+ * Why 256 KiB: WebCrypto copies what it hashes, and per byte that costs twice as much from about
+ * 1 MiB up (most likely because Chromium's allocator gives buffers that large a memory mapping of
+ * their own, mapped and unmapped on every call). Measured in Chromium 156: 0.54 ms
+ * per MiB hashed in blocks of 64–512 KiB (SHA-NI speed), 0.93–1.19 ms per MiB in blocks of 960 KiB
+ * or 1 MiB (docs/transfer-performance.md).
  */
-export const FILE_DIGEST_BLOCK_BYTES = 1024 * 1024;
+export const FILE_DIGEST_BLOCK_BYTES = 256 * 1024;
 
 /** Random id the sender gives a transfer; with the sender's device id it keys resume on disk. */
 export const transferIdSchema = z.string().regex(/^[0-9A-Za-z_-]{8,64}$/);

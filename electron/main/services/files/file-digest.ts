@@ -1,6 +1,6 @@
 /**
  * The file digest of contracts/transfer.ts (FILE_DIGEST_BLOCK_BYTES) with node:crypto: the
- * SHA-256 of the SHA-256 digests of each 1 MiB block, computed as bytes are written. The renderer
+ * SHA-256 of the SHA-256 digests of each 256 KiB block, computed as bytes are written. The renderer
  * computes the same (engine/transfer/file-digest.ts); file-digest.test.ts ties the two.
  */
 import { createHash, type Hash } from 'node:crypto';

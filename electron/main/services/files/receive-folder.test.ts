@@ -8,7 +8,7 @@ import { FileDigest } from './file-digest';
 import { createReceiveFolder, type ReceiveFileSystem, type ReceiveFolder } from './receive-folder';
 import { openResumeRegistry } from './resume-registry';
 
-/** The transfer digest (SHA-256 per 1 MiB block, see contracts/transfer.ts) the sender would send. */
+/** The transfer digest (SHA-256 per 256 KiB block, see contracts/transfer.ts) the sender would send. */
 const digestOf = (bytes: Uint8Array) => new FileDigest().update(bytes).digestHex();
 const bytesOf = (text: string) => new TextEncoder().encode(text);
 

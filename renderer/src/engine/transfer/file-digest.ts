@@ -1,6 +1,6 @@
 /**
  * The file digest of contracts/transfer.ts (FILE_DIGEST_BLOCK_BYTES), computed while a file is read
- * or written: each 1 MiB block is hashed with WebCrypto's native SHA-256, and the block digests are
+ * or written: each 256 KiB block is hashed with WebCrypto's native SHA-256, and the block digests are
  * hashed in turn (32 bytes per MiB, cheap even in JavaScript). Works in pages and workers.
  *
  * Where WebCrypto is missing (a page served over plain http from a LAN address is not a secure
@@ -8,6 +8,12 @@
  */
 import { FILE_DIGEST_BLOCK_BYTES } from '../../../../contracts/transfer';
 import { Sha256 } from './sha256';
+
+/**
+ * The unit in which the sender reads and the browser client writes: 1 MiB, a whole number of digest
+ * blocks, so that every read or write is hashed where it lies, without a copy into the block buffer.
+ */
+export const DIGEST_ALIGNED_CHUNK_BYTES = 4 * FILE_DIGEST_BLOCK_BYTES;
 
 export type BlockHasher = (block: Uint8Array<ArrayBuffer>) => Promise<Uint8Array>;
 

@@ -13,7 +13,6 @@ import {
   type OutgoingPeerMessage,
 } from '../../../../contracts/peer-protocol';
 import {
-  FILE_DIGEST_BLOCK_BYTES,
   TRANSFER_CHUNK_BYTES,
   TRANSFER_CREDIT_WINDOW_BYTES,
   TRANSFER_FRAME_HEADER_BYTES,
@@ -26,7 +25,7 @@ import {
 import { BulkLinkClosedError } from './bulk-link';
 import { CreditWindow } from './credit-window';
 import { RateMeter } from './rate-meter';
-import { FileDigest } from './file-digest';
+import { DIGEST_ALIGNED_CHUNK_BYTES, FileDigest } from './file-digest';
 import type { TransferContext, TransferLink } from './transfer-link';
 import {
   FINISHED_PHASES,
@@ -44,11 +43,11 @@ import {
 /** Manifest entries per control message stay well inside the control channel's frame limit. */
 const MANIFEST_BUDGET_CHARS = MAX_CONTROL_FRAME_BYTES - 4096;
 /**
- * Bytes per read: one digest block (FILE_DIGEST_BLOCK_BYTES), so that each read is hashed where it
- * lies, without a copy, and a read costs one call to the Blob API or the main process per MiB
- * rather than per frame (each call has a fixed cost, measured as large as the copy it makes).
+ * Bytes per read: whole digest blocks (DIGEST_ALIGNED_CHUNK_BYTES), so that each read is hashed
+ * where it lies, without a copy, and a read costs one call to the Blob API or the main process per
+ * MiB rather than per frame (each call has a fixed cost, measured as large as the copy it makes).
  */
-const READ_BYTES = FILE_DIGEST_BLOCK_BYTES;
+const READ_BYTES = DIGEST_ALIGNED_CHUNK_BYTES;
 /** Reads in flight ahead of the one being sent, so the disk and the network overlap. */
 const READ_AHEAD = 3;
 

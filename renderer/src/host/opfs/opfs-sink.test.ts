@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FILE_DIGEST_BLOCK_BYTES, TRANSFER_CHUNK_BYTES } from '../../../../contracts/transfer';
+import { TRANSFER_CHUNK_BYTES } from '../../../../contracts/transfer';
+import { DIGEST_ALIGNED_CHUNK_BYTES } from '../../engine/transfer/file-digest';
 import type { OpfsReply, OpfsRequest } from './opfs-protocol';
 import { createOpfsSink } from './opfs-sink';
 
-const MiB = FILE_DIGEST_BLOCK_BYTES;
+/** The sink's batch: 1 MiB, whole digest blocks. */
+const MiB = DIGEST_ALIGNED_CHUNK_BYTES;
 
 /** A stand-in for the OPFS worker: records requests; the test answers them. */
 class FakeWorker {

@@ -3,7 +3,7 @@
  * which is started on first use.
  *
  * Consecutive writes to a file are gathered into 1 MiB buffers aligned with the file's digest
- * blocks (FILE_DIGEST_BLOCK_BYTES); each buffer is transferred to the worker, which hands it back
+ * blocks (DIGEST_ALIGNED_CHUNK_BYTES); each buffer is transferred to the worker, which hands it back
  * with its answer for the next batch. The worker then writes a MiB per call and hashes each block
  * where it lies instead of copying frames into the digest's block buffer, and one message per MiB
  * goes each way instead of four: the worker's CPU time per GB fell by about a quarter in the bench
@@ -15,13 +15,13 @@
  * first bytes (the sender paused, or the link went down and the engine waits for its writes).
  */
 import type { ReceiveOpened, ReceiveSaved, ReceiveStatus } from '../../../../contracts/file-ipc';
-import { FILE_DIGEST_BLOCK_BYTES } from '../../../../contracts/transfer';
+import { DIGEST_ALIGNED_CHUNK_BYTES } from '../../engine/transfer/file-digest';
 import type { ReceiveSink } from '../../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from '../host';
 import type { OpfsReply, OpfsRequestBody } from './opfs-protocol';
 
-/** Bytes per write sent to the worker: one digest block. */
-const BATCH_BYTES = FILE_DIGEST_BLOCK_BYTES;
+/** Bytes per write sent to the worker: whole digest blocks. */
+const BATCH_BYTES = DIGEST_ALIGNED_CHUNK_BYTES;
 /** How long a partial batch may wait for more bytes before it is sent as it is. */
 const BATCH_IDLE_MS = 100;
 /** Buffers kept for reuse (about as many as are in flight at once). */
