@@ -75,9 +75,12 @@ export function resetPeak(pid: number): boolean {
   }
 }
 
-/** CPU time (user + system, clock ticks) by `process type/thread name` of a process and its descendants. */
-export function cpuTicksByThread(root: number): Map<string, number> {
-  const ticks = new Map<string, number>();
+/**
+ * Sums `measure(threadDir)` over every thread of a process and its descendants, keyed by
+ * `process type/thread name`; numbered pool threads (ThreadPoolForegr, …) are summed under one name.
+ */
+function sumByThread(root: number, measure: (threadDir: string) => number): Map<string, number> {
+  const totals = new Map<string, number>();
   for (const pid of [root, ...descendants(root)]) {
     const type = /--type=([a-z-]+)/.exec(readOr(`/proc/${pid}/cmdline`))?.[1] ?? 'browser';
     let tids: string[];
@@ -87,17 +90,22 @@ export function cpuTicksByThread(root: number): Map<string, number> {
       continue; // the process ended meanwhile
     }
     for (const tid of tids) {
-      const stat = readOr(`/proc/${pid}/task/${tid}/stat`);
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // Fields 14 and 15 of stat (utime, stime); the split starts at field 3.
-      const used = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
-      // Numbered pool threads (ThreadPoolForegr, …) are summed under one name.
-      const name = readOr(`/proc/${pid}/task/${tid}/comm`).trim().replace(/\d+$/, '');
-      const key = `${type}/${name}`;
-      ticks.set(key, (ticks.get(key) ?? 0) + used);
+      const threadDir = `/proc/${pid}/task/${tid}`;
+      const key = `${type}/${readOr(`${threadDir}/comm`).trim().replace(/\d+$/, '')}`;
+      totals.set(key, (totals.get(key) ?? 0) + measure(threadDir));
     }
   }
-  return ticks;
+  return totals;
+}
+
+/** CPU time (user + system, clock ticks) by `process type/thread name` of a process and its descendants. */
+export function cpuTicksByThread(root: number): Map<string, number> {
+  return sumByThread(root, (threadDir) => {
+    const stat = readOr(`${threadDir}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat (utime, stime); the split starts at field 3.
+    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+  });
 }
 
 /** What each thread used between two `cpuTicksByThread` snapshots, in seconds (threads gone meanwhile drop out). */
@@ -133,21 +141,10 @@ export function udpCounters(): { readonly received: number; readonly dropped: nu
 
 /** Context switches (voluntary and not) by process type and thread name, as cpuTicksByThread keys them. */
 export function contextSwitchesByThread(root: number): Map<string, number> {
-  const switches = new Map<string, number>();
-  for (const pid of [root, ...descendants(root)]) {
-    const type = /--type=([a-z-]+)/.exec(readOr(`/proc/${pid}/cmdline`))?.[1] ?? 'browser';
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue; // the process ended meanwhile
-    }
-    for (const tid of tids) {
-      const key = `${type}/${readOr(`/proc/${pid}/task/${tid}/comm`).trim().replace(/\d+$/, '')}`;
-      for (const match of readOr(`/proc/${pid}/task/${tid}/status`).matchAll(/ctxt_switches:\s+(\d+)/g)) {
-        switches.set(key, (switches.get(key) ?? 0) + Number(match[1]));
-      }
-    }
-  }
-  return switches;
+  return sumByThread(root, (threadDir) =>
+    [...readOr(`${threadDir}/status`).matchAll(/ctxt_switches:\s+(\d+)/g)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    ),
+  );
 }
