@@ -35,6 +35,8 @@ export interface PairingAttemptDeps {
 }
 
 const DEFAULT_HELLO_TIMEOUT_MS = 15_000;
+/** How long a device that turned the other away waits for it to hang up before hanging up itself. */
+export const MISMATCH_LINGER_MS = 5_000;
 
 export class PairingAttempt {
   private signaling: SignalingConnection | null = null;
@@ -159,9 +161,13 @@ export class PairingAttempt {
     if (this.done) return;
     if (hello.codeProof === undefined || !proofsEqual(hello.codeProof, expected)) {
       session.send({ type: 'peer:error', code: 'CODE_MISMATCH' });
-      // Let the error frame leave before the connection goes.
-      setTimeout(() => this.fail('code-mismatch'), 200);
-      this.done = true;
+      this.finish();
+      // The other device closes the connection once it has read the error. Closing it here first
+      // (after a fixed short wait, as before) could lose the error on a busy machine, and the other
+      // device then said "left before pairing finished" instead of "the code didn't match".
+      const closeAnyway = setTimeout(() => session.close(), MISMATCH_LINGER_MS);
+      session.on('end', () => clearTimeout(closeAnyway));
+      this.deps.onProgress({ phase: 'failed', reason: 'code-mismatch' });
       return;
     }
     if (this.role === 'opener') {
