@@ -27,7 +27,10 @@ import {
   transferErrorFromHostCode,
   transferKey,
   type ReceiveSink,
+  NOT_ENDED,
+  endedOutcome,
   type TransferFileView,
+  type TransferOutcome,
   type TransferPhase,
   type TransferView,
 } from './transfer-types';
@@ -48,11 +51,8 @@ class ProtocolViolation extends Error {}
 export class IncomingTransfer {
   readonly key: string;
   private phase: TransferPhase = 'awaiting-you';
-  private endedBy: 'you' | 'peer' | undefined;
-  private error: TransferErrorCode | undefined;
-  /** Failed, but it can go on from what is on disk: who has to fix it and retry. */
-  private resumable: 'you' | 'peer' | null = null;
-  private finishedAt: number | null = null;
+  /** How it ended; a failed one that can go on from what is on disk says who has to fix it and retry. */
+  private outcome: TransferOutcome = NOT_ENDED;
   private link: TransferLink | null = null;
   private slot = 0;
   private readonly files: TransferFileView[];
@@ -112,9 +112,9 @@ export class IncomingTransfer {
         return;
       case 'failed':
         // The sender fixed what stopped it and offers again: go on from what is on disk.
-        if (this.resumable === 'peer') return this.resume();
+        if (this.outcome.resumableBy === 'peer') return this.resume();
         // Offered again after a reconnect while the problem here waits for Retry: nothing to say yet.
-        if (this.resumable === 'you') return;
+        if (this.outcome.resumableBy === 'you') return;
         link.session.send({ type: 'transfer:cancel', transferId: this.id, by: 'receiver', reason: 'user' });
         return;
       case 'cancelled':
@@ -174,16 +174,13 @@ export class IncomingTransfer {
    * Without a connection it waits, and goes on when the sender offers it again.
    */
   retry(): boolean {
-    if (this.phase !== 'failed' || this.resumable !== 'you') return false;
+    if (this.phase !== 'failed' || this.outcome.resumableBy !== 'you') return false;
     this.resume();
     return true;
   }
 
   private resume(): void {
-    this.resumable = null;
-    this.error = undefined;
-    this.endedBy = undefined;
-    this.finishedAt = null;
+    this.outcome = NOT_ENDED;
     // No file is marked failed here: only a digest mismatch marks one, and that cannot resume.
     this.phase = 'paused';
     this.accept();
@@ -199,7 +196,7 @@ export class IncomingTransfer {
   /** This person cancels; returns the message to tell the sender. */
   cancel(): OutgoingPeerMessage | null {
     // A failed transfer that could resume can still be given up, which drops what was kept.
-    if (this.isFinished && this.resumable === null) return null;
+    if (this.isFinished && this.outcome.resumableBy === undefined) return null;
     const wasOffer = this.phase === 'awaiting-you';
     this.end('cancelled', 'you');
     this.discard();
@@ -209,7 +206,7 @@ export class IncomingTransfer {
   }
 
   peerCancelled(): void {
-    if (this.isFinished && this.resumable === null) return;
+    if (this.isFinished && this.outcome.resumableBy === undefined) return;
     this.end('cancelled', 'peer');
     this.discard();
   }
@@ -320,10 +317,7 @@ export class IncomingTransfer {
       bytesPerSecond: reading?.bytesPerSecond ?? 0,
       secondsLeft: reading?.secondsLeft ?? null,
       createdAt: this.createdAt,
-      finishedAt: this.finishedAt,
-      ...(this.endedBy ? { endedBy: this.endedBy } : {}),
-      ...(this.error ? { error: this.error } : {}),
-      ...(this.resumable ? { resumableBy: this.resumable } : {}),
+      ...this.outcome,
     };
   }
 
@@ -464,10 +458,7 @@ export class IncomingTransfer {
     resumable: 'you' | 'peer' | null = null,
   ): void {
     this.generation++;
-    this.resumable = resumable;
-    this.endedBy = by;
-    this.error = error;
-    this.finishedAt = this.context.now();
+    this.outcome = endedOutcome(this.context.now(), by, error, resumable);
     this.setPhase(phase);
   }
 

@@ -35,7 +35,10 @@ import {
   transferErrorFromHostCode,
   transferKey,
   type OutgoingFiles,
+  NOT_ENDED,
+  endedOutcome,
   type TransferFileView,
+  type TransferOutcome,
   type TransferPhase,
   type TransferView,
 } from './transfer-types';
@@ -79,11 +82,8 @@ export class OutgoingTransfer {
   readonly key: string;
   private phase: TransferPhase = 'offered';
   private accepted = false;
-  private endedBy: 'you' | 'peer' | undefined;
-  private error: TransferErrorCode | undefined;
-  /** Failed, but it can go on from what the receiver kept: who has to fix it and retry. */
-  private resumable: 'you' | 'peer' | null = null;
-  private finishedAt: number | null = null;
+  /** How it ended; a failed one that can go on from what is on disk says who has to fix it and retry. */
+  private outcome: TransferOutcome = NOT_ENDED;
   private slot = 0;
   private run: SendRun | null = null;
   /** Where the last run got to, kept for the view after it stopped. */
@@ -117,7 +117,7 @@ export class OutgoingTransfer {
     return (
       this.phase === 'offered' ||
       this.phase === 'paused' ||
-      (this.phase === 'failed' && this.resumable === 'peer')
+      (this.phase === 'failed' && this.outcome.resumableBy === 'peer')
     );
   }
 
@@ -155,7 +155,7 @@ export class OutgoingTransfer {
   accept(link: TransferLink, message: TransferAcceptMessage): void {
     if (this.run) return;
     // The receiver fixed its side (freed space…) and accepted again, with what it kept on disk.
-    if (this.phase === 'failed' && this.resumable === 'peer') this.reopen();
+    if (this.phase === 'failed' && this.outcome.resumableBy === 'peer') this.outcome = NOT_ENDED;
     else if (this.phase !== 'offered') return;
     this.accepted = true;
     this.setPhase('transferring');
@@ -167,23 +167,17 @@ export class OutgoingTransfer {
    * receiver goes on without asking) once the caller has a connection to offer it on.
    */
   retry(): boolean {
-    if (this.phase !== 'failed' || this.resumable !== 'you') return false;
-    this.reopen();
+    if (this.phase !== 'failed' || this.outcome.resumableBy !== 'you') return false;
+    this.outcome = NOT_ENDED;
     this.setPhase('offered');
     return true;
   }
 
-  private reopen(): void {
-    this.resumable = null;
-    this.error = undefined;
-    this.endedBy = undefined;
-    this.finishedAt = null;
-  }
-
   declined(): void {
-    if (this.phase === 'failed' && this.resumable === 'peer') {
+    if (this.phase === 'failed' && this.outcome.resumableBy === 'peer') {
       // Offered again after the receiver restarted, and it said no: it stays failed, for good.
-      this.resumable = null;
+      const { resumableBy: _given, ...final } = this.outcome;
+      this.outcome = final;
       this.source.close?.();
       this.context.changed(this.key, true);
       return;
@@ -213,7 +207,7 @@ export class OutgoingTransfer {
 
   /** The other side cancelled or failed it. */
   endedByPeer(outcome: 'cancelled' | 'failed', error?: TransferErrorCode): void {
-    if (this.isFinished && this.resumable === null) return;
+    if (this.isFinished && this.outcome.resumableBy === undefined) return;
     const resumable = outcome === 'failed' && error !== undefined && RESUMABLE_RECEIVER_ERRORS.has(error);
     this.end(outcome, 'peer', error, resumable ? 'peer' : null);
   }
@@ -221,7 +215,7 @@ export class OutgoingTransfer {
   /** This person cancels; returns the message to tell the other side. */
   cancel(): OutgoingPeerMessage | null {
     // A failed transfer that could resume can still be given up (the receiver drops what it kept).
-    if (this.isFinished && this.resumable === null) return null;
+    if (this.isFinished && this.outcome.resumableBy === undefined) return null;
     this.end('cancelled', 'you');
     return { type: 'transfer:cancel', transferId: this.id, by: 'sender', reason: 'user' };
   }
@@ -251,10 +245,7 @@ export class OutgoingTransfer {
       bytesPerSecond: reading?.bytesPerSecond ?? 0,
       secondsLeft: reading?.secondsLeft ?? null,
       createdAt: this.createdAt,
-      finishedAt: this.finishedAt,
-      ...(this.endedBy ? { endedBy: this.endedBy } : {}),
-      ...(this.error ? { error: this.error } : {}),
-      ...(this.resumable ? { resumableBy: this.resumable } : {}),
+      ...this.outcome,
     };
   }
 
@@ -431,10 +422,7 @@ export class OutgoingTransfer {
     resumable: 'you' | 'peer' | null = null,
   ): void {
     this.stopRun();
-    this.endedBy = by;
-    this.error = error;
-    this.resumable = resumable;
-    this.finishedAt = this.context.now();
+    this.outcome = endedOutcome(this.context.now(), by, error, resumable);
     this.setPhase(phase);
     // A transfer that may resume keeps its files readable until it resumes or is given up.
     if (resumable === null) this.source.close?.();

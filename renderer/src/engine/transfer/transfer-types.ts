@@ -99,6 +99,26 @@ export interface TransferView {
   readonly resumableBy?: 'you' | 'peer';
 }
 
+/** How a transfer ended, as its view shows it; `finishedAt: null` while it has not. */
+export type TransferOutcome = Pick<TransferView, 'finishedAt' | 'endedBy' | 'error' | 'resumableBy'>;
+
+/** Not ended (yet, or again after a retry or resume). */
+export const NOT_ENDED: TransferOutcome = { finishedAt: null };
+
+export function endedOutcome(
+  finishedAt: number,
+  by: 'you' | 'peer' | undefined,
+  error: TransferErrorCode | undefined,
+  resumableBy: 'you' | 'peer' | null,
+): TransferOutcome {
+  return {
+    finishedAt,
+    ...(by ? { endedBy: by } : {}),
+    ...(error ? { error } : {}),
+    ...(resumableBy ? { resumableBy } : {}),
+  };
+}
+
 /**
  * Failures the side that hit them can fix (free space, allow the folder, make a file readable
  * again), after which the transfer continues from the bytes on the receiver's disk: the receiver's
