@@ -82,7 +82,7 @@ export class OutgoingTransfer {
   readonly key: string;
   private phase: TransferPhase = 'offered';
   private accepted = false;
-  /** How it ended; a failed one that can go on from what is on disk says who has to fix it and retry. */
+  /** How it ended; a failed one that can go on from what the receiver kept says who has to fix it and retry. */
   private outcome: TransferOutcome = NOT_ENDED;
   private slot = 0;
   private run: SendRun | null = null;
