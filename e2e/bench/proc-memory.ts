@@ -98,13 +98,17 @@ function sumByThread(root: number, measure: (threadDir: string) => number): Map<
   return totals;
 }
 
-/** CPU time (user + system, clock ticks) by `process type/thread name` of a process and its descendants. */
-export function cpuTicksByThread(root: number): Map<string, number> {
+/**
+ * CPU time (clock ticks) by `process type/thread name` of a process and its descendants: user +
+ * system, or only the time spent in the kernel for it (`'system'`).
+ */
+export function cpuTicksByThread(root: number, kind: 'all' | 'system' = 'all'): Map<string, number> {
   return sumByThread(root, (threadDir) => {
     const stat = readOr(`${threadDir}/stat`);
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of stat (utime, stime); the split starts at field 3.
-    return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    const system = Number(fields[12] ?? 0);
+    return kind === 'system' ? system : Number(fields[11] ?? 0) + system;
   });
 }
 
@@ -122,7 +126,7 @@ export function cpuSecondsBetween(
 }
 
 /** USER_HZ: 100 on every Linux that runs Chromium. */
-const CLOCK_TICKS_PER_SECOND = 100;
+export const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * The UDP counters of this process's network namespace (/proc/net/snmp): datagrams received, and
@@ -147,4 +151,33 @@ export function contextSwitchesByThread(root: number): Map<string, number> {
       0,
     ),
   );
+}
+
+/**
+ * The whole machine's CPU time by kind (/proc/stat's first line, clock ticks): what the browsers'
+ * own threads do not show (kernel threads such as writeback and ksoftirqd, other processes, time
+ * the hypervisor took, idle).
+ */
+export function machineCpuTicks(): Map<string, number> {
+  const kinds = ['user', 'nice', 'system', 'idle', 'iowait', 'irq', 'softirq', 'steal'];
+  const values = (readOr('/proc/stat').split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  return new Map(kinds.map((kind, index) => [kind, values[index] ?? 0]));
+}
+
+/** CPU time (clock ticks) of the kernel's own threads (children of kthreadd), by name without numbers. */
+export function kernelThreadTicks(): Map<string, number> {
+  const totals = new Map<string, number>();
+  for (const pid of allPids()) {
+    if (parentOf(pid) !== 2) continue;
+    const stat = readOr(`/proc/${pid}/stat`);
+    const name =
+      /\(([^)]*)/
+        .exec(stat)?.[1]
+        ?.replace(/[/:].*$/, '')
+        .replace(/\d+$/, '') ?? '?';
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+    totals.set(name, (totals.get(name) ?? 0) + ticks);
+  }
+  return totals;
 }

@@ -33,6 +33,9 @@ import {
   resetPeak,
   udpCounters,
   contextSwitchesByThread,
+  machineCpuTicks,
+  kernelThreadTicks,
+  CLOCK_TICKS_PER_SECOND,
 } from './proc-memory';
 
 const MiB = 1024 * 1024;
@@ -41,6 +44,7 @@ const MiB = 1024 * 1024;
 const THROUGHPUT_BYTES = Number(process.env['FERRY_BENCH_THROUGHPUT_MIB'] ?? 512) * MiB;
 const ROUNDS = Number(process.env['FERRY_BENCH_ROUNDS'] ?? 4);
 const MEMORY_BYTES = Number(process.env['FERRY_BENCH_MEMORY_MIB'] ?? 1024) * MiB;
+const FOLDER_FILES = 200;
 const RECEIVED = 'Received. Every file was checked.';
 const executablePath = systemChromium();
 
@@ -137,9 +141,17 @@ function pageRenderer(browserPid: number): number {
   return largest;
 }
 
-/** Sends a file from Ada to Bob through Ferry's UI; returns milliseconds from Accept to "Received". */
-async function ferryTransfer(ada: Peer, bob: Peer, path: string): Promise<number> {
-  await ada.page.getByLabel('Files to send to Bob desktop').setInputFiles(path);
+/**
+ * Sends a file (or, with `picker` 'Folder', a folder) from Ada to Bob through Ferry's UI; returns
+ * milliseconds from Accept to "Received".
+ */
+async function ferryTransfer(
+  ada: Peer,
+  bob: Peer,
+  path: string,
+  picker: 'Files' | 'Folder' = 'Files',
+): Promise<number> {
+  await ada.page.getByLabel(`${picker} to send to Bob desktop`).setInputFiles(path);
   const card = transferCard(bob.page, 'in', 'Ada laptop').last();
   const acceptButton = card.getByRole('button', { name: 'Accept' });
   await expect(acceptButton).toBeVisible();
@@ -392,13 +404,29 @@ interface Use {
   readonly udp: { received: number; dropped: number };
   /** Context switches by thread of each browser. */
   readonly switches: { readonly sender: CpuUse; readonly receiver: CpuUse };
+  /** Of the CPU time by thread, what was spent in the kernel (ticks). */
+  readonly system: { readonly sender: CpuUse; readonly receiver: CpuUse };
+  /** The whole machine's CPU time by kind (user, system, softirq, idle, …), and the kernel's threads, in ticks. */
+  readonly machine: CpuUse;
+  readonly kernel: CpuUse;
 }
 const newUse = (): Use => ({
   sender: new Map(),
   receiver: new Map(),
   udp: { received: 0, dropped: 0 },
   switches: { sender: new Map(), receiver: new Map() },
+  system: { sender: new Map(), receiver: new Map() },
+  machine: new Map(),
+  kernel: new Map(),
 });
+
+/** Adds what grew from `before` to `after` (threads or kinds new since then count whole) into `totals`. */
+function addGrowth(totals: CpuUse, before: CpuUse, after: CpuUse): void {
+  for (const [key, value] of after) {
+    const added = value - (before.get(key) ?? 0);
+    if (added > 0) totals.set(key, (totals.get(key) ?? 0) + added);
+  }
+}
 
 /** Runs `run` and adds what each browser (all its processes) used meanwhile to `sender` and `receiver`. */
 async function measuringCpu<T>(
@@ -412,12 +440,17 @@ async function measuringCpu<T>(
     sender: contextSwitchesByThread(pids.sender),
     receiver: contextSwitchesByThread(pids.receiver),
   };
+  const systemBefore = {
+    sender: cpuTicksByThread(pids.sender, 'system'),
+    receiver: cpuTicksByThread(pids.receiver, 'system'),
+  };
+  const [machineBefore, kernelBefore] = [machineCpuTicks(), kernelThreadTicks()];
   const result = await run();
+  addGrowth(totals.machine, machineBefore, machineCpuTicks());
+  addGrowth(totals.kernel, kernelBefore, kernelThreadTicks());
   for (const side of ['sender', 'receiver'] as const) {
-    for (const [key, after] of contextSwitchesByThread(pids[side])) {
-      const added = after - (switchesBefore[side].get(key) ?? 0);
-      if (added > 0) totals.switches[side].set(key, (totals.switches[side].get(key) ?? 0) + added);
-    }
+    addGrowth(totals.switches[side], switchesBefore[side], contextSwitchesByThread(pids[side]));
+    addGrowth(totals.system[side], systemBefore[side], cpuTicksByThread(pids[side], 'system'));
   }
   const udpAfter = udpCounters();
   totals.udp.received += udpAfter.received - udpBefore.received;
@@ -436,12 +469,18 @@ const switchesPerMB = (use: Use) =>
 const dropped = (use: Use) => `${use.udp.received} / ${use.udp.dropped}`;
 const sum = (use: CpuUse) => [...use.values()].reduce((a, b) => a + b, 0);
 /** The busiest threads, e.g. "renderer/CrRendererMain 3.1". */
-const busiest = (use: CpuUse, count: number) =>
+const busiest = (use: CpuUse, count: number, digits = 1) =>
   [...use.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
-    .map(([key, seconds]) => `${key} ${seconds.toFixed(1)}`)
+    .map(([key, seconds]) => `${key} ${seconds.toFixed(digits)}`)
     .join(', ');
+/** Clock ticks → seconds. */
+const perSecond = (ticks: CpuUse) =>
+  new Map([...ticks].map(([key, value]) => [key, value / CLOCK_TICKS_PER_SECOND]));
+/** Clock ticks over the whole throughput run → seconds per GB. */
+const perGBOf = (ticks: CpuUse) =>
+  new Map([...ticks].map(([key, value]) => [key, (value / CLOCK_TICKS_PER_SECOND / THROUGHPUT_BYTES) * 1e9]));
 
 /**
  * Where one kind of transfer used more than the other, by thread, largest first: CPU seconds per
@@ -494,6 +533,19 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     // Warm both paths up: fresh connections start slower (FIELD-NOTES).
     await ferryTransfer(ada, bob, warmUpFile);
     await bareTransfer(ada.page, bob.page, warmUpFile, 16 * MiB);
+
+    // What a transfer costs besides its bytes (accept, first read, last check, rename, history).
+    const smallFile = join(base, 'small.bin');
+    await writeInputFile(smallFile, 64 * 1024, 5);
+    const smallMs: number[] = [];
+    for (let run = 0; run < 5; run++) smallMs.push(await ferryTransfer(ada, bob, smallFile));
+    smallMs.sort((a, b) => a - b);
+    const folder = join(base, 'folder');
+    await fs.mkdir(folder);
+    for (let index = 0; index < FOLDER_FILES; index++)
+      await writeInputFile(join(folder, `file-${index}.bin`), 16 * 1024, 100 + index);
+    bob.page.on('console', (m) => m.text().startsWith('OPS') && print(m.text()));
+    const folderMs = await ferryTransfer(ada, bob, folder, 'Folder');
 
     // 1. Throughput, side by side. The machine is shared, so its load drifts: bare and Ferry take
     // turns in rounds (alternating which goes first) and their times are summed.
@@ -592,9 +644,14 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
             `      Ferry receiver: ${busiest(ferryCpu.receiver, 8)}`,
             `      context switches per MB, sender + receiver: bare ${switchesPerMB(bareCpu)}, Ferry ${switchesPerMB(ferryCpu)}`,
             `      Ferry − bare, context switches per MB: sender ${costlier(ferryCpu.switches.sender, bareCpu.switches.sender, 1e6, 10, 0)}; receiver ${costlier(ferryCpu.switches.receiver, bareCpu.switches.receiver, 1e6, 10, 0)}`,
+            `      of that in the kernel (system time), Ferry − bare, s per GB: sender ${costlier(perSecond(ferryCpu.system.sender), perSecond(bareCpu.system.sender))}; receiver ${costlier(perSecond(ferryCpu.system.receiver), perSecond(bareCpu.system.receiver))}`,
+            `      whole machine, CPU s per GB by kind: bare ${busiest(perGBOf(bareCpu.machine), 8, 2)}; Ferry ${busiest(perGBOf(ferryCpu.machine), 8, 2)}`,
+            `      kernel threads, CPU s per GB: bare ${busiest(perGBOf(bareCpu.kernel), 6, 2)}; Ferry ${busiest(perGBOf(ferryCpu.kernel), 6, 2)}`,
             `      UDP datagrams (both directions) / dropped for a full receive buffer: bare ${dropped(bareCpu)}, Ferry ${dropped(ferryCpu)}`,
           ]
         : []),
+      `  A 64 KiB file, from Accept to "Received" (5 runs): median ${median(smallMs).toFixed(0)} ms, ${smallMs.map((ms) => ms.toFixed(0)).join(', ')} ms`,
+      `  A folder of ${FOLDER_FILES} files of 16 KiB, from Accept to "Received": ${folderMs.toFixed(0)} ms, ${(folderMs / FOLDER_FILES).toFixed(1)} ms per file`,
       `  Receiver renderer memory (pid ${renderer}; peak = VmHWM ${peakReset ? 'reset before each run' : 'sampled'}):`,
       `    ${THROUGHPUT_BYTES / MiB} MiB file: RSS ${mib(beforeSmall.rssKiB)} → peak ${mib(smallPeak)} MiB, growth ${mib(smallPeak - beforeSmall.rssKiB)} MiB`,
       `    ${MEMORY_BYTES / MiB} MiB file: RSS ${mib(before.rssKiB)} → peak ${mib(peakKiB)} MiB, growth ${mib(peakKiB - before.rssKiB)} MiB   (target < 200 MiB)`,
