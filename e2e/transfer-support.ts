@@ -91,7 +91,7 @@ export async function installReceiveFolder(
   const folder = join(base, 'Ferry');
   const service = createReceiveFolder({
     folder: () => folder,
-    registry: await openResumeRegistry(join(base, 'receive-resume.json'), fs),
+    registry: await openResumeRegistry(join(base, 'receive-resume.log'), fs),
     logger: silentLogger,
     fs: faultyFileSystem(faults),
   });

@@ -302,7 +302,7 @@ test.describe('file transfer', () => {
     // and "x" sent twice becomes "x (1)".
     expect(landed).toEqual(['_con.txt', 'a/b.txt', 'bad_name_.txt', 'etc/x', 'x', 'x (1)']);
     expect(await listFiles(join(base, 'bob'))).toEqual(
-      [...landed.map((path) => `Ferry/${path}`), 'receive-resume.json'].sort(),
+      [...landed.map((path) => `Ferry/${path}`), 'receive-resume.log'].sort(),
     );
   });
 

@@ -91,7 +91,7 @@ async function start(): Promise<void> {
   // settings store fills an empty receive folder with the default.
   const receiveFolder = createReceiveFolder({
     folder: () => settings.get().receiveFolder,
-    registry: await openResumeRegistry(join(userData, 'receive-resume.json'), fs),
+    registry: await openResumeRegistry(join(userData, 'receive-resume.log'), fs),
     logger,
   });
 

@@ -48,7 +48,7 @@ async function setup() {
   const folder = join(base, 'Ferry');
   const receiveFolder = createReceiveFolder({
     folder: () => folder,
-    registry: await openResumeRegistry(join(base, 'resume.json'), fs),
+    registry: await openResumeRegistry(join(base, 'resume.log'), fs),
     logger: createMemoryLogger(),
   });
   const dispose = registerFileIpcHandlers({

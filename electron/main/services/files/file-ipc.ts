@@ -4,7 +4,7 @@
  * parsed with the channel's schema before use, and a service that throws answers INTERNAL.
  *
  * Wiring, in electron/main/index.ts once the app's windows exist:
- *   const registry = await openResumeRegistry(join(app.getPath('userData'), 'receive-resume.json'), fs);
+ *   const registry = await openResumeRegistry(join(app.getPath('userData'), 'receive-resume.log'), fs);
  *   const receiveFolder = createReceiveFolder({ folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'), registry, logger });
  *   registerFileIpcHandlers({ ipcMain, isTrustedSender: trusted.isTrusted, logger,
  *     services: createFileServices({ receiveFolder, sources: createSendSources(), shell }) });

@@ -19,7 +19,7 @@ let registryFile: string;
 beforeEach(async () => {
   base = await fs.mkdtemp(join(tmpdir(), 'ferry-receive-'));
   folder = join(base, 'Downloads', 'Ferry');
-  registryFile = join(base, 'receive-resume.json');
+  registryFile = join(base, 'receive-resume.log');
 });
 
 afterEach(async () => {
@@ -135,7 +135,7 @@ describe('receive folder', () => {
     const saved = await receive(receiver, request(hostile, 1), bytesOf('!'));
     expect(saved.name).toBe(expected);
     expect(saved.location.startsWith(folder)).toBe(true);
-    expect(await listTree(base)).toEqual([`Downloads/Ferry/${expected}`, 'receive-resume.json']);
+    expect(await listTree(base)).toEqual([`Downloads/Ferry/${expected}`, 'receive-resume.log']);
   });
 
   it('does not follow a symlink planted where a file will land', async () => {

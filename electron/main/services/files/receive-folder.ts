@@ -28,7 +28,7 @@ import { MAX_RESUME_OFFSETS } from '../../../../contracts/transfer';
 import type { Logger } from '../logger';
 import { FileDigest } from './file-digest';
 import { fsError } from './fs-errors';
-import type { ResumeRegistry, TransferRecord } from './resume-registry';
+import type { ResumeRegistry } from './resume-registry';
 
 /** The parts of `node:fs/promises` used here; tests wrap the real module to inject failures. */
 export type ReceiveFileSystem = Pick<
@@ -112,11 +112,6 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
       return reserved.has(part) || (await exists(path)) || (await exists(part));
     });
 
-  const recordOf = (key: ReceiveKey): TransferRecord => {
-    const record = registry.get(key);
-    return record ? { roots: { ...record.roots }, files: { ...record.files } } : { roots: {}, files: {} };
-  };
-
   /** Re-reads what a `.part` already holds into a fresh hash (resume). */
   const hashExisting = async (handle: FileHandle, length: number, hash: FileDigest): Promise<void> => {
     const buffer = new Uint8Array(Math.min(READ_BACK_CHUNK, Math.max(length, 1)));
@@ -176,7 +171,7 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
     }
   };
 
-  const startNew = async (request: ReceiveBegin, record: TransferRecord): Promise<ReceiveOpened> => {
+  const startNew = async (request: ReceiveBegin): Promise<ReceiveOpened> => {
     const folder = options.folder();
     const segments = sanitizeRelativePath(request.path);
     const reserved = registry.partPaths();
@@ -184,12 +179,12 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
     if (segments.length > 1) {
       const root = segments[0] ?? '';
       // A dropped folder gets one fresh folder here, whatever already exists with its name.
-      let mapped = record.roots[root];
+      let mapped = registry.get(request)?.roots[root];
       if (mapped === undefined) {
         const free = await freeName(folder, root, reserved);
         if (free === null) throw Object.assign(new Error('no free folder name'), { code: 'EEXIST' });
         mapped = free;
-        record.roots[root] = mapped;
+        await registry.setRoot(request, root, mapped);
       }
       segments[0] = mapped;
     }
@@ -212,8 +207,7 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
         throw error;
       }
       const name = relative(folder, join(dir, fileName)).split(sep).join('/');
-      record.files[String(request.index)] = { partPath, name, done: false };
-      await registry.set(request, record);
+      await registry.setFile(request, request.index, { partPath, name, done: false });
       return register({
         key: request,
         index: request.index,
@@ -300,10 +294,9 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
         const record = registry.get(key);
         if (!record) return ok({ completedBelow: 0, offsets: [] });
         let completedBelow = 0;
-        while (record.files[String(completedBelow)]?.done) completedBelow++;
+        while (record.files.get(completedBelow)?.done) completedBelow++;
         const offsets: { index: number; offset: number }[] = [];
-        for (const [indexText, entry] of Object.entries(record.files)) {
-          const index = Number(indexText);
+        for (const [index, entry] of record.files) {
           if (entry.done || index < completedBelow || offsets.length >= MAX_RESUME_OFFSETS) continue;
           try {
             const stat = await fs.lstat(entry.partPath);
@@ -331,14 +324,13 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
             await file.handle.close().catch(() => undefined);
           }
         }
-        const record = recordOf(request);
-        const known = record.files[String(request.index)];
+        const known = registry.get(request)?.files.get(request.index);
         if (known?.done) return err('INVALID_PAYLOAD', 'file already received');
         if (known) {
           const resumed = await resume(request, known.partPath, known.name);
           if (resumed) return ok(resumed);
         }
-        return ok(await startNew(request, record));
+        return ok(await startNew(request));
       }),
 
     write: (fileId, offset, bytes) => {
@@ -362,20 +354,17 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
         } finally {
           await file.handle.close();
         }
-        const record = recordOf(file.key);
         const digest = file.hash.digestHex();
         if (digest !== expectedDigest) {
           // The bytes on disk are wrong; resuming from them could never verify. Start that file over.
           await fs.unlink(file.partPath).catch(() => undefined);
-          delete record.files[String(file.index)];
-          await registry.set(file.key, record);
+          await registry.dropFile(file.key, file.index);
           logger.warn({ index: file.index }, 'received file failed its digest check');
           return err('DIGEST_MISMATCH');
         }
         const location = await settle(file);
         const name = relative(options.folder(), location).split(sep).join('/');
-        record.files[String(file.index)] = { partPath: location, name, done: true };
-        await registry.set(file.key, record);
+        await registry.setFile(file.key, file.index, { partPath: location, name, done: true });
         return ok({ name, location });
       }),
 
@@ -388,9 +377,7 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
         await file.handle.close();
         if (!keepPartial) {
           await fs.unlink(file.partPath).catch(() => undefined);
-          const record = recordOf(file.key);
-          delete record.files[String(file.index)];
-          await registry.set(file.key, record);
+          await registry.dropFile(file.key, file.index);
         }
         return ok(null);
       }),
@@ -405,11 +392,11 @@ export function createReceiveFolder(options: ReceiveFolderOptions): ReceiveFolde
         }
         const record = registry.get(key);
         if (record && discardPartials) {
-          for (const entry of Object.values(record.files)) {
+          for (const entry of record.files.values()) {
             if (!entry.done) await fs.unlink(entry.partPath).catch(() => undefined);
           }
         }
-        await registry.set(key, undefined);
+        await registry.forget(key);
         return ok(null);
       }),
 

@@ -4,12 +4,14 @@
  * files are done, and which folder name a dropped folder got. That is what lets the next
  * connection between the same two devices resume where the last one stopped.
  *
- * One small JSON file in the app's data folder (not in the receive folder, which belongs to the
- * user). Writes go to a temporary file that is renamed over the old one; they are serialized so
- * that the file always holds the latest state.
+ * An append-only journal (contracts/resume-journal.ts) in the app's data folder, not in the receive
+ * folder, which belongs to the user: one line per change, so a folder of thousands of files costs a
+ * line per file, not a rewrite of every record. Compaction writes a temporary file and renames it
+ * over the journal.
  */
 import { z } from 'zod';
 import type { ReceiveKey } from '../../../../contracts/file-ipc';
+import { ResumeJournal, type JournalFile, type TransferRecord } from '../../../../contracts/resume-journal';
 
 export const receivedFileRecordSchema = z.object({
   /** Absolute path of the `.part` (or, once done, of the final file). */
@@ -20,30 +22,23 @@ export const receivedFileRecordSchema = z.object({
 });
 export type ReceivedFileRecord = z.infer<typeof receivedFileRecordSchema>;
 
-export const transferRecordSchema = z.object({
-  /** A dropped folder's name as sent → the name it got here (`Photos` → `Photos (1)`). */
-  roots: z.record(z.string(), z.string()),
-  /** By file index. */
-  files: z.record(z.string(), receivedFileRecordSchema),
-});
-export type TransferRecord = z.infer<typeof transferRecordSchema>;
-
-const registryFileSchema = z.object({
-  version: z.literal(1),
-  transfers: z.record(z.string(), transferRecordSchema),
-});
-
 /** The parts of `node:fs/promises` the registry uses. */
 export interface RegistryFileSystem {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
+  appendFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
   writeFile(path: string, data: string, encoding: 'utf8'): Promise<void>;
   rename(from: string, to: string): Promise<void>;
 }
 
 export interface ResumeRegistry {
-  get(key: ReceiveKey): TransferRecord | undefined;
-  /** Replaces (or with `undefined`, removes) a transfer's record and saves. */
-  set(key: ReceiveKey, record: TransferRecord | undefined): Promise<void>;
+  get(key: ReceiveKey): TransferRecord<ReceivedFileRecord> | undefined;
+  /** Records (or replaces) what is known of one file of a transfer; resolves once saved. */
+  setFile(key: ReceiveKey, index: number, file: ReceivedFileRecord): Promise<void>;
+  dropFile(key: ReceiveKey, index: number): Promise<void>;
+  /** Records the name a dropped folder got here. */
+  setRoot(key: ReceiveKey, root: string, name: string): Promise<void>;
+  /** Drops a transfer's record. */
+  forget(key: ReceiveKey): Promise<void>;
   /** Every `.part` path of every unfinished file: no new file may take one of these names. */
   partPaths(): Set<string>;
 }
@@ -51,40 +46,31 @@ export interface ResumeRegistry {
 const keyOf = (key: ReceiveKey): string => JSON.stringify([key.senderId, key.transferId]);
 
 export async function openResumeRegistry(file: string, fs: RegistryFileSystem): Promise<ResumeRegistry> {
-  let transfers: Record<string, TransferRecord> = {};
-  try {
-    const parsed = registryFileSchema.safeParse(JSON.parse(await fs.readFile(file, 'utf8')));
-    // An unreadable registry only costs resume: the partial files stay where they are.
-    if (parsed.success) transfers = parsed.data.transfers;
-  } catch {
-    // Missing on first use, or unreadable: start empty.
-  }
-
-  let saving: Promise<void> = Promise.resolve();
-  const save = (): Promise<void> => {
-    const snapshot = JSON.stringify({ version: 1, transfers });
-    saving = saving
-      .catch(() => undefined)
-      .then(async () => {
-        await fs.writeFile(`${file}.tmp`, snapshot, 'utf8');
-        await fs.rename(`${file}.tmp`, file);
-      });
-    return saving;
-  };
-
-  return {
-    get: (key) => transfers[keyOf(key)],
-    set: (key, record) => {
-      const next = { ...transfers };
-      if (record) next[keyOf(key)] = record;
-      else delete next[keyOf(key)];
-      transfers = next;
-      return save();
+  const journalFile: JournalFile = {
+    read: async () => {
+      try {
+        return await fs.readFile(file, 'utf8');
+      } catch {
+        return ''; // missing on first use
+      }
     },
+    append: (text) => fs.appendFile(file, text, 'utf8'),
+    replace: async (text) => {
+      await fs.writeFile(`${file}.tmp`, text, 'utf8');
+      await fs.rename(`${file}.tmp`, file);
+    },
+  };
+  const journal = await ResumeJournal.open(journalFile, receivedFileRecordSchema);
+  return {
+    get: (key) => journal.get(keyOf(key)),
+    setFile: (key, index, record) => journal.setFile(keyOf(key), index, record),
+    dropFile: (key, index) => journal.dropFile(keyOf(key), index),
+    setRoot: (key, root, name) => journal.setRoot(keyOf(key), root, name),
+    forget: (key) => journal.forget(keyOf(key)),
     partPaths: () => {
       const paths = new Set<string>();
-      for (const record of Object.values(transfers)) {
-        for (const entry of Object.values(record.files)) if (!entry.done) paths.add(entry.partPath);
+      for (const record of journal.records()) {
+        for (const entry of record.files.values()) if (!entry.done) paths.add(entry.partPath);
       }
       return paths;
     },
