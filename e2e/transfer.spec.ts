@@ -363,6 +363,61 @@ test.describe('file transfer', () => {
     });
     expect(stored).toBe(await sha256OfFile(file));
   });
+  test('the browser client saves a folder into OPFS, also after what it received was removed, and keeps no resume records once done', async ({
+    browser,
+    signaling,
+  }) => {
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
+    await pair(ada, bob);
+    const album = join(base, 'Album');
+    const tree = ['a.txt', 'sub/b.bin', 'sub/deeper/c.bin'];
+    for (const [index, path] of tree.entries()) {
+      await fs.mkdir(join(album, path, '..'), { recursive: true });
+      await writePatternFile(join(album, path), 70_000 * (index + 1) + 3, 60 + index);
+    }
+    /** SHA-256 of each file under `received/` in Bob's OPFS, by path. */
+    const storedDigests = (paths: string[]) =>
+      bob.page.evaluate(async (wanted) => {
+        const digests: Record<string, string> = {};
+        for (const path of wanted) {
+          let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('received');
+          const segments = path.split('/');
+          for (const segment of segments.slice(0, -1)) dir = await dir.getDirectoryHandle(segment);
+          const file = await (await dir.getFileHandle(segments[segments.length - 1] ?? '')).getFile();
+          const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+          digests[path] = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+        }
+        return digests;
+      }, paths);
+    const expected = async (paths: string[], under: string) =>
+      Object.fromEntries(
+        await Promise.all(
+          paths.map(async (path) => [`${under}/${path}`, await sha256OfFile(join(album, path))]),
+        ),
+      );
+
+    await ada.page.getByLabel('Folder to send to Bob desktop').setInputFiles(album);
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    expect(await storedDigests(tree.map((path) => `Album/${path}`))).toEqual(await expected(tree, 'Album'));
+
+    // Everything received is removed behind the store's back (as clearing site data would):
+    // the next folder still lands, through fresh folder handles.
+    await bob.page.evaluate(async () => {
+      await (await navigator.storage.getDirectory()).removeEntry('received', { recursive: true });
+    });
+    await ada.page.getByLabel('Folder to send to Bob desktop').setInputFiles(album);
+    await accept(bob);
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED);
+    expect(await storedDigests(tree.map((path) => `Album/${path}`))).toEqual(await expected(tree, 'Album'));
+
+    // Nothing is left to resume: the journal of resume records holds only its header line.
+    const journal = await bob.page.evaluate(async () => {
+      const handle = await (await navigator.storage.getDirectory()).getFileHandle('ferry-resume.log');
+      return (await handle.getFile()).text();
+    });
+    expect(journal.trim().split('\n')).toEqual(['{"ferryResumeJournal":1}']);
+  });
 });
 
 test.describe('file transfer: trust, drop targets, retry, the tray', () => {

@@ -375,7 +375,9 @@ export class IncomingTransfer {
       // Resume records are no longer needed once everything is saved.
       await sink.forget({ senderId: this.deviceId, transferId: this.id }, false).catch(() => undefined);
     } else {
-      this.context.changed(this.key, true);
+      // Shown with the next progress report (at most 4 a second): a folder of thousands of small
+      // files would otherwise redraw its card once per file.
+      this.context.changed(this.key, false);
     }
   }
 

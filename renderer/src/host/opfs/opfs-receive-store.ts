@@ -19,6 +19,7 @@ import type {
   ReceiveStatus,
 } from '../../../../contracts/file-ipc';
 import { PARTIAL_SUFFIX, pickFreeName, sanitizeRelativePath } from '../../../../contracts/file-names';
+import { ResumeJournal, type JournalFile } from '../../../../contracts/resume-journal';
 import { MAX_RESUME_OFFSETS } from '../../../../contracts/transfer';
 import { randomId } from '../../engine/random-id';
 import { FileDigest } from '../../engine/transfer/file-digest';
@@ -33,7 +34,7 @@ interface SyncAccessHandle {
   close(): void;
 }
 type WorkerFileHandle = FileSystemFileHandle & {
-  createSyncAccessHandle(): Promise<SyncAccessHandle>;
+  createSyncAccessHandle(options?: { mode: 'readwrite' | 'readwrite-unsafe' }): Promise<SyncAccessHandle>;
   move(newName: string): Promise<void>;
 };
 
@@ -44,14 +45,9 @@ export class StoreError extends Error {
   }
 }
 
-const transferRecordSchema = z.object({
-  /** A dropped folder's name as sent → the name it got here. */
-  roots: z.record(z.string(), z.string()),
-  /** By file index: path relative to the received folder, '/'-separated, without `.part`. */
-  files: z.record(z.string(), z.object({ name: z.string(), done: z.boolean() })),
-});
-type TransferRecord = z.infer<typeof transferRecordSchema>;
-const registrySchema = z.record(z.string(), transferRecordSchema);
+/** What the resume journal keeps of a file: its path relative to the received folder, '/'-separated, without `.part`. */
+const receivedFileSchema = z.object({ name: z.string(), done: z.boolean() });
+type ReceivedFile = z.infer<typeof receivedFileSchema>;
 
 interface OpenFile {
   readonly key: string;
@@ -66,7 +62,7 @@ interface OpenFile {
 }
 
 const RECEIVED_DIR = 'received';
-const REGISTRY_FILE = 'ferry-resume.json';
+const JOURNAL_FILE = 'ferry-resume.log';
 const READ_BACK_CHUNK = 1024 * 1024;
 
 const transferKeyOf = (key: ReceiveKey) => JSON.stringify([key.senderId, key.transferId]);
@@ -92,8 +88,14 @@ function storeCode(error: unknown): string {
 }
 
 export class OpfsReceiveStore {
-  private registry: Record<string, TransferRecord> | null = null;
+  private journal: Promise<ResumeJournal<ReceivedFile>> | null = null;
   private readonly open = new Map<string, OpenFile>();
+  /**
+   * Folder handles by path below the received folder ('' is that folder): looking one up costs
+   * ~0.6 ms per level in Chromium, several times per file. Dropped when a lookup through them
+   * fails, as it does once the page removed the folder (clearing what it received).
+   */
+  private readonly folders = new Map<string, Promise<FileSystemDirectoryHandle>>();
 
   constructor(private readonly root: () => Promise<FileSystemDirectoryHandle>) {}
 
@@ -107,13 +109,12 @@ export class OpfsReceiveStore {
   }
 
   async status(key: ReceiveKey): Promise<ReceiveStatus> {
-    const record = (await this.records())[transferKeyOf(key)];
+    const record = (await this.records()).get(transferKeyOf(key));
     if (!record) return { completedBelow: 0, offsets: [] };
     let completedBelow = 0;
-    while (record.files[String(completedBelow)]?.done) completedBelow++;
+    while (record.files.get(completedBelow)?.done) completedBelow++;
     const offsets: { index: number; offset: number }[] = [];
-    for (const [indexText, file] of Object.entries(record.files)) {
-      const index = Number(indexText);
+    for (const [index, file] of record.files) {
       if (file.done || index < completedBelow || offsets.length >= MAX_RESUME_OFFSETS) continue;
       const size = await this.partSize(file.name);
       if (size > 0) offsets.push({ index, offset: size });
@@ -133,23 +134,20 @@ export class OpfsReceiveStore {
         file.access.close();
       }
     }
-    const registry = await this.records();
+    const journal = await this.records();
     const key = transferKeyOf(request);
-    const record: TransferRecord = registry[key] ?? { roots: {}, files: {} };
-    registry[key] = record;
-    const known = record.files[String(request.index)];
+    const known = journal.get(key)?.files.get(request.index);
     if (known?.done) throw new StoreError('INVALID_PAYLOAD');
     let name = known?.name;
     if (name === undefined) {
-      name = await this.newName(request.path, record);
-      record.files[String(request.index)] = { name, done: false };
-      await this.saveRecords();
+      name = await this.newName(request.path, key, journal);
+      await journal.setFile(key, request.index, { name, done: false });
     }
     const segments = name.split('/');
-    const dir = await this.directory(segments.slice(0, -1), true);
-    const handle = (await dir.getFileHandle(`${segments[segments.length - 1]}${PARTIAL_SUFFIX}`, {
-      create: true,
-    })) as WorkerFileHandle;
+    const handle = await this.inFolder(segments.slice(0, -1), true, async (dir) => {
+      const partName = `${segments[segments.length - 1]}${PARTIAL_SUFFIX}`;
+      return (await dir.getFileHandle(partName, { create: true })) as WorkerFileHandle;
+    });
     const access = await handle.createSyncAccessHandle();
     const hash = new FileDigest();
     let written = access.getSize();
@@ -208,15 +206,13 @@ export class OpfsReceiveStore {
     this.open.delete(fileId);
     file.access.flush();
     file.access.close();
-    const registry = await this.records();
-    const record = registry[file.key];
+    const journal = await this.records();
     const segments = file.name.split('/');
-    const dir = await this.directory(segments.slice(0, -1), true);
+    const dir = await this.inFolder(segments.slice(0, -1), true, async (found) => found);
     const partName = `${segments[segments.length - 1]}${PARTIAL_SUFFIX}`;
     if ((await file.hash.digestHex()) !== digest) {
       await dir.removeEntry(partName).catch(() => undefined);
-      if (record) delete record.files[String(file.index)];
-      await this.saveRecords();
+      await journal.dropFile(file.key, file.index);
       throw new StoreError('DIGEST_MISMATCH');
     }
     const finalName = await pickFreeName(segments[segments.length - 1] ?? 'file', async (candidate) => {
@@ -228,8 +224,7 @@ export class OpfsReceiveStore {
     if (finalName === null) throw new StoreError('IO_FAILED');
     await file.handle.move(finalName);
     const name = [...segments.slice(0, -1), finalName].join('/');
-    if (record) record.files[String(file.index)] = { name, done: true };
-    await this.saveRecords();
+    await journal.setFile(file.key, file.index, { name, done: true });
     return { name, location: name };
   }
 
@@ -240,9 +235,7 @@ export class OpfsReceiveStore {
     file.access.close();
     if (keepPartial) return;
     await this.removePart(file.name);
-    const record = (await this.records())[file.key];
-    if (record) delete record.files[String(file.index)];
-    await this.saveRecords();
+    await (await this.records()).dropFile(file.key, file.index);
   }
 
   async forget(key: ReceiveKey, discardPartials: boolean): Promise<void> {
@@ -253,43 +246,46 @@ export class OpfsReceiveStore {
         file.access.close();
       }
     }
-    const registry = await this.records();
-    const record = registry[transferKey];
+    const journal = await this.records();
+    const record = journal.get(transferKey);
     if (record && discardPartials) {
-      for (const file of Object.values(record.files)) if (!file.done) await this.removePart(file.name);
+      for (const file of record.files.values()) if (!file.done) await this.removePart(file.name);
     }
-    delete registry[transferKey];
-    await this.saveRecords();
+    await journal.forget(transferKey);
   }
 
   /** A saved file, for a download link (disk-backed: reading it does not load it into memory). */
   async file(location: string): Promise<File> {
     const segments = sanitizeRelativePath(location);
-    const dir = await this.directory(segments.slice(0, -1), false);
-    const handle = await dir.getFileHandle(segments[segments.length - 1] ?? '');
-    return handle.getFile();
+    return this.inFolder(segments.slice(0, -1), false, async (dir) =>
+      (await dir.getFileHandle(segments[segments.length - 1] ?? '')).getFile(),
+    );
   }
 
-  private async newName(untrustedPath: string, record: TransferRecord): Promise<string> {
+  private async newName(
+    untrustedPath: string,
+    key: string,
+    journal: ResumeJournal<ReceivedFile>,
+  ): Promise<string> {
     const segments = sanitizeRelativePath(untrustedPath);
-    const reserved = this.reservedNames();
-    const received = await this.directory([], true);
+    const reserved = this.reservedNames(journal);
     if (segments.length > 1) {
       const root = segments[0] ?? '';
-      let mapped = record.roots[root];
+      let mapped = journal.get(key)?.roots[root];
       if (mapped === undefined) {
+        const received = await this.inFolder([], true, async (found) => found);
         const free = await pickFreeName(
           root,
           async (candidate) => reserved.has(candidate) || (await this.exists(received, candidate)),
         );
         if (free === null) throw new StoreError('IO_FAILED');
         mapped = free;
-        record.roots[root] = mapped;
+        await journal.setRoot(key, root, mapped);
       }
       segments[0] = mapped;
     }
     const dirSegments = segments.slice(0, -1);
-    const dir = await this.directory(dirSegments, true);
+    const dir = await this.inFolder(dirSegments, true, async (found) => found);
     const prefix = dirSegments.length > 0 ? `${dirSegments.join('/')}/` : '';
     const fileName = await pickFreeName(segments[segments.length - 1] ?? 'file', async (candidate) => {
       return (
@@ -303,10 +299,10 @@ export class OpfsReceiveStore {
   }
 
   /** Names of files still arriving, and the folders they are in. */
-  private reservedNames(): Set<string> {
+  private reservedNames(journal: ResumeJournal<ReceivedFile>): Set<string> {
     const names = new Set<string>();
-    for (const record of Object.values(this.registry ?? {})) {
-      for (const file of Object.values(record.files)) {
+    for (const record of journal.records()) {
+      for (const file of record.files.values()) {
         if (file.done) continue;
         names.add(file.name);
         names.add(file.name.split('/')[0] ?? '');
@@ -318,9 +314,10 @@ export class OpfsReceiveStore {
   private async partSize(name: string): Promise<number> {
     try {
       const segments = name.split('/');
-      const dir = await this.directory(segments.slice(0, -1), false);
-      const handle = await dir.getFileHandle(`${segments[segments.length - 1]}${PARTIAL_SUFFIX}`);
-      return (await handle.getFile()).size;
+      return await this.inFolder(segments.slice(0, -1), false, async (dir) => {
+        const handle = await dir.getFileHandle(`${segments[segments.length - 1]}${PARTIAL_SUFFIX}`);
+        return (await handle.getFile()).size;
+      });
     } catch {
       return 0;
     }
@@ -329,8 +326,9 @@ export class OpfsReceiveStore {
   private async removePart(name: string): Promise<void> {
     try {
       const segments = name.split('/');
-      const dir = await this.directory(segments.slice(0, -1), false);
-      await dir.removeEntry(`${segments[segments.length - 1]}${PARTIAL_SUFFIX}`);
+      await this.inFolder(segments.slice(0, -1), false, (dir) =>
+        dir.removeEntry(`${segments[segments.length - 1]}${PARTIAL_SUFFIX}`),
+      );
     } catch {
       // Already gone.
     }
@@ -347,29 +345,97 @@ export class OpfsReceiveStore {
     }
   }
 
-  private async directory(segments: readonly string[], create: boolean): Promise<FileSystemDirectoryHandle> {
-    let dir = await (await this.root()).getDirectoryHandle(RECEIVED_DIR, { create: true });
-    for (const segment of segments) dir = await dir.getDirectoryHandle(segment, { create });
-    return dir;
-  }
-
-  private async records(): Promise<Record<string, TransferRecord>> {
-    if (this.registry) return this.registry;
+  /**
+   * Runs `work` in a folder below the received folder (created with `create`). Folder handles are
+   * cached; if `work` fails for want of a folder (the cached one was removed meanwhile) it runs
+   * once more through fresh handles.
+   */
+  private async inFolder<T>(
+    segments: readonly string[],
+    create: boolean,
+    work: (dir: FileSystemDirectoryHandle) => Promise<T>,
+  ): Promise<T> {
     try {
-      const handle = await (await this.root()).getFileHandle(REGISTRY_FILE);
-      const parsed = registrySchema.safeParse(JSON.parse(await (await handle.getFile()).text()));
-      // Unreadable records only cost resume; the stored files stay where they are.
-      this.registry = parsed.success ? parsed.data : {};
-    } catch {
-      this.registry = {};
+      return await work(await this.folder(segments, create));
+    } catch (error) {
+      if (errorName(error) !== 'NotFoundError' || this.folders.size === 0) throw error;
+      this.folders.clear();
+      return work(await this.folder(segments, create));
     }
-    return this.registry;
   }
 
-  private async saveRecords(): Promise<void> {
-    const handle = await (await this.root()).getFileHandle(REGISTRY_FILE, { create: true });
-    const writable = await handle.createWritable();
-    await writable.write(JSON.stringify(this.registry ?? {}));
-    await writable.close();
+  private folder(segments: readonly string[], create: boolean): Promise<FileSystemDirectoryHandle> {
+    const path = segments.join('/');
+    const known = this.folders.get(path);
+    if (known) return known;
+    const found = (async () => {
+      const parent =
+        segments.length === 0
+          ? (await this.root()).getDirectoryHandle(RECEIVED_DIR, { create: true })
+          : this.folder(segments.slice(0, -1), create);
+      return segments.length === 0
+        ? parent
+        : (await parent).getDirectoryHandle(segments[segments.length - 1] ?? '', { create });
+    })();
+    this.folders.set(path, found);
+    // A lookup that failed (no such folder yet) must not stay cached.
+    found.catch(() => this.folders.get(path) === found && this.folders.delete(path));
+    return found;
   }
+
+  private records(): Promise<ResumeJournal<ReceivedFile>> {
+    this.journal ??= (async () => {
+      const handle = (await (
+        await this.root()
+      ).getFileHandle(JOURNAL_FILE, {
+        create: true,
+      })) as WorkerFileHandle;
+      return ResumeJournal.open(await journalFile(handle), receivedFileSchema);
+    })();
+    // Tried again on the next request if it could not be opened.
+    this.journal.catch(() => (this.journal = null));
+    return this.journal;
+  }
+}
+
+/**
+ * The journal's file through one synchronous access handle kept open by this worker: an append
+ * costs microseconds. 'readwrite-unsafe' lets a second Ferry tab of this origin open it too; if
+ * even that fails, this tab keeps its records in memory only (resume then lasts until it closes).
+ */
+async function journalFile(handle: WorkerFileHandle): Promise<JournalFile> {
+  let access: SyncAccessHandle;
+  try {
+    access = await handle.createSyncAccessHandle({ mode: 'readwrite-unsafe' });
+  } catch {
+    let text = '';
+    return {
+      read: () => Promise.resolve(text),
+      append: (more) => Promise.resolve(void (text += more)),
+      replace: (all) => Promise.resolve(void (text = all)),
+    };
+  }
+  const encoder = new TextEncoder();
+  const writeAt = (text: string, at: number) => {
+    const bytes = encoder.encode(text);
+    for (let done = 0; done < bytes.byteLength;) {
+      const wrote = access.write(bytes.subarray(done), { at: at + done });
+      if (wrote === 0) throw new StoreError('IO_FAILED');
+      done += wrote;
+    }
+    access.flush();
+  };
+  return {
+    read: () => {
+      const bytes = new Uint8Array(access.getSize());
+      access.read(bytes, { at: 0 });
+      return Promise.resolve(new TextDecoder().decode(bytes));
+    },
+    append: (text) => Promise.resolve().then(() => writeAt(text, access.getSize())),
+    replace: (text) =>
+      Promise.resolve().then(() => {
+        access.truncate(0);
+        writeAt(text, 0);
+      }),
+  };
 }
