@@ -544,7 +544,6 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
     await fs.mkdir(folder);
     for (let index = 0; index < FOLDER_FILES; index++)
       await writeInputFile(join(folder, `file-${index}.bin`), 16 * 1024, 100 + index);
-    bob.page.on('console', (m) => m.text().startsWith('OPS') && print(m.text()));
     const folderMs = await ferryTransfer(ada, bob, folder, 'Folder');
 
     // 1. Throughput, side by side. The machine is shared, so its load drifts: bare and Ferry take
