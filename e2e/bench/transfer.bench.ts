@@ -7,9 +7,12 @@
  *      messages, read the same way, receiver discarding them, in rounds of 128 MiB that alternate
  *      which goes first. Both MB/s and Ferry/bare (overall, and the median of the rounds), and the
  *      CPU seconds each used per GB in both browsers. FERRY_BENCH_CPU_DETAIL=1 adds each round's
- *      MB/s, the busiest threads, where Ferry used more CPU and context switches than the bare
- *      channel (by thread), and the UDP datagrams the kernel dropped for a full receive buffer.
- *      See docs/transfer-performance.md for what the figures showed.
+ *      MB/s, the busiest threads, where Ferry used more CPU, kernel time and context switches than
+ *      the bare channel (by thread), the whole machine's CPU by kind and the kernel's threads, and
+ *      the UDP datagrams the kernel dropped for a full receive buffer. See
+ *      docs/transfer-performance.md for what the figures showed.
+ *   Before them: what a transfer costs besides its bytes, from Accept to "Received", for a 64 KiB
+ *   file and for a folder of 200 files of 16 KiB.
  *   2. Memory: peak RSS growth of the receiving browser's renderer while receiving 1 GiB (and the
  *      smaller throughput file, to show it does not grow with the file).
  *   3. Chat latency during that saturating transfer: round trips of chat messages on the control
