@@ -118,7 +118,7 @@ export class ResumeJournal<F> {
 
   /** Drops a transfer's record; with none left, the journal is emptied. */
   forget(key: string): Promise<void> {
-    if (!this.transfers.has(key)) return this.writing;
+    if (!this.transfers.has(key)) return Promise.resolve();
     this.transfers.delete(key);
     if (this.transfers.size === 0) return this.compact();
     return this.record({ op: 'forget', transfer: key });
