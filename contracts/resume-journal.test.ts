@@ -46,6 +46,18 @@ describe('ResumeJournal', () => {
     expect([...reopened.records()]).toHaveLength(2);
   });
 
+  it('writes nothing until the first change when there is no journal yet', async () => {
+    const file = new MemoryFile();
+    file.read = () => Promise.reject(Object.assign(new Error('no such file'), { code: 'ENOENT' }));
+    const journal = await open(file);
+    await journal.forget('nothing');
+    expect(file.text).toBe('');
+    expect(file.replaced).toBe(0);
+    file.read = MemoryFile.prototype.read.bind(file);
+    await journal.setFile('t', 0, { name: 'a', done: false });
+    expect(filesOf(await open(file), 't')).toEqual({ 0: { name: 'a', done: false } });
+  });
+
   it('appends one short line per change, however many files are recorded', async () => {
     const file = new MemoryFile();
     const journal = await open(file);
@@ -115,6 +127,7 @@ describe('ResumeJournal', () => {
     const file = new MemoryFile();
     const journal = await open(file);
     const append = file.append.bind(file);
+    // The very first write fails: the header goes with the next one.
     file.append = () => Promise.reject(new Error('disk full'));
     await expect(journal.setFile('t', 0, { name: 'a', done: false })).rejects.toThrow('disk full');
     file.append = append;

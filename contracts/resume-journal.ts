@@ -60,6 +60,8 @@ const COMPACT_SLACK_LINES = 256;
 export class ResumeJournal<F> {
   private readonly transfers = new Map<string, MutableRecord<F>>();
   private lines = 0;
+  /** Whether the file starts with the header yet: a journal that does not exist is created by its first change. */
+  private headed = false;
   private writing: Promise<void> = Promise.resolve();
 
   private constructor(private readonly file: JournalFile) {}
@@ -75,6 +77,7 @@ export class ResumeJournal<F> {
     }
     const [header, ...lines] = text.split('\n');
     if (header === HEADER) {
+      journal.headed = true;
       const schema = changeSchema(fileSchema);
       for (const line of lines) {
         if (line === '') continue;
@@ -88,9 +91,9 @@ export class ResumeJournal<F> {
         if (parsed.success) journal.apply(parsed.data as Change<F>);
       }
     }
-    if (header !== HEADER || journal.lines > journal.neededLines() + COMPACT_SLACK_LINES) {
-      await journal.compact();
-    }
+    // Nothing is written for a journal not there yet (its folder may not exist yet either).
+    const foreign = text !== '' && header !== HEADER;
+    if (foreign || journal.lines > journal.neededLines() + COMPACT_SLACK_LINES) await journal.compact();
     return journal;
   }
 
@@ -129,7 +132,10 @@ export class ResumeJournal<F> {
     this.apply(change);
     this.lines++;
     const line = `${JSON.stringify(change)}\n`;
-    return this.enqueue(() => this.file.append(line));
+    return this.enqueue(async () => {
+      await this.file.append(this.headed ? line : `${HEADER}\n${line}`);
+      this.headed = true;
+    });
   }
 
   private compact(): Promise<void> {
@@ -143,7 +149,10 @@ export class ResumeJournal<F> {
     }
     this.lines = lines.length;
     const text = [HEADER, ...lines, ''].join('\n');
-    return this.enqueue(() => this.file.replace(text));
+    return this.enqueue(async () => {
+      await this.file.replace(text);
+      this.headed = true;
+    });
   }
 
   private neededLines(): number {
