@@ -400,14 +400,16 @@ export class OpfsReceiveStore {
 
 /**
  * The journal's file through one synchronous access handle kept open by this worker: an append
- * costs microseconds. 'readwrite-unsafe' lets a second Ferry tab of this origin open it too; if
- * even that fails, this tab keeps its records in memory only (resume then lasts until it closes).
+ * costs microseconds. 'readwrite-unsafe' lets a second Ferry tab of this origin open it too
+ * (browsers without that mode get the exclusive one); if no handle can be had, this tab keeps its
+ * records in memory only (resume then lasts until it closes).
  */
 async function journalFile(handle: WorkerFileHandle): Promise<JournalFile> {
-  let access: SyncAccessHandle;
-  try {
-    access = await handle.createSyncAccessHandle({ mode: 'readwrite-unsafe' });
-  } catch {
+  const access = await handle
+    .createSyncAccessHandle({ mode: 'readwrite-unsafe' })
+    .catch(() => handle.createSyncAccessHandle())
+    .catch(() => null);
+  if (!access) {
     let text = '';
     return {
       read: () => Promise.resolve(text),
