@@ -208,7 +208,7 @@ export class OpfsReceiveStore {
     file.access.close();
     const journal = await this.records();
     const segments = file.name.split('/');
-    const dir = await this.inFolder(segments.slice(0, -1), true, async (found) => found);
+    const dir = await this.freshFolder(segments.slice(0, -1));
     const partName = `${segments[segments.length - 1]}${PARTIAL_SUFFIX}`;
     if ((await file.hash.digestHex()) !== digest) {
       await dir.removeEntry(partName).catch(() => undefined);
@@ -273,7 +273,7 @@ export class OpfsReceiveStore {
       const root = segments[0] ?? '';
       let mapped = journal.get(key)?.roots[root];
       if (mapped === undefined) {
-        const received = await this.inFolder([], true, async (found) => found);
+        const received = await this.freshFolder([]);
         const free = await pickFreeName(
           root,
           async (candidate) => reserved.has(candidate) || (await this.exists(received, candidate)),
@@ -285,7 +285,7 @@ export class OpfsReceiveStore {
       segments[0] = mapped;
     }
     const dirSegments = segments.slice(0, -1);
-    const dir = await this.inFolder(dirSegments, true, async (found) => found);
+    const dir = await this.freshFolder(dirSegments);
     const prefix = dirSegments.length > 0 ? `${dirSegments.join('/')}/` : '';
     const fileName = await pickFreeName(segments[segments.length - 1] ?? 'file', async (candidate) => {
       return (
@@ -362,6 +362,14 @@ export class OpfsReceiveStore {
       this.folders.clear();
       return work(await this.folder(segments, create));
     }
+  }
+
+  /**
+   * A folder below the received folder, created if missing. Looking it up can fail through a
+   * cached ancestor the page removed; `inFolder` then looks it up again through fresh handles.
+   */
+  private freshFolder(segments: readonly string[]): Promise<FileSystemDirectoryHandle> {
+    return this.inFolder(segments, true, async (dir) => dir);
   }
 
   private folder(segments: readonly string[], create: boolean): Promise<FileSystemDirectoryHandle> {
