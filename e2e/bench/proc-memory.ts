@@ -112,7 +112,10 @@ export function cpuTicksByThread(root: number, kind: 'all' | 'system' = 'all'): 
   });
 }
 
-/** What each thread used between two `cpuTicksByThread` snapshots, in seconds (threads gone meanwhile drop out). */
+/**
+ * What each key used between two snapshots of clock ticks (`cpuTicksByThread`, `machineCpuTicks`,
+ * `kernelThreadTicks`), in seconds; keys gone meanwhile drop out.
+ */
 export function cpuSecondsBetween(
   before: Map<string, number>,
   after: Map<string, number>,
@@ -126,7 +129,7 @@ export function cpuSecondsBetween(
 }
 
 /** USER_HZ: 100 on every Linux that runs Chromium. */
-export const CLOCK_TICKS_PER_SECOND = 100;
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
  * The UDP counters of this process's network namespace (/proc/net/snmp): datagrams received, and

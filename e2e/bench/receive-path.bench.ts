@@ -117,9 +117,16 @@ async function connect(sender: Page, receiver: Page, mode: Mode): Promise<void> 
           if (event.data.buffer) pool.push(event.data.buffer);
         },
       );
-      scope.ready = () =>
-        new Promise<void>((resolve) => {
-          if (mode === 'discard') return resolve();
+      // What the page gathers for the worker, or counts when it discards; each round starts afresh.
+      let batch: Uint8Array | null = null;
+      let filled = 0;
+      let discarded = 0;
+      scope.ready = async () => {
+        batch = null;
+        filled = 0;
+        discarded = 0;
+        if (mode === 'discard') return;
+        await new Promise<void>((resolve) => {
           const onReady = (event: MessageEvent<{ op: string }>) => {
             if (event.data.op !== 'ready') return;
             worker.removeEventListener('message', onReady);
@@ -128,6 +135,7 @@ async function connect(sender: Page, receiver: Page, mode: Mode): Promise<void> 
           worker.addEventListener('message', onReady);
           worker.postMessage({ op: 'round' });
         });
+      };
       const pc = new RTCPeerConnection({ iceServers: [] });
       scope.pc = pc;
       const channel = pc.createDataChannel('bulk', { negotiated: true, id: 1000, ordered: true });
@@ -135,9 +143,6 @@ async function connect(sender: Page, receiver: Page, mode: Mode): Promise<void> 
         worker.postMessage({ op: 'channel', channel }, [channel as unknown as Transferable]);
       } else {
         channel.binaryType = 'arraybuffer';
-        let batch: Uint8Array | null = null;
-        let filled = 0;
-        let discarded = 0;
         channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
           const payload = new Uint8Array(event.data, headerBytes);
           if (mode === 'discard') {
@@ -158,12 +163,6 @@ async function connect(sender: Page, receiver: Page, mode: Mode): Promise<void> 
             }
           }
         });
-        scope.ready = ((ready) => async () => {
-          discarded = 0;
-          batch = null;
-          filled = 0;
-          await ready();
-        })(scope.ready);
       }
       await pc.setRemoteDescription(offer as RTCSessionDescriptionInit);
       await pc.setLocalDescription(await pc.createAnswer());

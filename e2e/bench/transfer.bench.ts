@@ -38,7 +38,6 @@ import {
   contextSwitchesByThread,
   machineCpuTicks,
   kernelThreadTicks,
-  CLOCK_TICKS_PER_SECOND,
 } from './proc-memory';
 
 const MiB = 1024 * 1024;
@@ -407,9 +406,9 @@ interface Use {
   readonly udp: { received: number; dropped: number };
   /** Context switches by thread of each browser. */
   readonly switches: { readonly sender: CpuUse; readonly receiver: CpuUse };
-  /** Of the CPU time by thread, what was spent in the kernel (ticks). */
+  /** Of the CPU time by thread, what was spent in the kernel. */
   readonly system: { readonly sender: CpuUse; readonly receiver: CpuUse };
-  /** The whole machine's CPU time by kind (user, system, softirq, idle, …), and the kernel's threads, in ticks. */
+  /** The whole machine's CPU time by kind (user, system, softirq, idle, …), and the kernel's threads. */
   readonly machine: CpuUse;
   readonly kernel: CpuUse;
 }
@@ -423,12 +422,19 @@ const newUse = (): Use => ({
   kernel: new Map(),
 });
 
-/** Adds what grew from `before` to `after` (threads or kinds new since then count whole) into `totals`. */
-function addGrowth(totals: CpuUse, before: CpuUse, after: CpuUse): void {
+/** Adds `amounts` into `totals`, key by key. */
+function addInto(totals: CpuUse, amounts: CpuUse): void {
+  for (const [key, amount] of amounts) totals.set(key, (totals.get(key) ?? 0) + amount);
+}
+
+/** What grew from `before` to `after` (threads or kinds new since then count whole). */
+function growth(before: CpuUse, after: CpuUse): CpuUse {
+  const grown = new Map<string, number>();
   for (const [key, value] of after) {
     const added = value - (before.get(key) ?? 0);
-    if (added > 0) totals.set(key, (totals.get(key) ?? 0) + added);
+    if (added > 0) grown.set(key, added);
   }
+  return grown;
 }
 
 /** Runs `run` and adds what each browser (all its processes) used meanwhile to `sender` and `receiver`. */
@@ -449,20 +455,19 @@ async function measuringCpu<T>(
   };
   const [machineBefore, kernelBefore] = [machineCpuTicks(), kernelThreadTicks()];
   const result = await run();
-  addGrowth(totals.machine, machineBefore, machineCpuTicks());
-  addGrowth(totals.kernel, kernelBefore, kernelThreadTicks());
+  addInto(totals.machine, cpuSecondsBetween(machineBefore, machineCpuTicks()));
+  addInto(totals.kernel, cpuSecondsBetween(kernelBefore, kernelThreadTicks()));
   for (const side of ['sender', 'receiver'] as const) {
-    addGrowth(totals.switches[side], switchesBefore[side], contextSwitchesByThread(pids[side]));
-    addGrowth(totals.system[side], systemBefore[side], cpuTicksByThread(pids[side], 'system'));
+    addInto(totals[side], cpuSecondsBetween(before[side], cpuTicksByThread(pids[side])));
+    addInto(
+      totals.system[side],
+      cpuSecondsBetween(systemBefore[side], cpuTicksByThread(pids[side], 'system')),
+    );
+    addInto(totals.switches[side], growth(switchesBefore[side], contextSwitchesByThread(pids[side])));
   }
   const udpAfter = udpCounters();
   totals.udp.received += udpAfter.received - udpBefore.received;
   totals.udp.dropped += udpAfter.dropped - udpBefore.dropped;
-  for (const side of ['sender', 'receiver'] as const) {
-    for (const [key, seconds] of cpuSecondsBetween(before[side], cpuTicksByThread(pids[side]))) {
-      totals[side].set(key, (totals[side].get(key) ?? 0) + seconds);
-    }
-  }
   return result;
 }
 
@@ -478,12 +483,9 @@ const busiest = (use: CpuUse, count: number, digits = 1) =>
     .slice(0, count)
     .map(([key, seconds]) => `${key} ${seconds.toFixed(digits)}`)
     .join(', ');
-/** Clock ticks → seconds. */
-const perSecond = (ticks: CpuUse) =>
-  new Map([...ticks].map(([key, value]) => [key, value / CLOCK_TICKS_PER_SECOND]));
-/** Clock ticks over the whole throughput run → seconds per GB. */
-const perGBOf = (ticks: CpuUse) =>
-  new Map([...ticks].map(([key, value]) => [key, (value / CLOCK_TICKS_PER_SECOND / THROUGHPUT_BYTES) * 1e9]));
+/** Seconds over the whole throughput run → seconds per GB, key by key. */
+const perGBOf = (use: CpuUse) =>
+  new Map([...use].map(([key, seconds]) => [key, (seconds * 1e9) / THROUGHPUT_BYTES]));
 
 /**
  * Where one kind of transfer used more than the other, by thread, largest first: CPU seconds per
@@ -650,7 +652,7 @@ test('transfer benchmark: throughput vs bare RTCDataChannel, receiver memory, ch
             `      Ferry receiver: ${busiest(ferryCpu.receiver, 8)}`,
             `      context switches per MB, sender + receiver: bare ${switchesPerMB(bareCpu)}, Ferry ${switchesPerMB(ferryCpu)}`,
             `      Ferry − bare, context switches per MB: sender ${costlier(ferryCpu.switches.sender, bareCpu.switches.sender, 1e6, 10, 0)}; receiver ${costlier(ferryCpu.switches.receiver, bareCpu.switches.receiver, 1e6, 10, 0)}`,
-            `      of that in the kernel (system time), Ferry − bare, s per GB: sender ${costlier(perSecond(ferryCpu.system.sender), perSecond(bareCpu.system.sender))}; receiver ${costlier(perSecond(ferryCpu.system.receiver), perSecond(bareCpu.system.receiver))}`,
+            `      of that in the kernel (system time), Ferry − bare, s per GB: sender ${costlier(ferryCpu.system.sender, bareCpu.system.sender)}; receiver ${costlier(ferryCpu.system.receiver, bareCpu.system.receiver)}`,
             `      whole machine, CPU s per GB by kind: bare ${busiest(perGBOf(bareCpu.machine), 8, 2)}; Ferry ${busiest(perGBOf(ferryCpu.machine), 8, 2)}`,
             `      kernel threads, CPU s per GB: bare ${busiest(perGBOf(bareCpu.kernel), 6, 2)}; Ferry ${busiest(perGBOf(ferryCpu.kernel), 6, 2)}`,
             `      UDP datagrams (both directions) / dropped for a full receive buffer: bare ${dropped(bareCpu)}, Ferry ${dropped(ferryCpu)}`,
