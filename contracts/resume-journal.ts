@@ -15,6 +15,7 @@
  * the files on disk stay where they are.
  */
 import { z } from 'zod';
+import type { ReceiveKey } from './file-ipc';
 
 /** What the journal remembers of one incoming transfer. */
 export interface TransferRecord<F> {
@@ -34,6 +35,9 @@ export interface JournalFile {
 }
 
 const HEADER = JSON.stringify({ ferryResumeJournal: 1 });
+
+/** How the journal names an incoming transfer: by sender device and transfer id. */
+export const resumeKeyOf = (key: ReceiveKey): string => JSON.stringify([key.senderId, key.transferId]);
 
 const changeSchema = <F>(fileSchema: z.ZodType<F>) =>
   z.discriminatedUnion('op', [

@@ -11,7 +11,12 @@
  */
 import { z } from 'zod';
 import type { ReceiveKey } from '../../../../contracts/file-ipc';
-import { ResumeJournal, type JournalFile, type TransferRecord } from '../../../../contracts/resume-journal';
+import {
+  ResumeJournal,
+  resumeKeyOf,
+  type JournalFile,
+  type TransferRecord,
+} from '../../../../contracts/resume-journal';
 
 export const receivedFileRecordSchema = z.object({
   /** Absolute path of the `.part` (or, once done, of the final file). */
@@ -43,8 +48,6 @@ export interface ResumeRegistry {
   partPaths(): Set<string>;
 }
 
-const keyOf = (key: ReceiveKey): string => JSON.stringify([key.senderId, key.transferId]);
-
 export async function openResumeRegistry(file: string, fs: RegistryFileSystem): Promise<ResumeRegistry> {
   const journalFile: JournalFile = {
     read: async () => {
@@ -62,11 +65,11 @@ export async function openResumeRegistry(file: string, fs: RegistryFileSystem): 
   };
   const journal = await ResumeJournal.open(journalFile, receivedFileRecordSchema);
   return {
-    get: (key) => journal.get(keyOf(key)),
-    setFile: (key, index, record) => journal.setFile(keyOf(key), index, record),
-    dropFile: (key, index) => journal.dropFile(keyOf(key), index),
-    setRoot: (key, root, name) => journal.setRoot(keyOf(key), root, name),
-    forget: (key) => journal.forget(keyOf(key)),
+    get: (key) => journal.get(resumeKeyOf(key)),
+    setFile: (key, index, record) => journal.setFile(resumeKeyOf(key), index, record),
+    dropFile: (key, index) => journal.dropFile(resumeKeyOf(key), index),
+    setRoot: (key, root, name) => journal.setRoot(resumeKeyOf(key), root, name),
+    forget: (key) => journal.forget(resumeKeyOf(key)),
     partPaths: () => {
       const paths = new Set<string>();
       for (const record of journal.records()) {

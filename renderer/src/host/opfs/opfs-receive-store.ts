@@ -19,7 +19,7 @@ import type {
   ReceiveStatus,
 } from '../../../../contracts/file-ipc';
 import { PARTIAL_SUFFIX, pickFreeName, sanitizeRelativePath } from '../../../../contracts/file-names';
-import { ResumeJournal, type JournalFile } from '../../../../contracts/resume-journal';
+import { ResumeJournal, resumeKeyOf, type JournalFile } from '../../../../contracts/resume-journal';
 import { MAX_RESUME_OFFSETS } from '../../../../contracts/transfer';
 import { randomId } from '../../engine/random-id';
 import { FileDigest } from '../../engine/transfer/file-digest';
@@ -65,8 +65,6 @@ const RECEIVED_DIR = 'received';
 const JOURNAL_FILE = 'ferry-resume.log';
 const READ_BACK_CHUNK = 1024 * 1024;
 
-const transferKeyOf = (key: ReceiveKey) => JSON.stringify([key.senderId, key.transferId]);
-
 function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
 }
@@ -109,7 +107,7 @@ export class OpfsReceiveStore {
   }
 
   async status(key: ReceiveKey): Promise<ReceiveStatus> {
-    const record = (await this.records()).get(transferKeyOf(key));
+    const record = (await this.records()).get(resumeKeyOf(key));
     if (!record) return { completedBelow: 0, offsets: [] };
     let completedBelow = 0;
     while (record.files.get(completedBelow)?.done) completedBelow++;
@@ -135,7 +133,7 @@ export class OpfsReceiveStore {
       }
     }
     const journal = await this.records();
-    const key = transferKeyOf(request);
+    const key = resumeKeyOf(request);
     const known = journal.get(key)?.files.get(request.index);
     if (known?.done) throw new StoreError('INVALID_PAYLOAD');
     let name = known?.name;
@@ -239,7 +237,7 @@ export class OpfsReceiveStore {
   }
 
   async forget(key: ReceiveKey, discardPartials: boolean): Promise<void> {
-    const transferKey = transferKeyOf(key);
+    const transferKey = resumeKeyOf(key);
     for (const [fileId, file] of this.open) {
       if (file.key === transferKey) {
         this.open.delete(fileId);
