@@ -216,7 +216,11 @@ export const transferErrorMessageSchema = z.object({
  * generation; paused transfers then resume from what the receiver has on disk. Every signal
  * carries the generation it belongs to, so a late one of an old connection is ignored.
  */
-/** Bulk connections set up again on one control connection before giving up until a reconnect. */
+/**
+ * Bulk connections set up again on one control connection before giving up until a reconnect.
+ * Each generation's fallback takes two channel ids on the control connection (one per direction),
+ * from 1000 on: 8 keeps them below Chromium's 1024 streams.
+ */
 export const MAX_BULK_GENERATION = 8;
 
 export const bulkSignalSchema = z.discriminatedUnion('kind', [

@@ -7,7 +7,7 @@ import {
   openBulkTransport,
   type PreferredRoute,
 } from './bulk-connection';
-import type { BulkChannelLike } from './bulk-link';
+import type { BulkChannelLike, IncomingChannelLike } from './bulk-link';
 
 /** A data channel that opens, closes and receives when the test says so. */
 class ScriptedChannel implements BulkChannelLike {
@@ -85,11 +85,7 @@ function setup(giveUpAfterMs = 1_000) {
   channel.addEventListener('open', () => events.push('open'));
   channel.addEventListener('close', () => events.push('close'));
   channel.addEventListener('bufferedamountlow', () => events.push('low'));
-  const received: number[] = [];
-  channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) =>
-    received.push(event.data.byteLength),
-  );
-  return { route, fallback, channel, events, received };
+  return { route, fallback, channel, events };
 }
 
 afterEach(() => {
@@ -147,17 +143,6 @@ describe('PreferredBulkChannel', () => {
     expect(route.closed).toBe(true);
   });
 
-  it('delivers frames from both channels, whichever this side sends on', () => {
-    const { route, fallback, channel, received } = setup();
-    route.channel.open();
-    route.channel.receive(1);
-    fallback.receive(2);
-    expect(received).toEqual([1, 2]);
-    expect(route.channel.binaryType).toBe('arraybuffer');
-    expect(fallback.binaryType).toBe('arraybuffer');
-    expect(channel.route).toBe('bulk-connection');
-  });
-
   it('reports close when the chosen bulk connection is lost, and not for the unused channel', () => {
     const { route, fallback, channel, events } = setup();
     route.channel.open();
@@ -184,10 +169,12 @@ describe('PreferredBulkChannel', () => {
 function wiredPair() {
   const connections: { ada?: BulkConnection; bob?: BulkConnection } = {};
   const signals: BulkSignal[] = [];
+  const incoming = { ada: [] as IncomingChannelLike[], bob: [] as IncomingChannelLike[] };
   const createConnection = (configuration: RTCConfiguration) =>
     new wrtc.RTCPeerConnection(configuration) as unknown as RTCPeerConnection;
   connections.bob = new BulkConnection({
     offerer: false,
+    adoptIncoming: (channel) => incoming.bob.push(channel),
     configuration: { iceServers: [] },
     createConnection,
     sendSignal: (signal) => {
@@ -197,6 +184,7 @@ function wiredPair() {
   });
   connections.ada = new BulkConnection({
     offerer: true,
+    adoptIncoming: (channel) => incoming.ada.push(channel),
     configuration: { iceServers: [] },
     createConnection,
     sendSignal: (signal) => {
@@ -204,7 +192,7 @@ function wiredPair() {
       setTimeout(() => connections.bob?.signal(signal), 0);
     },
   });
-  return { ada: connections.ada, bob: connections.bob, signals };
+  return { ada: connections.ada, bob: connections.bob, signals, incoming };
 }
 
 const opened = (channel: BulkChannelLike) =>
@@ -214,22 +202,29 @@ const opened = (channel: BulkChannelLike) =>
   });
 
 describe('BulkConnection (two real connections, @roamhq/wrtc)', () => {
-  it('connects through its own signals and carries binary frames', async () => {
-    const { ada, bob, signals } = wiredPair();
+  it('connects through its own signals and carries binary frames, one channel per direction', async () => {
+    const { ada, bob, signals, incoming } = wiredPair();
     try {
       await Promise.all([opened(ada.channel), opened(bob.channel)]);
       expect(
         signals.filter((s) => s.kind === 'description').map((s) => s.kind === 'description' && s.type),
       ).toEqual(['offer', 'answer']);
       expect(signals.some((s) => s.kind === 'candidate')).toBe(true);
-      const got = new Promise<number>((resolve) =>
-        bob.channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) =>
-          resolve(event.data.byteLength),
-        ),
-      );
-      bob.channel.binaryType = 'arraybuffer';
+      const [toBob, toAda] = [incoming.bob[0], incoming.ada[0]];
+      if (!toBob || !toAda) throw new Error('no incoming channel adopted');
+      const received = (channel: IncomingChannelLike) =>
+        new Promise<number>((resolve) => {
+          channel.binaryType = 'arraybuffer';
+          channel.addEventListener('message', (event: MessageEvent<ArrayBuffer>) =>
+            resolve(event.data.byteLength),
+          );
+        });
+      const [atBob, atAda] = [received(toBob), received(toAda)];
       ada.channel.send(new Uint8Array(262_144));
-      expect(await got).toBe(262_144);
+      bob.channel.send(new Uint8Array(1_000));
+      expect(await atBob).toBe(262_144);
+      expect(await atAda).toBe(1_000);
+      expect([incoming.ada.length, incoming.bob.length]).toEqual([1, 1]);
     } finally {
       ada.close();
       bob.close();
@@ -239,6 +234,7 @@ describe('BulkConnection (two real connections, @roamhq/wrtc)', () => {
   it('fails on a handshake out of place (an answerer sent an answer)', async () => {
     const answerer = new BulkConnection({
       offerer: false,
+      adoptIncoming: () => undefined,
       configuration: { iceServers: [] },
       createConnection: (configuration) =>
         new wrtc.RTCPeerConnection(configuration) as unknown as RTCPeerConnection,
@@ -250,31 +246,46 @@ describe('BulkConnection (two real connections, @roamhq/wrtc)', () => {
     expect(answerer.failed).toBe(true);
   });
 
-  it('is offered by the device that did not start the control connection, through transfer:signal', () => {
+  it('is offered by the device that did not start the control connection, through transfer:signal; each side sends on one channel and receives on the other', () => {
     const sent: unknown[] = [];
     const made: RTCConfiguration[] = [];
-    const fallback = new ScriptedChannel();
+    const fallbacks = new Map<number, ScriptedChannel>();
+    const adopted: IncomingChannelLike[] = [];
     const session = {
-      connection: { createDataChannel: () => fallback } as unknown as RTCPeerConnection,
+      connection: {
+        createDataChannel: (_label: string, init: RTCDataChannelInit) => {
+          const channel = new ScriptedChannel();
+          fallbacks.set(init.id ?? -1, channel);
+          return channel;
+        },
+      } as unknown as RTCPeerConnection,
       initiator: true,
       rtcConfiguration: { iceServers: [{ urls: 'turn:relay.example:3478', username: 'u', credential: 'c' }] },
       send: (message: unknown) => sent.push(message) > 0,
     };
     const transport = openBulkTransport(session, {
+      generation: 3,
+      adoptIncoming: (channel) => adopted.push(channel),
       createConnection: (configuration) => {
         made.push(configuration);
         return new wrtc.RTCPeerConnection(configuration) as unknown as RTCPeerConnection;
       },
     });
+    const [sending, receiving] = [fallbacks.get(1006), fallbacks.get(1007)];
     try {
       // The control connection's ICE servers, so TURN works for the bulk connection too.
       expect(made).toEqual([session.rtcConfiguration]);
       expect(transport.channel.route).toBe('pending');
       // The initiator waits for the other device's offer.
       expect(sent).toEqual([]);
+      // Generation 3 takes the fourth pair of ids; the initiator sends on the even one. What it
+      // receives on, there and on the bulk connection, was adopted as it was made.
+      expect([...fallbacks.keys()]).toEqual([1006, 1007]);
+      expect(adopted).toHaveLength(2);
+      expect(adopted[0]).toBe(receiving);
     } finally {
       transport.channel.close();
     }
-    expect(fallback.closedByUs).toBe(true);
+    expect(sending?.closedByUs).toBe(true);
   });
 });

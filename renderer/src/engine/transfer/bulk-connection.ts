@@ -22,15 +22,18 @@
  *
  * If the bulk connection cannot be set up (no second TURN allocation, a peer that does not
  * answer), each device falls back to the bulk channel on the control connection after a while.
- * Every device listens on both, so the two need not agree; a sender keeps the channel it chose
+ * Every device receives on both, so the two need not agree; a sender keeps the channel it chose
  * for the whole connection, so the frames of a file are never split between two channels.
+ *
+ * On either connection there are two bulk channels, one per direction (bulk-link.ts); the device
+ * that started the control connection sends on the even id.
  *
  * A bulk channel lost while the control connection stays up is set up again by the
  * TransferManager (`relink`, a new generation with a connection and fallback channel of its own).
  */
 import type { OutgoingPeerMessage } from '../../../../contracts/peer-protocol';
 import type { BulkSignal } from '../../../../contracts/transfer';
-import { openBulkChannel, type BulkChannelLike } from './bulk-link';
+import { openBulkChannels, type BulkChannelLike, type IncomingChannelLike } from './bulk-link';
 
 /** What travels between the two ends of one bulk connection (`relink` is the manager's). */
 export type BulkHandshakeSignal = Exclude<BulkSignal, { kind: 'relink' }>;
@@ -41,8 +44,10 @@ export const BULK_CONNECT_TIMEOUT_MS = 10_000;
 const MAX_EARLY_CANDIDATES = 64;
 
 export interface BulkConnectionOptions {
-  /** Makes the offer; the other side answers. */
+  /** Makes the offer; the other side answers. The offerer sends on the odd channel id. */
   readonly offerer: boolean;
+  /** Takes the channel frames arrive on, as it is created (BulkChannelOptions.adoptIncoming). */
+  readonly adoptIncoming: (channel: IncomingChannelLike) => void;
   readonly configuration: RTCConfiguration;
   /** Sends handshake data to the other device (over the control channel). */
   readonly sendSignal: (signal: BulkHandshakeSignal) => void;
@@ -50,8 +55,9 @@ export interface BulkConnectionOptions {
   readonly createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
 }
 
-/** A second RTCPeerConnection to the same device, with the bulk channel on it. */
+/** A second RTCPeerConnection to the same device, with the bulk channels on it. */
 export class BulkConnection {
+  /** The channel this device sends on. */
   readonly channel: BulkChannelLike;
   private readonly pc: RTCPeerConnection;
   private remoteDescriptionSet = false;
@@ -65,8 +71,12 @@ export class BulkConnection {
   constructor(private readonly options: BulkConnectionOptions) {
     const create = options.createConnection ?? ((configuration) => new RTCPeerConnection(configuration));
     this.pc = create(options.configuration);
-    // Made before the offer, so the offer carries the data channel's m-line.
-    this.channel = openBulkChannel(this.pc);
+    // Made before the offer, so the offer carries the data channel's m-line. The offerer is the
+    // device that did not start the control connection, which sends on the odd id there too.
+    this.channel = openBulkChannels(this.pc, {
+      sendsOnEvenId: !options.offerer,
+      adoptIncoming: options.adoptIncoming,
+    });
     this.pc.addEventListener('icecandidate', (event: RTCPeerConnectionIceEvent) => {
       const candidate = event.candidate;
       // A null or empty candidate marks the end of gathering: nothing the other side needs.
@@ -178,21 +188,19 @@ export interface PreferredRoute {
 type ChannelEvent = 'open' | 'close' | 'bufferedamountlow';
 
 /**
- * The bulk channel as BulkLink sees it: the bulk connection's channel once it opens, or the
- * control connection's bulk channel if the bulk connection fails or does not open in time. The
- * choice is made once. Frames arriving on either channel are delivered, whichever this side sends on.
+ * The channel BulkLink sends on: the bulk connection's once it opens, or the control connection's
+ * if the bulk connection fails or does not open in time. The choice is made once. (Frames are
+ * received on the incoming channels of both, whichever this side sends on: see openBulkTransport.)
  */
 export class PreferredBulkChannel implements BulkChannelLike {
   private chosen: BulkChannelLike | null = null;
   private ended = false;
   private lowThreshold = 0;
-  private kind: BinaryType = 'arraybuffer';
   private readonly listeners: Record<ChannelEvent, Set<() => void>> = {
     open: new Set(),
     close: new Set(),
     bufferedamountlow: new Set(),
   };
-  private readonly messageListeners = new Set<(event: MessageEvent) => void>();
   private readonly timer: ReturnType<typeof setTimeout>;
 
   constructor(
@@ -200,13 +208,6 @@ export class PreferredBulkChannel implements BulkChannelLike {
     private readonly fallback: BulkChannelLike,
     giveUpAfterMs: number = BULK_CONNECT_TIMEOUT_MS,
   ) {
-    const deliver = (event: MessageEvent) => {
-      for (const listener of this.messageListeners) listener(event);
-    };
-    for (const channel of [preferred.channel, fallback]) {
-      channel.binaryType = this.kind;
-      channel.addEventListener('message', deliver);
-    }
     this.timer = setTimeout(() => this.useFallback(), giveUpAfterMs);
     const preferredChannel = preferred.channel;
     if (preferredChannel.readyState === 'open') this.choose(preferredChannel);
@@ -244,16 +245,6 @@ export class PreferredBulkChannel implements BulkChannelLike {
     if (this.chosen) this.chosen.bufferedAmountLowThreshold = bytes;
   }
 
-  get binaryType(): BinaryType {
-    return this.kind;
-  }
-
-  set binaryType(kind: BinaryType) {
-    this.kind = kind;
-    this.preferred.channel.binaryType = kind;
-    this.fallback.binaryType = kind;
-  }
-
   send(data: Uint8Array<ArrayBuffer>): void {
     if (!this.chosen || this.ended) throw new Error('InvalidStateError: bulk channel not open');
     this.chosen.send(data);
@@ -271,11 +262,8 @@ export class PreferredBulkChannel implements BulkChannelLike {
     }
   }
 
-  addEventListener(type: ChannelEvent, listener: () => void): void;
-  addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
-  addEventListener(type: ChannelEvent | 'message', listener: (event: MessageEvent) => void): void {
-    if (type === 'message') this.messageListeners.add(listener);
-    else this.listeners[type].add(listener as () => void);
+  addEventListener(type: ChannelEvent, listener: () => void): void {
+    this.listeners[type].add(listener);
   }
 
   removeEventListener(type: ChannelEvent, listener: () => void): void {
@@ -329,20 +317,28 @@ export interface BulkTransport {
   signal(signal: BulkHandshakeSignal): void;
 }
 
-/** Opens both bulk channels for one connection to a device: its own connection, and the fallback. */
+/**
+ * Opens the bulk channels for one connection to a device, on its own connection and the fallback
+ * ones on the control connection; the incoming channel of each goes to `adoptIncoming`.
+ */
 export function openBulkTransport(
   session: BulkTransportSession,
-  options: Pick<BulkConnectionOptions, 'createConnection'> & {
+  options: Pick<BulkConnectionOptions, 'createConnection' | 'adoptIncoming'> & {
     readonly giveUpAfterMs?: number;
     /** How many times the bulk link was set up again on this control connection (0 first). */
     readonly generation?: number;
-  } = {},
+  },
 ): BulkTransport {
   const generation = options.generation ?? 0;
-  // Negotiated on both sides at once, so it is ready whenever the control connection is.
-  const fallback = openBulkChannel(session.connection, generation);
+  // Negotiated on both sides at once, so they are ready whenever the control connection is.
+  const fallback = openBulkChannels(session.connection, {
+    sendsOnEvenId: session.initiator,
+    generation,
+    adoptIncoming: options.adoptIncoming,
+  });
   const connection = new BulkConnection({
     offerer: !session.initiator,
+    adoptIncoming: options.adoptIncoming,
     configuration: session.rtcConfiguration,
     sendSignal: (data) => void session.send({ type: 'transfer:signal', generation, data }),
     ...(options.createConnection ? { createConnection: options.createConnection } : {}),

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { BulkLink, BulkLinkClosedError, SEND_QUEUE_HIGH_BYTES } from './bulk-link';
+import { receiveFramesHere } from './frame-receiver';
 import { FakeBulkChannel } from './testing/transfer-harness';
 
 /**
@@ -11,7 +12,11 @@ function sendOnFullChannel(onClose: () => void = () => undefined) {
   channel.bufferedAmount = SEND_QUEUE_HIGH_BYTES + 1;
   const sent: number[] = [];
   channel.send = (data) => void sent.push(data.byteLength);
-  const link = new BulkLink(channel, () => undefined, onClose);
+  const link = new BulkLink(
+    channel,
+    receiveFramesHere(() => undefined),
+    onClose,
+  );
   return { channel, sent, sending: link.send(new Uint8Array(100)) };
 }
 

@@ -15,8 +15,8 @@ import {
   TRANSFER_CREDIT_WINDOW_BYTES,
   type ManifestFile,
   type TransferErrorCode,
-  type TransferFrame,
 } from '../../../../contracts/transfer';
+import { bytesFrom, isHeld, type ReceivedFrame } from './frame-receiver';
 import { RateMeter } from './rate-meter';
 import type { TransferContext, TransferLink } from './transfer-link';
 import {
@@ -228,16 +228,20 @@ export class IncomingTransfer {
     }
   }
 
-  frame(frame: TransferFrame): void {
-    if (this.phase !== 'transferring') return;
+  /**
+   * A frame of this transfer arrived. Returns when the transfer is done with its payload (written
+   * or dropped; the write itself may still be in flight), or undefined if it was dropped at once.
+   */
+  frame(frame: ReceivedFrame): Promise<void> | undefined {
+    if (this.phase !== 'transferring') return undefined;
     this.received += frame.payload.byteLength;
     // A sender that ignores credit would make us queue without bound.
     if (this.received - this.credited > TRANSFER_CREDIT_WINDOW_BYTES + TRANSFER_CHUNK_BYTES) {
       this.fail('PROTOCOL_ERROR');
-      return;
+      return undefined;
     }
     const link = this.link;
-    this.enqueue(this.generation, async () => {
+    return this.enqueue(this.generation, async () => {
       const file = this.manifest[frame.fileIndex];
       if (!file || this.files[frame.fileIndex]?.state === 'done') throw new ProtocolViolation();
       const entry = await this.ensureOpen(frame.fileIndex);
@@ -251,13 +255,16 @@ export class IncomingTransfer {
       if (!sink) throw new ProtocolViolation();
       if (overlap < frameBytes) {
         // Measured before the write: a sink may take the buffer over (OPFS transfers it to a worker).
-        const fresh = frame.payload.subarray(overlap);
+        const fresh = bytesFrom(frame.payload, overlap);
         const at = entry.written;
         entry.written += fresh.byteLength;
         // Several writes stay in flight (the sink runs them in order): waiting for each one's round
         // trip to the worker or the main process before the next capped throughput well below the
         // network's. Progress and credit follow the confirmed writes only.
-        const write = sink.write(entry.fileId, at, fresh).then(() => {
+        const written = isHeld(fresh)
+          ? (sink.heldFrames?.write(entry.fileId, at, fresh) ?? Promise.reject(new ProtocolViolation()))
+          : sink.write(entry.fileId, at, fresh);
+        const write = written.then(() => {
           entry.confirmed = at + fresh.byteLength;
           this.written += frameBytes;
           this.confirmedProgress(frame.fileIndex, entry, link);
@@ -394,7 +401,8 @@ export class IncomingTransfer {
     link.session.send({ type: 'transfer:credit', transferId: this.id, written: this.written });
   }
 
-  private enqueue(generation: number, work: () => Promise<void>): void {
+  /** Runs `work` after the disk work queued before; the returned promise never rejects. */
+  private enqueue(generation: number, work: () => Promise<void>): Promise<void> {
     this.queue = this.queue.then(async () => {
       if (generation !== this.generation) return;
       try {
@@ -406,6 +414,7 @@ export class IncomingTransfer {
         else this.fail(transferErrorFromHostCode(errorCodeOf(error), false));
       }
     });
+    return this.queue;
   }
 
   /** Fails here and tells the sender; partial files stay for a later attempt. */

@@ -1,20 +1,52 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
+  encodeTransferFrame,
   TRANSFER_CHUNK_BYTES,
   TRANSFER_CREDIT_WINDOW_BYTES,
   TRANSFER_FRAME_HEADER_BYTES,
 } from '../../../../contracts/transfer';
 import { sha256Hex } from './sha256';
-import { FakeConnection, Side, concat, memoryFiles, patternBytes, until } from './testing/transfer-harness';
+import {
+  FakeConnection,
+  HoldingSink,
+  MemorySink,
+  Side,
+  concat,
+  memoryFiles,
+  patternBytes,
+  until,
+} from './testing/transfer-harness';
 import { batchManifest } from './outgoing-transfer';
 
 const phaseOf = (side: Side, direction: 'in' | 'out') => side.only(direction).phase;
 
+/**
+ * Every test runs twice: with frames received on the page (the desktop app, where the main
+ * process writes), and received where the sink writes them, the engine holding only handles (the
+ * browser client's storage worker).
+ */
+const SINKS = [
+  { receiving: 'on the page', makeSink: () => new MemorySink() },
+  { receiving: 'where the sink writes', makeSink: () => new HoldingSink() },
+];
+let makeSink: () => MemorySink = () => new MemorySink();
+
 function setup() {
-  const ada = new Side('ada-device');
-  const bob = new Side('bob-device');
+  const ada = new Side('ada-device', makeSink());
+  const bob = new Side('bob-device', makeSink());
   const connection = new FakeConnection(ada, bob);
   return { ada, bob, connection };
+}
+
+/**
+ * Where frames are held for the engine, every one ends up written or released once nothing is
+ * moving any more: none is kept for ever.
+ */
+async function nothingLeftHeld(side: Side): Promise<void> {
+  const sink = side.sink;
+  if (!(sink instanceof HoldingSink)) return;
+  await until(() => sink.stillHeld === 0, 'every held frame written or released');
+  expect(sink.framesHeld).toBeGreaterThan(0);
 }
 
 async function acceptWhenOffered(bob: Side) {
@@ -22,7 +54,11 @@ async function acceptWhenOffered(bob: Side) {
   bob.manager.accept(bob.only('in').key);
 }
 
-describe('TransferManager: two peers in one process', () => {
+describe.each(SINKS)('TransferManager: two peers in one process, frames received $receiving', (sinks) => {
+  beforeEach(() => {
+    makeSink = sinks.makeSink;
+  });
+
   it('moves files across chunk boundaries and a nested folder with identical SHA-256', async () => {
     const { ada, bob } = setup();
     const entries = [
@@ -49,6 +85,8 @@ describe('TransferManager: two peers in one process', () => {
     expect(ada.only('out').doneBytes).toBe(ada.only('out').totalBytes);
     expect(source.closed).toBe(true);
     expect(bob.sink.openFiles).toBe(0);
+    await nothingLeftHeld(bob);
+    if (bob.sink instanceof HoldingSink) expect(bob.sink.framesReleased).toBe(0);
   });
 
   it('shows the receiver who sends what and how much before anything moves', async () => {
@@ -94,6 +132,7 @@ describe('TransferManager: two peers in one process', () => {
       );
       expect(ada.only('out').endedBy).toBe(who === 'sender' ? 'you' : 'peer');
       expect(bob.only('in').endedBy).toBe(who === 'sender' ? 'peer' : 'you');
+      await nothingLeftHeld(bob);
       await until(() => bob.sink.openFiles === 0 && bob.sink.partials.size === 0, 'partials discarded');
       expect(bob.sink.saved.size).toBe(0);
       expect(bob.only('in').files.some((file) => file.state === 'done')).toBe(false);
@@ -136,6 +175,7 @@ describe('TransferManager: two peers in one process', () => {
     // Exactly what was missing travelled again: the sender resumed at the receiver's offset.
     expect(again.channels[0].sentBytes).toBe(missing);
     expect(bob.sink.bytesWritten).toBe(first.byteLength + second.byteLength);
+    await nothingLeftHeld(bob);
   });
 
   it('resumes when the devices reconnect while writes from the old connection are still queued', async () => {
@@ -156,6 +196,7 @@ describe('TransferManager: two peers in one process', () => {
     expect(sha256Hex(bob.sink.saved.get('disk.img') ?? new Uint8Array())).toBe(sha256Hex(bytes));
     expect(bob.sink.bytesWritten).toBe(bytes.byteLength);
     expect(again.channels[0].sentBytes).toBeLessThan(bytes.byteLength);
+    await nothingLeftHeld(bob);
   });
 
   it('resumes after the receiving page reloaded: the offer is asked again, then continues from disk', async () => {
@@ -173,6 +214,7 @@ describe('TransferManager: two peers in one process', () => {
     await until(() => phaseOf(bob, 'in') === 'done', 'done');
     expect(sha256Hex(bob.sink.saved.get('video.mp4') ?? new Uint8Array())).toBe(sha256Hex(bytes));
     expect(again.channels[0].sentBytes).toBeLessThan(bytes.byteLength);
+    await nothingLeftHeld(bob);
   });
 
   it('catches a corrupted chunk with the digest check; both sides show the error', async () => {
@@ -192,6 +234,7 @@ describe('TransferManager: two peers in one process', () => {
     expect(bob.only('in')).toMatchObject({ error: 'DIGEST_MISMATCH', files: [{ state: 'failed' }] });
     expect(ada.only('out')).toMatchObject({ error: 'DIGEST_MISMATCH', endedBy: 'peer' });
     expect(bob.sink.saved.size).toBe(0);
+    await nothingLeftHeld(bob);
   });
 
   it.each(['DISK_FULL', 'PERMISSION_DENIED'])(
@@ -420,5 +463,27 @@ describe('TransferManager: two peers in one process', () => {
       ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a', bytes: patternBytes(1) }])).outcome,
     ).toBe('offline');
     expect(ada.manager.sendFiles('bob-device', memoryFiles([])).outcome).toBe('empty');
+  });
+});
+
+describe('TransferManager: frames received where the sink writes', () => {
+  it('lets go at once of frames nobody waits for (an unknown slot, a transfer not accepted)', async () => {
+    const ada = new Side('ada-device');
+    const bob = new Side('bob-device', new HoldingSink());
+    const connection = new FakeConnection(ada, bob);
+    const sink = bob.sink as HoldingSink;
+    // Speak the bulk protocol directly, as a confused or hostile peer would.
+    connection.channels[0].send(
+      encodeTransferFrame({ slot: 77, fileIndex: 0, offset: 0, payload: patternBytes(1000) }),
+    );
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'a.bin', bytes: patternBytes(50) }]));
+    await until(() => bob.views.size === 1, 'offer');
+    connection.channels[0].send(
+      encodeTransferFrame({ slot: 1, fileIndex: 0, offset: 0, payload: patternBytes(50) }),
+    );
+    await until(() => sink.framesHeld === 2, 'both frames received');
+    expect(sink.framesReleased).toBe(2);
+    expect(sink.stillHeld).toBe(0);
+    expect(bob.only('in').phase).toBe('awaiting-you');
   });
 });

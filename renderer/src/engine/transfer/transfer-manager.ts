@@ -9,7 +9,6 @@ import {
   MAX_BULK_GENERATION,
   MAX_FILES_PER_TRANSFER,
   checkManifest,
-  decodeTransferFrame,
   type ManifestFile,
   type TransferMessage,
   type TransferOfferMessage,
@@ -19,7 +18,8 @@ import type { LinkObserver } from '../engine';
 import type { PeerSession } from '../peer-session';
 import { randomId } from '../random-id';
 import { openBulkTransport, type BulkHandshakeSignal, type BulkTransportSession } from './bulk-connection';
-import { BulkLink, type BulkChannelLike } from './bulk-link';
+import { BulkLink, type BulkChannelLike, type IncomingChannelLike } from './bulk-link';
+import { receiveFramesHere, type FrameReceiver, type ReceivedFrame } from './frame-receiver';
 import { IncomingTransfer } from './incoming-transfer';
 import { OutgoingTransfer } from './outgoing-transfer';
 import type { TransferContext, TransferLink, TransferLinkSession } from './transfer-link';
@@ -51,8 +51,11 @@ export interface TransferManagerDeps {
   /** Accept offers from this device without asking (a per-device setting). */
   readonly autoAccept: (deviceId: string) => boolean;
   readonly now?: () => number;
-  /** Test seam: how the bulk channel is made on a connection (instead of a bulk connection). */
-  readonly openBulkChannel?: (session: LinkSession) => BulkChannelLike;
+  /**
+   * Test seam: how the bulk channel is made on a connection (instead of a bulk connection); it is
+   * used in both directions.
+   */
+  readonly openBulkChannel?: (session: LinkSession) => BulkChannelLike & IncomingChannelLike;
 }
 
 /** What the manager gets of a connection: control messages, and what a bulk connection needs. */
@@ -183,33 +186,41 @@ export class TransferManager {
     this.cancelRelink(deviceId);
     this.generations.set(deviceId, generation);
     this.links.get(deviceId)?.bulk.close();
+    const incomingBySlot = new Map<number, IncomingTransfer>();
+    // Frames are received where the sink writes them, if it can (the browser's storage worker).
+    const openFrames = this.deps.sink()?.heldFrames?.receive ?? receiveFramesHere;
+    const frames: FrameReceiver = openFrames((frame) => this.frame(incomingBySlot, frame, frames));
+    const adoptIncoming = (channel: IncomingChannelLike) => frames.adopt(channel);
     let transport: { channel: BulkChannelLike; signal?: (data: BulkHandshakeSignal) => void } | null;
     try {
-      transport = this.deps.openBulkChannel
-        ? { channel: this.deps.openBulkChannel(session) }
-        : canOpenBulkConnection(session)
-          ? openBulkTransport(session, { generation })
+      const seam = this.deps.openBulkChannel;
+      if (seam) {
+        const channel = seam(session);
+        adoptIncoming(channel);
+        transport = { channel };
+      } else {
+        transport = canOpenBulkConnection(session)
+          ? openBulkTransport(session, { generation, adoptIncoming })
           : null;
+      }
     } catch {
       // The control connection closed under us (a channel cannot be made on it): the engine's
       // linkDown follows, and the next connection sets everything up again.
       transport = null;
     }
-    if (!transport) return;
+    if (!transport) {
+      frames.close();
+      return;
+    }
     const { channel } = transport;
     let nextSlot = 1;
-    const incomingBySlot = new Map<number, IncomingTransfer>();
-    const bulk = new BulkLink(
-      channel,
-      (data) => this.frame(incomingBySlot, data),
-      () => {
-        // The bulk channel closing alone (not the whole connection): this link's transfers pause,
-        // and the bulk link is set up again if the control connection stays.
-        if (this.links.get(deviceId)?.bulk !== bulk) return;
-        this.linkDown(deviceId);
-        this.bulkLost(deviceId, session, generation + 1);
-      },
-    );
+    const bulk = new BulkLink(channel, frames, () => {
+      // The bulk channel closing alone (not the whole connection): this link's transfers pause,
+      // and the bulk link is set up again if the control connection stays.
+      if (this.links.get(deviceId)?.bulk !== bulk) return;
+      this.linkDown(deviceId);
+      this.bulkLost(deviceId, session, generation + 1);
+    });
     const link: DeviceLink = {
       deviceId,
       session,
@@ -403,11 +414,16 @@ export class TransferManager {
     else this.report(key, true);
   }
 
-  private frame(incomingBySlot: Map<number, IncomingTransfer>, data: ArrayBuffer): void {
-    const decoded = decodeTransferFrame(data);
-    if (!decoded.ok) return;
+  private frame(
+    incomingBySlot: Map<number, IncomingTransfer>,
+    frame: ReceivedFrame,
+    frames: FrameReceiver,
+  ): void {
     // Frames of a transfer that was cancelled meanwhile may still be in flight: they are dropped.
-    incomingBySlot.get(decoded.value.slot)?.frame(decoded.value);
+    const handled = incomingBySlot.get(frame.slot)?.frame(frame);
+    const release = () => frames.release(frame.payload);
+    if (handled) void handled.then(release, release);
+    else release();
   }
 
   private failOutgoingProtocol(link: DeviceLink, transfer: OutgoingTransfer): void {

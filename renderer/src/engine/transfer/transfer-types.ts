@@ -10,6 +10,7 @@ import type {
   ReceiveStatus,
 } from '../../../../contracts/file-ipc';
 import type { TransferErrorCode } from '../../../../contracts/transfer';
+import type { HeldFrameStore } from './frame-receiver';
 
 /** One file to send: where it goes in the manifest, and how to read it in chunks. */
 export interface OutgoingFile {
@@ -39,6 +40,8 @@ export interface ReceiveSink {
   finish(fileId: string, digest: string): Promise<ReceiveSaved>;
   abort(fileId: string, keepPartial: boolean): Promise<void>;
   forget(key: ReceiveKey, discardPartials: boolean): Promise<void>;
+  /** Present where the sink receives bulk frames itself, where it writes them (frame-receiver.ts). */
+  readonly heldFrames?: HeldFrameStore;
 }
 
 export type TransferDirection = 'out' | 'in';

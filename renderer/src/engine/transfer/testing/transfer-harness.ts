@@ -15,14 +15,15 @@ import {
 } from '../../../../../contracts/peer-protocol';
 import type { LinkObserver } from '../../engine';
 import type { PeerSession } from '../../peer-session';
-import type { BulkChannelLike } from '../bulk-link';
+import type { BulkChannelLike, IncomingChannelLike } from '../bulk-link';
 import { FileDigest } from '../file-digest';
+import { isHeld, listenForFrames, type HeldFrameStore } from '../frame-receiver';
 import { TransferManager, type TransferManagerDeps } from '../transfer-manager';
 import type { OutgoingFile, OutgoingFiles, ReceiveSink, TransferView } from '../transfer-types';
 
 type Listener = (event: MessageEvent) => void;
 
-export class FakeBulkChannel implements BulkChannelLike {
+export class FakeBulkChannel implements BulkChannelLike, IncomingChannelLike {
   readyState: RTCDataChannelState = 'open';
   bufferedAmount = 0;
   bufferedAmountLowThreshold = 0;
@@ -191,6 +192,57 @@ export class MemorySink implements ReceiveSink {
 
   get openFiles(): number {
     return this.open.size;
+  }
+}
+
+/**
+ * A MemorySink that receives bulk frames itself, like the browser client's storage worker: it
+ * holds each frame's payload, hands the engine a handle (HeldBytes), and writes by handle. It
+ * counts what it still holds, so tests see that every frame was written or released.
+ */
+export class HoldingSink extends MemorySink {
+  private readonly holding = new Map<number, Uint8Array>();
+  private nextHeld = 1;
+  /** Frames held so far, and of those, the ones the engine released without writing them. */
+  framesHeld = 0;
+  framesReleased = 0;
+
+  readonly heldFrames: HeldFrameStore = {
+    receive: (deliver) => {
+      const channels: IncomingChannelLike[] = [];
+      let closed = false;
+      return {
+        adopt: (channel) => {
+          listenForFrames(channel, ({ payload, ...frame }) => {
+            if (closed) return;
+            const held = this.nextHeld++;
+            this.holding.set(held, payload);
+            this.framesHeld++;
+            deliver({ ...frame, payload: { held, start: 0, byteLength: payload.byteLength } });
+          });
+          channels.push(channel);
+        },
+        release: (bytes) => {
+          if (isHeld(bytes) && this.holding.delete(bytes.held)) this.framesReleased++;
+        },
+        close: () => {
+          closed = true;
+          for (const channel of channels.splice(0)) channel.close();
+        },
+      };
+    },
+    write: (fileId, offset, bytes) => {
+      const payload = this.holding.get(bytes.held);
+      // Like the worker: a frame is written once, and let go of then.
+      this.holding.delete(bytes.held);
+      if (!payload) return Promise.reject(Object.assign(new Error('not held'), { code: 'INTERNAL' }));
+      return this.write(fileId, offset, payload.subarray(bytes.start, bytes.start + bytes.byteLength));
+    },
+  };
+
+  /** Frames neither written nor released yet. */
+  get stillHeld(): number {
+    return this.holding.size;
   }
 }
 
