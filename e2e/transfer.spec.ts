@@ -372,6 +372,51 @@ test.describe('file transfer', () => {
     expect(await opfsDigests(bob, ['notes.bin'])).toEqual({ 'notes.bin': await sha256OfFile(file) });
   });
 
+  test('the browser client receives file bytes in its storage worker, not on the page; its bulk connection fails mid-file and the file resumes into OPFS intact', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(150_000);
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
+    await recordPeerConnections(ada);
+    // Counts the bulk channels whose frames Bob's page listens to: there should be none, because
+    // each incoming one is handed to the storage worker as it is made.
+    await withInitScript(
+      bob,
+      () => {
+        const listen = RTCDataChannel.prototype.addEventListener;
+        const page = window as unknown as { __bulkListenersOnPage: number };
+        page.__bulkListenersOnPage = 0;
+        RTCDataChannel.prototype.addEventListener = function (
+          this: RTCDataChannel,
+          ...args: Parameters<RTCDataChannel['addEventListener']>
+        ) {
+          if (this.label === 'ferry-bulk' && args[0] === 'message') page.__bulkListenersOnPage++;
+          listen.apply(this, args);
+        };
+      },
+      null,
+    );
+    await pair(ada, bob);
+    const file = join(base, 'film.mkv');
+    await writePatternFile(file, 48 * MiB + 123, 71);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await receivedAtLeast(bob, 4 * MiB);
+    // Ada's second connection (the first is the control connection) goes away on its own.
+    await cutConnections(ada.page, 1);
+
+    await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(
+      await bob.page.evaluate(
+        () => (window as unknown as { __bulkListenersOnPage: number }).__bulkListenersOnPage,
+      ),
+    ).toBe(0);
+    expect(await connectionCount(ada.page)).toBe(3);
+    expect(await opfsDigests(bob, ['film.mkv'])).toEqual({ 'film.mkv': await sha256OfFile(file) });
+  });
+
   test('the browser client saves a folder into OPFS, also after what it received was removed, and keeps no resume records once done', async ({
     browser,
     signaling,

@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TRANSFER_CHUNK_BYTES } from '../../../../contracts/transfer';
 import { DIGEST_ALIGNED_CHUNK_BYTES } from '../../engine/transfer/file-digest';
-import type { OpfsReply, OpfsRequest } from './opfs-protocol';
+import { encodeTransferFrame } from '../../../../contracts/transfer';
+import type { ReceivedFrame } from '../../engine/transfer/frame-receiver';
+import { FakeBulkChannel } from '../../engine/transfer/testing/transfer-harness';
+import type { OpfsCommand, OpfsReply, OpfsRequest, OpfsWorkerMessage } from './opfs-protocol';
 import { createOpfsSink } from './opfs-sink';
 
 /** The sink's batch: 1 MiB, whole digest blocks. */
@@ -9,13 +12,23 @@ const MiB = DIGEST_ALIGNED_CHUNK_BYTES;
 
 /** A stand-in for the OPFS worker: records requests; the test answers them. */
 class FakeWorker {
-  onmessage: ((event: MessageEvent<OpfsReply>) => void) | null = null;
+  onmessage: ((event: MessageEvent<OpfsWorkerMessage>) => void) | null = null;
   onerror: (() => void) | null = null;
   readonly requests: { request: OpfsRequest; transfer: Transferable[] }[] = [];
+  /** Messages without an answer (bulk links), in order. */
+  readonly commands: { command: OpfsCommand; transfer: Transferable[] }[] = [];
+  /** Test hook: the browser refuses to transfer a data channel. */
+  refuseChannels = false;
   /** Writes as the worker would see them: file offset and a copy of the bytes. */
   readonly writes: { offset: number; bytes: Uint8Array }[] = [];
 
-  postMessage(request: OpfsRequest, transfer: Transferable[] = []): void {
+  postMessage(message: OpfsRequest | OpfsCommand, transfer: Transferable[] = []): void {
+    if (!('id' in message)) {
+      if (message.op === 'adopt' && this.refuseChannels) throw new DOMException('no', 'DataCloneError');
+      this.commands.push({ command: message, transfer });
+      return;
+    }
+    const request = message;
     this.requests.push({ request, transfer });
     if (request.op === 'write') this.writes.push({ offset: request.offset, bytes: request.bytes.slice() });
   }
@@ -134,5 +147,99 @@ describe('OPFS sink write batching', () => {
     expect(worker.writes.map((entry) => [entry.offset, entry.bytes.byteLength])).toEqual([[0, 100]]);
     void sink.finish('f1', 'digest');
     expect(worker.requests.map(({ request }) => request.op)).toEqual(['write', 'write', 'finish']);
+  });
+});
+
+/** Stands in for the browser's RTCDataChannel, which Node lacks: only its identity matters here. */
+class TransferableChannel extends FakeBulkChannel {}
+
+describe('OPFS sink: frames received in the worker', () => {
+  const realChannel = (globalThis as { RTCDataChannel?: unknown }).RTCDataChannel;
+  beforeEach(() => {
+    (globalThis as { RTCDataChannel?: unknown }).RTCDataChannel = TransferableChannel;
+  });
+  afterEach(() => {
+    (globalThis as { RTCDataChannel?: unknown }).RTCDataChannel = realChannel;
+  });
+
+  function receiving() {
+    const worker = new FakeWorker();
+    const { sink } = createOpfsSink(() => worker as unknown as Worker);
+    const held = sink.heldFrames;
+    if (!held) throw new Error('the OPFS sink receives frames in its worker');
+    const delivered: ReceivedFrame[] = [];
+    const receiver = held.receive((frame) => delivered.push(frame));
+    const notice = (link: number, id: number) =>
+      worker.onmessage?.({
+        data: {
+          op: 'frame',
+          link,
+          frame: { slot: 1, fileIndex: 0, offset: id * 10 },
+          held: id,
+          byteLength: 10,
+        },
+      } as MessageEvent<OpfsWorkerMessage>);
+    return { worker, sink, held, receiver, delivered, notice };
+  }
+
+  it('hands the channel to the worker, delivers its frames as handles, and writes them by handle in order', async () => {
+    const { worker, sink, held, receiver, delivered, notice } = receiving();
+    const channel = new TransferableChannel();
+    receiver.adopt(channel);
+    expect(worker.commands).toEqual([{ command: { op: 'adopt', link: 1, channel }, transfer: [channel] }]);
+    notice(1, 5);
+    expect(delivered).toEqual([
+      { slot: 1, fileIndex: 0, offset: 50, payload: { held: 5, start: 0, byteLength: 10 } },
+    ]);
+
+    const opened = sink.begin({ senderId: 's', transferId: 't', index: 0, path: 'x', size: 100 });
+    worker.answerAll();
+    await opened;
+    // Bytes gathered on the page go first, so the file is written in order.
+    void sink.write('f1', 0, pattern(0, 50));
+    const write = held.write('f1', 50, { held: 5, start: 0, byteLength: 10 });
+    expect(worker.requests.map(({ request }) => request.op)).toEqual(['write', 'write-held']);
+    expect(worker.requests[1]?.request).toMatchObject({ fileId: 'f1', offset: 50, bytes: { held: 5 } });
+    worker.answerAll();
+    await write;
+  });
+
+  it('tells the worker to let go of frames the engine did not write, and of nothing it wrote', () => {
+    const { worker, held, receiver } = receiving();
+    receiver.adopt(new TransferableChannel());
+    void held.write('f1', 0, { held: 1, start: 0, byteLength: 10 });
+    receiver.release({ held: 1, start: 0, byteLength: 10 });
+    receiver.release({ held: 2, start: 3, byteLength: 7 });
+    receiver.release(new Uint8Array(4));
+    expect(worker.commands.map(({ command }) => command)).toEqual([
+      expect.objectContaining({ op: 'adopt' }),
+      { op: 'release', held: 2 },
+    ]);
+  });
+
+  it('once a link is closed, closes its channels in the worker and lets go of frames still arriving for it', () => {
+    const { worker, receiver, delivered, notice } = receiving();
+    receiver.adopt(new TransferableChannel());
+    receiver.close();
+    notice(1, 9);
+    expect(delivered).toEqual([]);
+    expect(worker.commands.map(({ command }) => command).slice(1)).toEqual([
+      { op: 'close-link', link: 1 },
+      { op: 'release', held: 9 },
+    ]);
+  });
+
+  it('receives on the page a channel the browser cannot hand to a worker', () => {
+    const { worker, receiver, delivered } = receiving();
+    worker.refuseChannels = true;
+    const channel = new TransferableChannel();
+    receiver.adopt(channel);
+    const frame = encodeTransferFrame({ slot: 2, fileIndex: 0, offset: 0, payload: pattern(0, 8) });
+    channel.fire('message', { data: frame.buffer } as MessageEvent);
+    expect(delivered).toHaveLength(1);
+    expect(delivered[0]?.payload).toEqual(pattern(0, 8));
+    receiver.close();
+    expect(channel.readyState).toBe('closed');
+    expect(worker.commands).toEqual([]);
   });
 });

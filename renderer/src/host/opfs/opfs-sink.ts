@@ -13,12 +13,29 @@
  * progress still follow the disk. A batch goes to the worker when it reaches a block boundary or
  * the file's end, before any other request (order is kept), and at most BATCH_IDLE_MS after its
  * first bytes (the sender paused, or the link went down and the engine waits for its writes).
+ *
+ * Where the browser can hand a data channel to a worker, the bytes do not come through the page at
+ * all: the sink's `heldFrames` gives the worker each bulk link's incoming channels, the page gets
+ * frame headers and handles, and the worker writes the bytes it holds (frame-receiver.ts). The
+ * batching above is then used only where a channel could not be handed over.
  */
 import type { ReceiveOpened, ReceiveSaved, ReceiveStatus } from '../../../../contracts/file-ipc';
 import { DIGEST_ALIGNED_CHUNK_BYTES } from '../../engine/transfer/file-digest';
+import {
+  isHeld,
+  receiveFramesHere,
+  type FrameReceiver,
+  type HeldFrameStore,
+  type ReceivedFrame,
+} from '../../engine/transfer/frame-receiver';
 import type { ReceiveSink } from '../../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from '../host';
-import type { OpfsReply, OpfsRequestBody } from './opfs-protocol';
+import {
+  isFrameNotice,
+  type OpfsCommand,
+  type OpfsRequestBody,
+  type OpfsWorkerMessage,
+} from './opfs-protocol';
 
 /** Bytes per write sent to the worker: whole digest blocks. */
 const BATCH_BYTES = DIGEST_ALIGNED_CHUNK_BYTES;
@@ -61,12 +78,25 @@ export function createOpfsSink(
   const pool: ArrayBuffer[] = [];
   let batch: Batch | null = null;
   let idleTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Where the frames the worker receives for each bulk link go. */
+  const links = new Map<number, (frame: ReceivedFrame) => void>();
+  let nextLink = 1;
+  /** Held frames asked to be written: the worker let go of them then, so no release is sent. */
+  const writtenHeld = new Set<number>();
 
-  const call = <T>(body: OpfsRequestBody, transfer: Transferable[] = []): Promise<T> => {
+  const started = (): Worker => {
     if (!worker) {
       worker = makeWorker();
-      worker.onmessage = (event: MessageEvent<OpfsReply>) => {
+      worker.onmessage = (event: MessageEvent<OpfsWorkerMessage>) => {
         const reply = event.data;
+        if (isFrameNotice(reply)) {
+          const deliver = links.get(reply.link);
+          const payload = { held: reply.held, start: 0, byteLength: reply.byteLength };
+          // A frame that was on its way when its link closed is let go at once.
+          if (deliver) deliver({ ...reply.frame, payload });
+          else command({ op: 'release', held: reply.held });
+          return;
+        }
         if (reply.ok && reply.buffer && pool.length < POOL_SIZE) pool.push(reply.buffer);
         const waiter = pending.get(reply.id);
         pending.delete(reply.id);
@@ -80,11 +110,18 @@ export function createOpfsSink(
         pending.clear();
       };
     }
+    return worker;
+  };
+
+  const command = (message: OpfsCommand, transfer: Transferable[] = []) =>
+    started().postMessage(message, transfer);
+
+  const call = <T>(body: OpfsRequestBody, transfer: Transferable[] = []): Promise<T> => {
     const id = nextId++;
     const promise = new Promise<T>((resolve, reject) =>
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject }),
     );
-    worker.postMessage({ id, ...body }, transfer);
+    started().postMessage({ id, ...body }, transfer);
     return promise;
   };
 
@@ -145,7 +182,46 @@ export function createOpfsSink(
     for (const done of touched) await done;
   };
 
+  const heldFrames: HeldFrameStore = {
+    receive: (deliver) => {
+      const link = nextLink++;
+      links.set(link, deliver);
+      // Channels the browser will not hand over (it cannot transfer them) are received here.
+      const here: FrameReceiver = receiveFramesHere(deliver);
+      let adopted = false;
+      return {
+        adopt: (channel) => {
+          if (typeof RTCDataChannel !== 'undefined' && channel instanceof RTCDataChannel) {
+            try {
+              command({ op: 'adopt', link, channel }, [channel as unknown as Transferable]);
+              adopted = true;
+              return;
+            } catch {
+              // DataCloneError: this browser cannot transfer data channels.
+            }
+          }
+          here.adopt(channel);
+        },
+        release: (bytes) => {
+          if (isHeld(bytes) && !writtenHeld.delete(bytes.held)) command({ op: 'release', held: bytes.held });
+        },
+        close: () => {
+          links.delete(link);
+          here.close();
+          if (adopted) command({ op: 'close-link', link });
+        },
+      };
+    },
+    // The worker takes the bytes as this arrives (it lets go of them then), in order after what
+    // was gathered before.
+    write: (fileId, offset, bytes) => {
+      writtenHeld.add(bytes.held);
+      return ordered<null>({ op: 'write-held', fileId, offset, bytes }).then(() => undefined);
+    },
+  };
+
   const sink: ReceiveSink = {
+    heldFrames,
     status: (key) => ordered<ReceiveStatus>({ op: 'status', key }),
     begin: async (request) => {
       const opened = await ordered<ReceiveOpened>({ op: 'begin', request });
