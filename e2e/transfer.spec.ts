@@ -372,13 +372,27 @@ test.describe('file transfer', () => {
     expect(await opfsDigests(bob, ['notes.bin'])).toEqual({ 'notes.bin': await sha256OfFile(file) });
   });
 
-  test('the browser client receives file bytes in its storage worker, not on the page; its bulk connection fails mid-file and the file resumes into OPFS intact', async ({
+  test('browser clients read and receive file bytes in workers, not on the page; the bulk connection fails mid-file and the file resumes into OPFS intact', async ({
     browser,
     signaling,
   }) => {
     test.setTimeout(150_000);
     const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await recordPeerConnections(ada);
+    // Counts the slices Ada's page cuts from files: none, because the file is read in a worker.
+    await withInitScript(
+      ada,
+      () => {
+        const slice = Blob.prototype.slice;
+        const page = window as unknown as { __blobSlicesOnPage: number };
+        page.__blobSlicesOnPage = 0;
+        Blob.prototype.slice = function (this: Blob, ...args: Parameters<Blob['slice']>) {
+          page.__blobSlicesOnPage++;
+          return slice.apply(this, args);
+        };
+      },
+      null,
+    );
     // Counts the bulk channels whose frames Bob's page listens to: there should be none, because
     // each incoming one is handed to the storage worker as it is made.
     await withInitScript(
@@ -412,6 +426,9 @@ test.describe('file transfer', () => {
       await bob.page.evaluate(
         () => (window as unknown as { __bulkListenersOnPage: number }).__bulkListenersOnPage,
       ),
+    ).toBe(0);
+    expect(
+      await ada.page.evaluate(() => (window as unknown as { __blobSlicesOnPage: number }).__blobSlicesOnPage),
     ).toBe(0);
     expect(await connectionCount(ada.page)).toBe(3);
     expect(await opfsDigests(bob, ['film.mkv'])).toEqual({ 'film.mkv': await sha256OfFile(file) });

@@ -5,6 +5,7 @@
  */
 import type { OutgoingFiles } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
+import { createBlobReader, type BlobReader } from './blob-reader';
 
 export interface PickedFile {
   readonly file: File;
@@ -73,15 +74,20 @@ export function takeDropped(data: DataTransfer): Dropped {
   };
 }
 
-/** Files read in slices through the Blob API. */
-export function browserFiles(picked: readonly PickedFile[]): OutgoingFiles {
+let sharedReader: BlobReader | null = null;
+
+/** Files read in slices through the Blob API, in the reading worker (blob-reader.ts). */
+export function browserFiles(
+  picked: readonly PickedFile[],
+  reader: BlobReader = (sharedReader ??= createBlobReader()),
+): OutgoingFiles {
   return {
     files: picked.map(({ file, path }) => ({
       path,
       size: file.size,
-      read: async (offset: number, length: number) =>
-        new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+      read: (offset: number, length: number) => reader.read(file, offset, length),
     })),
+    close: () => reader.forget(picked.map(({ file }) => file)),
   };
 }
 

@@ -1,0 +1,16 @@
+/** Messages between the page and the file-reading worker (same build: typed, not parsed). */
+export type BlobReadRequest =
+  | {
+      readonly op: 'read';
+      readonly id: number;
+      /** The page's number for the file; the file itself comes with the first request for it. */
+      readonly key: number;
+      readonly file?: Blob;
+      readonly offset: number;
+      readonly length: number;
+    }
+  | { readonly op: 'forget'; readonly keys: readonly number[] };
+
+export type BlobReadReply =
+  | { readonly id: number; readonly ok: true; readonly buffer: ArrayBuffer }
+  | { readonly id: number; readonly ok: false };
