@@ -206,6 +206,56 @@ export async function withInitScript<A>(
   await expect(peer.page.getByText(`This device: ${peer.name}`)).toBeVisible();
 }
 
+/** Which calls of a built-in method `countCalls` counts: on objects with that `label`, with that first argument. */
+export interface CountedCalls {
+  readonly className: 'Blob' | 'RTCDataChannel';
+  readonly method: string;
+  readonly label?: string;
+  readonly firstArg?: string;
+}
+
+/**
+ * Counts, in the peer's page (not its workers), calls of a built-in method; read the count with
+ * `callsCounted`. Installed before the page connects (it reloads the page).
+ */
+export async function countCalls(peer: Peer, calls: CountedCalls): Promise<void> {
+  await withInitScript(
+    peer,
+    (spec: CountedCalls) => {
+      type Counted = Record<string, (this: { label?: string }, ...args: unknown[]) => unknown>;
+      const scope = window as unknown as Record<string, { prototype: Counted }> & {
+        __ferryCalls?: Record<string, number>;
+      };
+      const counts = (scope.__ferryCalls ??= {});
+      const key = `${spec.className}.${spec.method}`;
+      counts[key] = 0;
+      const prototype = scope[spec.className]?.prototype;
+      const original = prototype?.[spec.method];
+      if (!prototype || !original) return;
+      prototype[spec.method] = function (...args) {
+        const labelled = spec.label === undefined || this.label === spec.label;
+        if (labelled && (spec.firstArg === undefined || args[0] === spec.firstArg))
+          counts[key] = (counts[key] ?? 0) + 1;
+        return original.apply(this, args);
+      };
+    },
+    calls,
+  );
+}
+
+/** How many calls `countCalls` has counted since the page loaded. */
+export async function callsCounted(
+  peer: Peer,
+  calls: Pick<CountedCalls, 'className' | 'method'>,
+): Promise<number> {
+  const key = `${calls.className}.${calls.method}`;
+  return peer.page.evaluate(
+    (counted) =>
+      (window as unknown as { __ferryCalls?: Record<string, number> }).__ferryCalls?.[counted] ?? -1,
+    key,
+  );
+}
+
 /**
  * Records the page's RTCPeerConnections so a test can cut the connection as a network failure
  * would. Installed before the page connects (it reloads the page).

@@ -19,7 +19,9 @@ import {
   openAdaAndBob,
 } from './support/fixtures';
 import {
+  callsCounted,
   connectionCount,
+  countCalls,
   cutConnections,
   installReceiveFolder,
   installSendSources,
@@ -379,38 +381,17 @@ test.describe('file transfer', () => {
     test.setTimeout(150_000);
     const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await recordPeerConnections(ada);
-    // Counts the slices Ada's page cuts from files: none, because the file is read in a worker.
-    await withInitScript(
-      ada,
-      () => {
-        const slice = Blob.prototype.slice;
-        const page = window as unknown as { __blobSlicesOnPage: number };
-        page.__blobSlicesOnPage = 0;
-        Blob.prototype.slice = function (this: Blob, ...args: Parameters<Blob['slice']>) {
-          page.__blobSlicesOnPage++;
-          return slice.apply(this, args);
-        };
-      },
-      null,
-    );
-    // Counts the bulk channels whose frames Bob's page listens to: there should be none, because
-    // each incoming one is handed to the storage worker as it is made.
-    await withInitScript(
-      bob,
-      () => {
-        const listen = RTCDataChannel.prototype.addEventListener;
-        const page = window as unknown as { __bulkListenersOnPage: number };
-        page.__bulkListenersOnPage = 0;
-        RTCDataChannel.prototype.addEventListener = function (
-          this: RTCDataChannel,
-          ...args: Parameters<RTCDataChannel['addEventListener']>
-        ) {
-          if (this.label === 'ferry-bulk' && args[0] === 'message') page.__bulkListenersOnPage++;
-          listen.apply(this, args);
-        };
-      },
-      null,
-    );
+    // Ada's page cuts no slice from the file it sends (it is read in a worker), and Bob's page
+    // listens to no bulk channel (each incoming one is handed to the storage worker as it is made).
+    const slices = { className: 'Blob', method: 'slice' } as const;
+    const bulkListeners = {
+      className: 'RTCDataChannel',
+      method: 'addEventListener',
+      label: 'ferry-bulk',
+      firstArg: 'message',
+    } as const;
+    await countCalls(ada, slices);
+    await countCalls(bob, bulkListeners);
     await pair(ada, bob);
     const file = join(base, 'film.mkv');
     await writePatternFile(file, 48 * MiB + 123, 71);
@@ -422,14 +403,8 @@ test.describe('file transfer', () => {
 
     await expect(status(bob, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 120_000 });
     await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
-    expect(
-      await bob.page.evaluate(
-        () => (window as unknown as { __bulkListenersOnPage: number }).__bulkListenersOnPage,
-      ),
-    ).toBe(0);
-    expect(
-      await ada.page.evaluate(() => (window as unknown as { __blobSlicesOnPage: number }).__blobSlicesOnPage),
-    ).toBe(0);
+    expect(await callsCounted(bob, bulkListeners)).toBe(0);
+    expect(await callsCounted(ada, slices)).toBe(0);
     expect(await connectionCount(ada.page)).toBe(3);
     expect(await opfsDigests(bob, ['film.mkv'])).toEqual({ 'film.mkv': await sha256OfFile(file) });
   });
