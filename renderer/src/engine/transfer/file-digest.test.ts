@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_DIGEST_BLOCK_BYTES } from '../../../../contracts/transfer';
-import { FileDigest, scriptBlockHasher } from './file-digest';
+import { FileDigest, hashWhileReading, scriptBlockHasher } from './file-digest';
 
 const BLOCK = FILE_DIGEST_BLOCK_BYTES;
 const hex = (bytes: ArrayBuffer) =>
@@ -78,5 +78,24 @@ describe('file digest (WebCrypto blocks, and the script fallback)', () => {
     bytes.fill(0xee);
     await updating;
     expect(await digest.digestHex()).toBe(expected);
+  });
+});
+
+describe('hashWhileReading', () => {
+  it('hashes reads in the order they were asked for, whatever order they finish in', async () => {
+    const bytes = pattern(3 * BLOCK + 123);
+    const finish: (() => void)[] = [];
+    const reader = hashWhileReading(
+      (offset, length) =>
+        new Promise<Uint8Array>((resolve) =>
+          finish.push(() => resolve(bytes.slice(offset, offset + length))),
+        ),
+    );
+    const cuts = [0, 1000, BLOCK + 7, 2 * BLOCK, bytes.byteLength];
+    const reads = cuts.slice(1).map((end, index) => reader.read(cuts[index] ?? 0, end - (cuts[index] ?? 0)));
+    // The last read finishes first, the first one last.
+    for (const done of [...finish].reverse()) done();
+    await Promise.all(reads);
+    expect(await reader.digestHex()).toBe(await reference(bytes));
   });
 });

@@ -8,6 +8,7 @@
  */
 import { FILE_DIGEST_BLOCK_BYTES } from '../../../../contracts/transfer';
 import { Sha256 } from './sha256';
+import type { HashingReader } from './transfer-types';
 
 /**
  * The unit in which the sender reads and the browser client writes: 1 MiB, a whole number of digest
@@ -87,4 +88,28 @@ export class FileDigest {
     this.outer.update(digest);
     this.filled = 0;
   }
+}
+
+/**
+ * A HashingReader over `read`, hashing on this thread what it returns, in the order the reads were
+ * asked for (they may finish in another order); WebCrypto hashes the blocks off the thread.
+ */
+export function hashWhileReading(
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+): HashingReader {
+  const digest = new FileDigest();
+  let hashing: Promise<void> = Promise.resolve();
+  return {
+    read: (offset, length) => {
+      const bytes = read(offset, length);
+      hashing = hashing.then(async () => digest.update(await bytes));
+      hashing.catch(() => undefined); // surfaces in digestHex, after the read itself failed
+      return bytes;
+    },
+    digestHex: async () => {
+      await hashing;
+      return digest.digestHex();
+    },
+    close: () => undefined,
+  };
 }

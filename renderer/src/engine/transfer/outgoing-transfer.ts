@@ -25,7 +25,7 @@ import {
 import { BulkLinkClosedError } from './bulk-link';
 import { CreditWindow } from './credit-window';
 import { RateMeter } from './rate-meter';
-import { DIGEST_ALIGNED_CHUNK_BYTES, FileDigest } from './file-digest';
+import { DIGEST_ALIGNED_CHUNK_BYTES, hashWhileReading } from './file-digest';
 import type { TransferContext, TransferLink } from './transfer-link';
 import {
   FINISHED_PHASES,
@@ -34,6 +34,7 @@ import {
   errorCodeOf,
   transferErrorFromHostCode,
   transferKey,
+  type HashingReader,
   type OutgoingFiles,
   NOT_ENDED,
   endedOutcome,
@@ -303,6 +304,8 @@ export class OutgoingTransfer {
     // BulkLink.send resolves. A fresh 256 KiB buffer per frame cost an allocation, zero-filling
     // and garbage collection for every frame.
     const frame = new Uint8Array(TRANSFER_FRAME_MAX_BYTES);
+    /** The reader of the file being sent. */
+    let reader: HashingReader | undefined;
     try {
       for (let index = completedBelow; index < files.length; index++) {
         const file = files[index];
@@ -310,11 +313,14 @@ export class OutgoingTransfer {
         const start = offsets.get(index) ?? 0;
         if (start > file.size) throw new ReadFailure('PROTOCOL_ERROR');
         run.layout.push({ index, start, runOffset });
-        const hash = new FileDigest();
-        // Resume: the receiver has [0, start); hash it here too, so the digest covers the whole file.
+        reader?.close();
+        reader =
+          file.openHashingReader?.() ?? hashWhileReading((offset, length) => file.read(offset, length));
+        const fileReader = reader;
+        // Resume: the receiver has [0, start); read it here too, so the digest covers the whole file.
         for (let offset = 0; offset < start;) {
           const length = readLength(offset, start);
-          await hash.update(await this.read(index, offset, length, run));
+          await this.read(fileReader, offset, length, run);
           offset += length;
         }
         const reads: Promise<Uint8Array>[] = [];
@@ -322,7 +328,7 @@ export class OutgoingTransfer {
         const fill = () => {
           while (reads.length < READ_AHEAD && nextRead < file.size) {
             const length = readLength(nextRead, file.size);
-            const read = this.read(index, nextRead, length, run);
+            const read = this.read(fileReader, nextRead, length, run);
             // Handled when awaited below; a read left behind by a stop must not surface as unhandled.
             read.catch(() => undefined);
             reads.push(read);
@@ -344,16 +350,11 @@ export class OutgoingTransfer {
           runOffset += framed;
           framed = 0;
         };
-        let hashing: Promise<void> = Promise.resolve();
         for (let offset = start; offset < file.size;) {
           fill();
           const chunk = await reads.shift();
           if (!chunk) throw new ReadFailure('READ_FAILED');
           this.checkRunning(run);
-          // Hashing runs on WebCrypto's thread while this read's frames go out; one at a time.
-          await hashing;
-          hashing = hash.update(chunk);
-          hashing.catch(() => undefined); // awaited before the next read's, or at the end
           for (let taken = 0; taken < chunk.byteLength;) {
             const take = Math.min(TRANSFER_CHUNK_BYTES - framed, chunk.byteLength - taken);
             frame.set(chunk.subarray(taken, taken + take), TRANSFER_FRAME_HEADER_BYTES + framed);
@@ -364,8 +365,7 @@ export class OutgoingTransfer {
           offset += chunk.byteLength;
         }
         if (framed > 0) await flush();
-        await hashing;
-        const digest = await hash.digestHex();
+        const digest = await fileReader.digestHex();
         this.checkRunning(run);
         link.session.send({ type: 'transfer:file-complete', transferId: this.id, index, digest });
       }
@@ -383,16 +383,21 @@ export class OutgoingTransfer {
         ...(index !== undefined ? { index } : {}),
       });
       this.end('failed', 'you', code, RESUMABLE_SENDER_ERRORS.has(code) ? 'you' : null);
+    } finally {
+      reader?.close();
     }
   }
 
-  private async read(index: number, offset: number, length: number, run: SendRun): Promise<Uint8Array> {
+  private async read(
+    reader: HashingReader,
+    offset: number,
+    length: number,
+    run: SendRun,
+  ): Promise<Uint8Array> {
     this.checkRunning(run);
-    const file = this.source.files[index];
-    if (!file) throw new ReadFailure('READ_FAILED');
     let bytes: Uint8Array;
     try {
-      bytes = await file.read(offset, length);
+      bytes = await reader.read(offset, length);
     } catch (error) {
       throw new ReadFailure(transferErrorFromHostCode(errorCodeOf(error), true));
     }

@@ -19,6 +19,21 @@ export interface OutgoingFile {
   readonly size: number;
   /** Reads `length` bytes at `offset`; rejects if the file can no longer be read as listed. */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Where the host can: a reader that hashes the file where it reads it (the browser's reading
+   * worker), so the page does not. Without it the engine hashes what `read` returns.
+   */
+  openHashingReader?(): HashingReader;
+}
+
+/** Reads one file in order from its start, and computes its file digest (FileDigest) from what it read. */
+export interface HashingReader {
+  /** `length` bytes at `offset`, which is where the previous read ended (0 first). */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** The digest of everything read; once, after the last read. */
+  digestHex(): Promise<string>;
+  /** Lets go of what the reader keeps (also when a run stops before the end). */
+  close(): void;
 }
 
 /** Files picked or dropped together: one transfer. */

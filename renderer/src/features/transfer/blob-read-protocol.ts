@@ -8,9 +8,15 @@ export type BlobReadRequest =
       readonly file?: Blob;
       readonly offset: number;
       readonly length: number;
+      /** With a stream, the read is hashed into that stream's file digest, in request order. */
+      readonly stream?: number;
     }
+  /** The file digest of what was read in a stream; the stream ends with it. */
+  | { readonly op: 'digest'; readonly id: number; readonly stream: number }
+  | { readonly op: 'close-stream'; readonly stream: number }
   | { readonly op: 'forget'; readonly keys: readonly number[] };
 
 export type BlobReadReply =
   | { readonly id: number; readonly ok: true; readonly buffer: ArrayBuffer }
+  | { readonly id: number; readonly ok: true; readonly digest: string }
   | { readonly id: number; readonly ok: false };

@@ -16,6 +16,12 @@ class FakeReadWorker {
   }
 
   async answer(request: BlobReadRequest): Promise<void> {
+    if (request.op === 'digest') {
+      this.onmessage?.({
+        data: { id: request.id, ok: true, digest: `digest of stream ${request.stream}` },
+      } as MessageEvent<BlobReadReply>);
+      return;
+    }
     if (request.op !== 'read') return;
     const file = this.files.get(request.key);
     const reply: BlobReadReply = file
@@ -51,6 +57,32 @@ describe('the blob reader', () => {
     expect(worker.requests[3]).toMatchObject({ op: 'read', key: 2, file });
     await worker.answer(worker.requests[3] as BlobReadRequest);
     expect([...(await again)]).toEqual([0, 1]);
+  });
+
+  it('reads a file to hash in a stream of its own, asks the worker for its digest, and closes a stream left unfinished', async () => {
+    const worker = new FakeReadWorker();
+    const reader = createBlobReader(() => worker as unknown as Worker);
+    const file = new Blob([Uint8Array.from({ length: 10 }, (_, i) => i)]);
+    const finished = reader.openHashing(file);
+    const bytes = finished.read(0, 4);
+    const digest = finished.digestHex();
+    expect(worker.requests).toEqual([
+      { op: 'read', id: 1, key: 1, file, offset: 0, length: 4, stream: 1 },
+      { op: 'digest', id: 2, stream: 1 },
+    ]);
+    for (const request of worker.requests) await worker.answer(request);
+    expect([...(await bytes)]).toEqual([0, 1, 2, 3]);
+    expect(await digest).toBe('digest of stream 1');
+    // Done: closing it again tells the worker nothing.
+    finished.close();
+    const stopped = reader.openHashing(file);
+    void stopped.read(0, 2);
+    stopped.close();
+    stopped.close();
+    expect(worker.requests.slice(2)).toEqual([
+      { op: 'read', id: 3, key: 1, offset: 0, length: 2, stream: 2 },
+      { op: 'close-stream', stream: 2 },
+    ]);
   });
 
   it('rejects a read the worker could not do, and every read in flight when the worker fails', async () => {

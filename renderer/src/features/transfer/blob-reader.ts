@@ -1,28 +1,37 @@
 /**
- * Reads slices of the files a person picked or dropped, for sending, in a dedicated worker.
+ * Reads slices of the files a person picked or dropped, for sending, in a dedicated worker, and
+ * hashes them there.
  *
- * In Chromium `Blob.slice()` and `arrayBuffer()` cost the calling thread milliseconds per call
- * (sampled on the sender during bench:transfer's chat run: with the hashing, they were most of the
- * page's long tasks, and a chat message waited behind them). In a worker they cost the page one
- * message per read; the bytes come back transferred, not copied.
+ * In Chromium `Blob.slice()` and `arrayBuffer()` cost the calling thread milliseconds per call,
+ * and `crypto.subtle.digest` copies what it hashes on the calling thread (sampled on the sender
+ * during bench:transfer's chat run: these three were most of the page's long tasks, and a chat
+ * message waited behind them). In a worker they cost the page one message per read; the bytes
+ * come back transferred, not copied.
  */
+import { hashWhileReading } from '../../engine/transfer/file-digest';
+import type { HashingReader } from '../../engine/transfer/transfer-types';
 import type { BlobReadReply, BlobReadRequest } from './blob-read-protocol';
 
 export interface BlobReader {
   read(file: Blob, offset: number, length: number): Promise<Uint8Array>;
+  /** Reads `file` in order from its start and hashes it where it reads it. */
+  openHashing(file: Blob): HashingReader;
   /** The worker lets go of these files (the transfer that read them is over). */
   forget(files: readonly Blob[]): void;
 }
 
-/** Where no worker can be started (tests outside a browser): the same reads on this thread. */
-const readHere: BlobReader = {
+/** Where no worker can be started (tests outside a browser): the same work on this thread. */
+const here: BlobReader = {
   read: async (file, offset, length) =>
     new Uint8Array(await file.slice(offset, offset + length).arrayBuffer()),
+  openHashing: (file) => hashWhileReading((offset, length) => here.read(file, offset, length)),
   forget: () => undefined,
 };
 
+type Body = BlobReadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
 export function createBlobReader(makeWorker?: () => Worker): BlobReader {
-  if (!makeWorker && typeof Worker === 'undefined') return readHere;
+  if (!makeWorker && typeof Worker === 'undefined') return here;
   const make =
     makeWorker ??
     (() =>
@@ -30,8 +39,12 @@ export function createBlobReader(makeWorker?: () => Worker): BlobReader {
   let worker: Worker | null = null;
   let nextId = 1;
   let nextKey = 1;
+  let nextStream = 1;
   const keys = new WeakMap<Blob, number>();
-  const pending = new Map<number, { resolve: (bytes: Uint8Array) => void; reject: (error: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (reply: BlobReadReply) => void; reject: (error: Error) => void }
+  >();
 
   const started = (): Worker => {
     if (worker) return worker;
@@ -41,7 +54,7 @@ export function createBlobReader(makeWorker?: () => Worker): BlobReader {
       const waiter = pending.get(reply.id);
       pending.delete(reply.id);
       if (!waiter) return;
-      if (reply.ok) waiter.resolve(new Uint8Array(reply.buffer));
+      if (reply.ok) waiter.resolve(reply);
       else waiter.reject(new Error('the file could not be read'));
     };
     made.onerror = () => {
@@ -52,22 +65,52 @@ export function createBlobReader(makeWorker?: () => Worker): BlobReader {
     return made;
   };
 
+  const ask = (body: Body): Promise<BlobReadReply> => {
+    const id = nextId++;
+    return new Promise<BlobReadReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      started().postMessage({ ...body, id });
+    });
+  };
+
+  const read = async (file: Blob, offset: number, length: number, stream?: number): Promise<Uint8Array> => {
+    let key = keys.get(file);
+    const first = key === undefined;
+    if (key === undefined) {
+      key = nextKey++;
+      keys.set(file, key);
+    }
+    const reply = await ask({
+      op: 'read',
+      key,
+      ...(first ? { file } : {}),
+      offset,
+      length,
+      ...(stream !== undefined ? { stream } : {}),
+    });
+    if (!('buffer' in reply)) throw new Error('the file could not be read');
+    return new Uint8Array(reply.buffer);
+  };
+
   return {
-    read: (file, offset, length) => {
-      const id = nextId++;
-      let key = keys.get(file);
-      const first = key === undefined;
-      if (key === undefined) {
-        key = nextKey++;
-        keys.set(file, key);
-      }
-      const request: BlobReadRequest = first
-        ? { op: 'read', id, key, file, offset, length }
-        : { op: 'read', id, key, offset, length };
-      return new Promise<Uint8Array>((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        started().postMessage(request);
-      });
+    read: (file, offset, length) => read(file, offset, length),
+    openHashing: (file) => {
+      const stream = nextStream++;
+      let open = true;
+      return {
+        read: (offset, length) => read(file, offset, length, stream),
+        digestHex: async () => {
+          open = false;
+          const reply = await ask({ op: 'digest', stream });
+          if (!('digest' in reply)) throw new Error('the file could not be hashed');
+          return reply.digest;
+        },
+        close: () => {
+          if (!open) return;
+          open = false;
+          started().postMessage({ op: 'close-stream', stream } satisfies BlobReadRequest);
+        },
+      };
     },
     forget: (files) => {
       const forgotten: number[] = [];

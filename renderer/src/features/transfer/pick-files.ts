@@ -76,7 +76,7 @@ export function takeDropped(data: DataTransfer): Dropped {
 
 let sharedReader: BlobReader | null = null;
 
-/** Files read in slices through the Blob API, in the reading worker (blob-reader.ts). */
+/** Files read in slices through the Blob API, and hashed, in the reading worker (blob-reader.ts). */
 export function browserFiles(
   picked: readonly PickedFile[],
   reader: BlobReader = (sharedReader ??= createBlobReader()),
@@ -86,6 +86,7 @@ export function browserFiles(
       path,
       size: file.size,
       read: (offset: number, length: number) => reader.read(file, offset, length),
+      openHashingReader: () => reader.openHashing(file),
     })),
     close: () => reader.forget(picked.map(({ file }) => file)),
   };
