@@ -1,8 +1,9 @@
 /** Messages between the page and the file-reading worker (same build: typed, not parsed). */
-export type BlobReadRequest =
+
+/** What the page asks of the worker; the id of the answer is added when it is sent (worker-calls.ts). */
+export type BlobReadCall =
   | {
       readonly op: 'read';
-      readonly id: number;
       /** The page's number for the file; the file itself comes with the first request for it. */
       readonly key: number;
       readonly file?: Blob;
@@ -12,7 +13,10 @@ export type BlobReadRequest =
       readonly stream?: number;
     }
   /** The file digest of what was read in a stream; the stream ends with it. */
-  | { readonly op: 'digest'; readonly id: number; readonly stream: number }
+  | { readonly op: 'digest'; readonly stream: number };
+
+export type BlobReadRequest =
+  | (BlobReadCall & { readonly id: number })
   | { readonly op: 'close-stream'; readonly stream: number }
   | { readonly op: 'forget'; readonly keys: readonly number[] };
 

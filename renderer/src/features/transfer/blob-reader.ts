@@ -10,7 +10,8 @@
  */
 import { hashWhileReading } from '../../engine/transfer/file-digest';
 import type { HashingReader } from '../../engine/transfer/transfer-types';
-import type { BlobReadReply, BlobReadRequest } from './blob-read-protocol';
+import { workerCalls } from '../../host/worker-calls';
+import type { BlobReadCall, BlobReadReply, BlobReadRequest } from './blob-read-protocol';
 
 export interface BlobReader {
   read(file: Blob, offset: number, length: number): Promise<Uint8Array>;
@@ -28,49 +29,23 @@ const here: BlobReader = {
   forget: () => undefined,
 };
 
-type Body = BlobReadRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
-
 export function createBlobReader(makeWorker?: () => Worker): BlobReader {
   if (!makeWorker && typeof Worker === 'undefined') return here;
   const make =
     makeWorker ??
     (() =>
       new Worker(new URL('./blob-read-worker.ts', import.meta.url), { type: 'module', name: 'ferry-read' }));
-  let worker: Worker | null = null;
-  let nextId = 1;
+  const worker = workerCalls<BlobReadCall, BlobReadReply>(make, {
+    failed: () => new Error('the reading worker failed'),
+  });
   let nextKey = 1;
   let nextStream = 1;
   const keys = new WeakMap<Blob, number>();
-  const pending = new Map<
-    number,
-    { resolve: (reply: BlobReadReply) => void; reject: (error: Error) => void }
-  >();
 
-  const started = (): Worker => {
-    if (worker) return worker;
-    const made = make();
-    made.onmessage = (event: MessageEvent<BlobReadReply>) => {
-      const reply = event.data;
-      const waiter = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (!waiter) return;
-      if (reply.ok) waiter.resolve(reply);
-      else waiter.reject(new Error('the file could not be read'));
-    };
-    made.onerror = () => {
-      for (const waiter of pending.values()) waiter.reject(new Error('the reading worker failed'));
-      pending.clear();
-    };
-    worker = made;
-    return made;
-  };
-
-  const ask = (body: Body): Promise<BlobReadReply> => {
-    const id = nextId++;
-    return new Promise<BlobReadReply>((resolve, reject) => {
-      pending.set(id, { resolve, reject });
-      started().postMessage({ ...body, id });
-    });
+  const ask = async (body: BlobReadCall): Promise<BlobReadReply> => {
+    const reply = await worker.call(body);
+    if (!reply.ok) throw new Error('the file could not be read');
+    return reply;
   };
 
   const read = async (file: Blob, offset: number, length: number, stream?: number): Promise<Uint8Array> => {
@@ -108,7 +83,7 @@ export function createBlobReader(makeWorker?: () => Worker): BlobReader {
         close: () => {
           if (!open) return;
           open = false;
-          started().postMessage({ op: 'close-stream', stream } satisfies BlobReadRequest);
+          worker.post({ op: 'close-stream', stream } satisfies BlobReadRequest);
         },
       };
     },
@@ -120,7 +95,8 @@ export function createBlobReader(makeWorker?: () => Worker): BlobReader {
         keys.delete(file);
         forgotten.push(key);
       }
-      if (forgotten.length > 0 && worker) worker.postMessage({ op: 'forget', keys: forgotten });
+      if (forgotten.length > 0 && worker.started)
+        worker.post({ op: 'forget', keys: forgotten } satisfies BlobReadRequest);
     },
   };
 }

@@ -50,7 +50,3 @@ export interface OpfsFrameNotice {
 
 /** Everything the worker posts to the page. */
 export type OpfsWorkerMessage = OpfsReply | OpfsFrameNotice;
-
-export function isFrameNotice(message: OpfsWorkerMessage): message is OpfsFrameNotice {
-  return 'op' in message && message.op === 'frame';
-}

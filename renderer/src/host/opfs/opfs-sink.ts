@@ -30,12 +30,8 @@ import {
 } from '../../engine/transfer/frame-receiver';
 import type { ReceiveSink } from '../../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from '../host';
-import {
-  isFrameNotice,
-  type OpfsCommand,
-  type OpfsRequestBody,
-  type OpfsWorkerMessage,
-} from './opfs-protocol';
+import { workerCalls } from '../worker-calls';
+import type { OpfsCommand, OpfsFrameNotice, OpfsReply, OpfsRequestBody } from './opfs-protocol';
 
 /** Bytes per write sent to the worker: whole digest blocks. */
 const BATCH_BYTES = DIGEST_ALIGNED_CHUNK_BYTES;
@@ -70,9 +66,6 @@ export function createOpfsSink(
   makeWorker: () => Worker = () =>
     new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: 'ferry-opfs' }),
 ): { readonly sink: ReceiveSink; readonly savedFiles: SavedFileActions } {
-  let worker: Worker | null = null;
-  let nextId = 1;
-  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   /** Sizes of the files open for writing, by fileId (a batch never goes past a file's end). */
   const sizes = new Map<string, number>();
   const pool: ArrayBuffer[] = [];
@@ -84,45 +77,25 @@ export function createOpfsSink(
   /** Held frames asked to be written: the worker let go of them then, so no release is sent. */
   const writtenHeld = new Set<number>();
 
-  const started = (): Worker => {
-    if (!worker) {
-      worker = makeWorker();
-      worker.onmessage = (event: MessageEvent<OpfsWorkerMessage>) => {
-        const reply = event.data;
-        if (isFrameNotice(reply)) {
-          const deliver = links.get(reply.link);
-          const payload = { held: reply.held, start: 0, byteLength: reply.byteLength };
-          // A frame that was on its way when its link closed is let go at once.
-          if (deliver) deliver({ ...reply.frame, payload });
-          else command({ op: 'release', held: reply.held });
-          return;
-        }
-        if (reply.ok && reply.buffer && pool.length < POOL_SIZE) pool.push(reply.buffer);
-        const waiter = pending.get(reply.id);
-        pending.delete(reply.id);
-        if (!waiter) return;
-        if (reply.ok) waiter.resolve(reply.value);
-        else waiter.reject(new HostError(reply.code));
-      };
-      worker.onerror = () => {
-        for (const waiter of pending.values())
-          waiter.reject(new HostError('INTERNAL', 'storage worker failed'));
-        pending.clear();
-      };
-    }
-    return worker;
-  };
+  const worker = workerCalls<OpfsRequestBody, OpfsReply>(makeWorker, {
+    failed: () => new HostError('INTERNAL', 'storage worker failed'),
+    onNotice: (message) => {
+      const notice = message as OpfsFrameNotice;
+      const deliver = links.get(notice.link);
+      const payload = { held: notice.held, start: 0, byteLength: notice.byteLength };
+      // A frame that was on its way when its link closed is let go at once.
+      if (deliver) deliver({ ...notice.frame, payload });
+      else command({ op: 'release', held: notice.held });
+    },
+  });
 
-  const command = (message: OpfsCommand, transfer: Transferable[] = []) =>
-    started().postMessage(message, transfer);
+  const command = (message: OpfsCommand, transfer: Transferable[] = []) => worker.post(message, transfer);
 
-  const call = <T>(body: OpfsRequestBody, transfer: Transferable[] = []): Promise<T> => {
-    const id = nextId++;
-    const promise = new Promise<T>((resolve, reject) =>
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject }),
-    );
-    started().postMessage({ id, ...body }, transfer);
-    return promise;
+  const call = async <T>(body: OpfsRequestBody, transfer: Transferable[] = []): Promise<T> => {
+    const reply = await worker.call(body, transfer);
+    if (!reply.ok) throw new HostError(reply.code);
+    if (reply.buffer && pool.length < POOL_SIZE) pool.push(reply.buffer);
+    return reply.value as T;
   };
 
   /** Sends the batch being gathered, if any. */
