@@ -59,6 +59,8 @@ export type SignalData = z.infer<typeof signalDataSchema>;
 
 export const pairOpenRequestSchema = z.strictObject({});
 export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema });
+/** Same shape as a join: "is this nameplate joinable here?" without joining it. */
+export const pairLookupRequestSchema = pairJoinRequestSchema;
 export const signalRelayRequestSchema = z.strictObject({ data: signalDataSchema });
 
 export interface PairOpened {
@@ -78,6 +80,14 @@ export type Ack<T> = (result: Result<T>) => void;
 export interface ClientToServerEvents {
   'pair:open': (request: unknown, ack: Ack<PairOpened>) => void;
   'pair:join': (request: unknown, ack: Ack<PairJoined>) => void;
+  /**
+   * Whether a nameplate is open and joinable on this service, answered exactly as a join would be
+   * (ok, or CODE_NOT_FOUND / CODE_EXPIRED / CODE_USED / PAIR_FULL) but changing nothing. A device
+   * asks every service the other device may be on (the configured one, nearby ones) and joins only
+   * where the code is held: a join elsewhere could end a stranger's pairing that happens to use the
+   * same nameplate there. Counted by the rate limiter like a join, since it can be used to guess.
+   */
+  'pair:lookup': (request: unknown, ack: Ack<null>) => void;
   'signal:relay': (request: unknown, ack: Ack<null>) => void;
   'pair:leave': (request: unknown, ack: Ack<null>) => void;
 }

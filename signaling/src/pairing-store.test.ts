@@ -93,6 +93,30 @@ describe('pairing store', () => {
     expect(expired).toEqual([{ nameplate, openerSocketId: 'a' }]);
   });
 
+  it('looks a nameplate up exactly as a join would answer, without joining or ending anything', () => {
+    const clock = createManualClock();
+    const lateTimers = { ...clock, setTimeout: () => ({}), clearTimeout: () => undefined };
+    const store = createPairingStore({ clock: lateTimers, codeTtlMs: TTL_MS });
+    expect(codeOf(store.lookup('ZZZ'))).toBe('CODE_NOT_FOUND');
+    const { nameplate } = valueOf(store.open('a'));
+    // Looking up twice leaves the code joinable: nothing was used up.
+    expect(store.lookup(nameplate)).toEqual({ ok: true, value: null });
+    expect(store.lookup(nameplate)).toEqual({ ok: true, value: null });
+    expect(store.peerOf('a')).toBeUndefined();
+    valueOf(store.join('b', nameplate));
+    expect(codeOf(store.lookup(nameplate))).toBe('PAIR_FULL');
+    // The pair is untouched by the lookup.
+    expect(store.peerOf('a')).toBe('b');
+    store.leave('b');
+    expect(codeOf(store.lookup(nameplate))).toBe('CODE_USED');
+
+    const late = valueOf(store.open('c')).nameplate;
+    clock.advance(TTL_MS);
+    // Past the deadline with its timer late: expired, and the lookup does not end it itself.
+    expect(codeOf(store.lookup(late))).toBe('CODE_EXPIRED');
+    expect(codeOf(store.open('c'))).toBe('ALREADY_PAIRED');
+  });
+
   it('does not expire a nameplate once joined', () => {
     const { clock, store, expired } = setup();
     const { nameplate } = valueOf(store.open('a'));

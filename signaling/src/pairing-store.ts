@@ -48,6 +48,8 @@ export interface ExpiredNameplate {
 export interface PairingStore {
   open(socketId: SocketId): Result<OpenedNameplate>;
   join(socketId: SocketId, nameplate: string): Result<JoinedPairing>;
+  /** What `join` would answer for `nameplate` (ok or why not), without joining or ending anything. */
+  lookup(nameplate: string): Result<null>;
   /** The other socket of a complete pair, or undefined when `socketId` is not in one. */
   peerOf(socketId: SocketId): SocketId | undefined;
   /** Ends the socket's pairing, if any (on `pair:leave` and on disconnect). */
@@ -175,6 +177,19 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
       pairing.joinerSocketId = socketId;
       pairingsBySocket.set(socketId, pairing);
       return ok({ openerSocketId: pairing.openerSocketId });
+    },
+
+    lookup(nameplate) {
+      const pairing = pairingsByNameplate.get(nameplate);
+      if (pairing === undefined) {
+        const ended = endedNameplates.get(nameplate);
+        if (ended === undefined || ended.forgetAt <= clock.now()) return err('CODE_NOT_FOUND');
+        return err(ended.outcome === 'expired' ? 'CODE_EXPIRED' : 'CODE_USED');
+      }
+      if (pairing.joinerSocketId !== undefined) return err('PAIR_FULL');
+      // Past its deadline but its timer has not run yet: expired, and the timer will say so.
+      if (clock.now() >= pairing.expiresAt) return err('CODE_EXPIRED');
+      return ok(null);
     },
 
     peerOf(socketId) {

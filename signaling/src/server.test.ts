@@ -280,6 +280,31 @@ describe('codes that cannot be joined', () => {
   });
 });
 
+describe('looking a code up', () => {
+  it('says whether a nameplate is joinable without joining it, so a join elsewhere spoils nothing', async () => {
+    const kit = await startKit();
+    const opener = await kit.client();
+    const asker = await kit.client();
+    const openerJoins = recordEvents(opener, 'pair:peer-joined');
+    expect(errorCodeOf(await asker.emitWithAck('pair:lookup', { nameplate: 'ZZZ' }))).toBe('CODE_NOT_FOUND');
+    const { nameplate } = valueOf(await opener.emitWithAck('pair:open', {}));
+    expect(await asker.emitWithAck('pair:lookup', { nameplate })).toEqual({ ok: true, value: null });
+    await roundTrip(opener);
+    // The opener was not disturbed, and the asker can still join (or open) for real.
+    expect(openerJoins).toEqual([]);
+    const peerJoined = nextEvent(opener, 'pair:peer-joined');
+    valueOf(await asker.emitWithAck('pair:join', { nameplate }));
+    await peerJoined;
+    const third = await kit.client();
+    expect(errorCodeOf(await third.emitWithAck('pair:lookup', { nameplate }))).toBe('PAIR_FULL');
+    expect(errorCodeOf(await third.emitWithAck('pair:lookup', { nameplate: 'abc' }))).toBe('INVALID_PAYLOAD');
+    expect(errorCodeOf(await third.emitWithAck('pair:lookup', { nameplate, extra: 1 }))).toBe(
+      'INVALID_PAYLOAD',
+    );
+    await expectFreshPairWorks(kit);
+  });
+});
+
 describe('leaving', () => {
   it('tells the other side peer-left when a peer leaves, and frees both', async () => {
     const kit = await startKit();
@@ -432,6 +457,8 @@ describe('rate limiting', () => {
     expect(errorCodeOf(await guesser.emitWithAck('pair:join', { nameplate: 'ZZZ' }))).toBe('CODE_NOT_FOUND');
     expect(errorCodeOf(await guesser.emitWithAck('pair:join', { nameplate: 'YYY' }))).toBe('RATE_LIMITED');
     expect(errorCodeOf(await guesser.emitWithAck('pair:open', {}))).toBe('RATE_LIMITED');
+    // A lookup can be used to guess codes as well as a join can, so it is counted the same.
+    expect(errorCodeOf(await guesser.emitWithAck('pair:lookup', { nameplate: 'XXX' }))).toBe('RATE_LIMITED');
     // Relaying inside a pair is not limited.
     for (let i = 0; i < 5; i++) valueOf(await opener.emitWithAck('signal:relay', { data: CANDIDATE }));
     valueOf(await joiner.emitWithAck('signal:relay', { data: ANSWER }));

@@ -9,6 +9,7 @@ import { err, ok } from '../../contracts/result';
 import {
   handshakeAuthSchema,
   pairJoinRequestSchema,
+  pairLookupRequestSchema,
   pairOpenRequestSchema,
   signalRelayRequestSchema,
   type IceServer,
@@ -118,6 +119,15 @@ function handleClient(
         io.to(joined.value.openerSocketId).emit('pair:peer-joined', {});
         return ok({ iceServers });
       },
+    }),
+  );
+
+  socket.on(
+    'pair:lookup',
+    respondTo('pair:lookup', context, {
+      schema: pairLookupRequestSchema,
+      rateLimited: true,
+      handle: ({ nameplate }) => store.lookup(nameplate),
     }),
   );
 
