@@ -7,15 +7,21 @@
  * burned on the service. This stands in until the SPAKE2 exchange (ARCHITECTURE.md, Pairing) binds
  * the secret to the handshake itself; unlike a PAKE, it does not stop a malicious service that
  * relays both ends of the channel.
+ *
+ * SHA-256 comes from @noble/hashes, not WebCrypto: a browser that opened Ferry from the desktop's QR
+ * code (http://<LAN address>) is not a secure context and has no `crypto.subtle`, and pairing must
+ * work there.
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import type { PairingCode } from '../../../contracts/pairing-code';
 
 export type PairingRole = 'opener' | 'joiner';
 
-export async function computeCodeProof(code: PairingCode, role: PairingRole): Promise<string> {
-  const input = new TextEncoder().encode(`ferry-code-proof/1\n${code.nameplate}\n${code.secret}\n${role}`);
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', input);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+/** Resolves at once (the hash is synchronous); a promise so callers need not change when SPAKE2 replaces it. */
+export function computeCodeProof(code: PairingCode, role: PairingRole): Promise<string> {
+  const input = utf8ToBytes(`ferry-code-proof/1\n${code.nameplate}\n${code.secret}\n${role}`);
+  return Promise.resolve(bytesToHex(sha256(input)));
 }
 
 /** Compares without an early exit so timing does not tell how much of a proof was right. */
