@@ -72,6 +72,7 @@ export default tseslint.config(
     files: [
       'electron/main/**/*.ts',
       'electron/preload/**/*.ts',
+      'electron/headless/**/*.ts',
       'e2e/**/*.ts',
       'scripts/**/*.mjs',
       '*.config.{js,ts}',
@@ -81,6 +82,10 @@ export default tseslint.config(
   {
     files: ['**/*.test.{ts,tsx}', 'e2e/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
+  },
+  {
+    files: ['electron/headless/**/*.ts'],
+    rules: restrict(['electron'], 'The headless runtime runs where the Electron binary is missing.'),
   },
   {
     files: ['scripts/**/*.mjs'],

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { parseCode } from './pairing-code';
 import { MAX_DEVICE_NAME_LENGTH } from './peer-protocol';
 import { MAX_SOURCE_PATHS, type FerryFilesApi } from './file-ipc';
+import type { LocalInfo } from './local-service';
 import type { Result } from './result';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -111,6 +112,8 @@ export type AppCommandChannel = typeof APP_COMMAND_CHANNEL;
 
 export const ipcRequestSchemas = {
   'app:get-info': z.tuple([]),
+  /** This machine's join addresses (for the QR code) and the Ferry devices nearby. */
+  'local:get-info': z.tuple([]),
   'settings:get': z.tuple([]),
   'settings:update': z.tuple([settingsPatchSchema]),
   /** Desktop: the system's folder picker for the receive folder (Settings' "Choose…"). */
@@ -130,6 +133,7 @@ export type IpcRequestArgs<C extends IpcRequestChannel> = z.infer<(typeof ipcReq
 
 export interface IpcReplies {
   'app:get-info': AppInfo;
+  'local:get-info': LocalInfo;
   'settings:get': Settings;
   'settings:update': Settings;
   /** The chosen folder's absolute path; null when the person cancelled. Not saved until Save. */
@@ -147,6 +151,7 @@ export const IPC_REQUEST_CHANNELS = Object.keys(ipcRequestSchemas) as IpcRequest
 /** What the preload exposes as `window.ferry`: one function per operation. */
 export interface FerryDesktopApi {
   readonly getAppInfo: () => Promise<IpcReply<'app:get-info'>>;
+  readonly getLocalInfo: () => Promise<IpcReply<'local:get-info'>>;
   readonly getSettings: () => Promise<IpcReply<'settings:get'>>;
   readonly updateSettings: (
     ...args: IpcRequestArgs<'settings:update'>

@@ -124,6 +124,12 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
     expect(info.value.signalingUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const health = await (await fetch(`${info.value.signalingUrl}/healthz`)).json();
     expect(health).toMatchObject({ service: 'ferry-signaling' });
+    // Bound to loopback in this test (FERRY_EMBEDDED_HOST), so no address for other devices.
+    expect(await invoke('local:get-info')).toEqual({ ok: true, value: { joinBaseUrls: [], nearby: [] } });
+    expect(await (await fetch(`${info.value.signalingUrl}/api/local`)).json()).toEqual({
+      joinBaseUrls: [],
+      nearby: [],
+    });
   });
 
   it('holds the ferry:// link Ferry was started with until the page listens', async () => {

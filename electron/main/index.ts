@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { homedir, hostname } from 'node:os';
+import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, session, shell, Tray } from 'electron';
 import { APP_COMMAND_CHANNEL, type TrayState } from '../../contracts/ipc';
@@ -14,6 +14,7 @@ import { createMainWindow } from './adapters/main-window';
 import { showSystemNotification } from './adapters/system-notifications';
 import { guardPermissions, guardWebContents } from './adapters/web-guards';
 import { createCommandDispatcher } from './services/app-commands';
+import { startDesktopRuntime } from './services/desktop-runtime';
 import { APP_ID } from './services/app-identity';
 import { createAppPage } from './services/app-page';
 import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
@@ -38,7 +39,6 @@ import { createQuitSequence } from './services/quit-sequence';
 import { createReceiveFolderChooser } from './services/receive-folder-dialog';
 import { createSendFilesDialog } from './services/send-files-dialog';
 import { openSettingsStore } from './services/settings-store';
-import { resolveSignaling, type ResolvedSignaling } from './services/signaling-resolver';
 import { createTrayController, escapeMnemonics } from './services/tray-controller';
 import { trayIconFileName } from './services/tray-icon';
 import { EMPTY_TRAY_STATE, trayIconState, trayMenuModel, trayTooltip } from './services/tray-menu';
@@ -107,17 +107,15 @@ async function start(): Promise<void> {
     : join(app.getAppPath(), 'electron', 'resources');
   const appIconPath = join(resourcesDir, 'icon.png');
 
+  // Not awaited: the window opens while the embedded service starts.
   const signalingLogger = logger.child({ component: 'signaling' });
-  const signaling: Promise<ResolvedSignaling | undefined> = resolveSignaling({
+  const runtime = startDesktopRuntime({
     env: process.env,
-    configuredUrl: settings.get().signalingUrl,
     startService: (options) => startSignalingService({ ...options, logger: signalingLogger }),
     fetch,
+    networkInterfaces,
     ...(existsSync(rendererDir) ? { staticDir: rendererDir } : {}),
     logger,
-  }).catch((error: unknown) => {
-    logger.error({ error }, 'no signaling service: pairing is unavailable until the settings name one');
-    return undefined;
   });
 
   guardPermissions(session.defaultSession, appPage, logger);
@@ -141,7 +139,7 @@ async function start(): Promise<void> {
 
   const quitSequence = createQuitSequence({
     // Runs only at quit, long after `tray` below exists.
-    cleanups: [() => tray.destroy(), async () => (await signaling)?.stop(), () => receiveFolder.closeAll()],
+    cleanups: [() => tray.destroy(), async () => (await runtime).stop(), () => receiveFolder.closeAll()],
     quit: () => app.quit(),
     logger,
   });
@@ -213,8 +211,9 @@ async function start(): Promise<void> {
           appVersion: app.getVersion(),
           platform: process.platform,
           hostName: hostname(),
-          signalingUrl: (await signaling)?.url ?? '',
+          signalingUrl: (await runtime).signaling?.url ?? '',
         }),
+      'local:get-info': async () => ok((await runtime).localInfo()),
       'settings:get': () => ok(settings.get()),
       'settings:update': (_sender, patch) => settings.update(patch),
       'settings:choose-receive-folder': async () => ok(await chooseReceiveFolder()),

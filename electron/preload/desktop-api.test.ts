@@ -53,6 +53,7 @@ describe('window.ferry', () => {
     const { ipc, invoked } = fakeIpcRenderer();
     const api = createFerryDesktopApi(ipc);
     await api.getAppInfo();
+    await api.getLocalInfo();
     await api.getSettings();
     await api.updateSettings({});
     await api.chooseReceiveFolder();

@@ -38,6 +38,7 @@ export function createFerryDesktopApi(ipc: IpcRendererLike): FerryDesktopApi {
   let subscribed = false;
   return {
     getAppInfo: () => invoke('app:get-info'),
+    getLocalInfo: () => invoke('local:get-info'),
     getSettings: () => invoke('settings:get'),
     updateSettings: (patch) => invoke('settings:update', patch),
     chooseReceiveFolder: () => invoke('settings:choose-receive-folder'),

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localInfoSchema, type LocalInfo } from '../../contracts/local-service';
 import { SIGNALING_PROTOCOL_VERSION } from '../../contracts/signaling';
 import { createHttpHandler } from './http-handler';
 import { createSilentLogger } from './logger';
@@ -19,8 +20,8 @@ let webDir: string;
 let emptyDir: string;
 const servers: http.Server[] = [];
 
-async function serve(staticDir: string | undefined): Promise<string> {
-  const server = http.createServer(createHttpHandler({ staticDir, logger: createSilentLogger() }));
+async function serve(staticDir: string | undefined, localInfo?: () => LocalInfo): Promise<string> {
+  const server = http.createServer(createHttpHandler({ staticDir, logger: createSilentLogger(), localInfo }));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -84,6 +85,28 @@ describe('health check', () => {
     const url = await serve(undefined);
     expect(await rawRequest(url, '/healthz', { method: 'HEAD' })).toMatchObject({ status: 200, body: '' });
     expect((await rawRequest(url, '/healthz?probe=1')).status).toBe(200);
+  });
+});
+
+describe("this machine's join addresses and nearby devices", () => {
+  it('are served by the desktop service at /api/local, fresh at every request', async () => {
+    let joinBaseUrls = ['http://192.168.1.20:47100'];
+    const url = await serve(webDir, () => ({
+      joinBaseUrls,
+      nearby: [{ instanceId: 'b0b', name: 'Bob desktop', url: 'http://192.168.1.30:47100' }],
+    }));
+    const first = await rawRequest(url, '/api/local');
+    expect(first.status).toBe(200);
+    expect(first.headers['cache-control']).toBe('no-store');
+    expect(localInfoSchema.parse(JSON.parse(first.body)).joinBaseUrls).toEqual(['http://192.168.1.20:47100']);
+    expectSecurityHeaders(first);
+    joinBaseUrls = ['http://10.0.0.7:47100'];
+    expect(JSON.parse((await rawRequest(url, '/api/local')).body)).toMatchObject({ joinBaseUrls });
+  });
+
+  it('are not found on a standalone service', async () => {
+    const url = await serve(webDir);
+    expect((await rawRequest(url, '/api/local')).status).toBe(404);
   });
 });
 

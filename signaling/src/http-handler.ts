@@ -3,6 +3,7 @@
  * socket.io answers its own `/socket.io/` requests before this handler sees them.
  */
 import type http from 'node:http';
+import { LOCAL_INFO_PATH, type LocalInfo } from '../../contracts/local-service';
 import { SIGNALING_PROTOCOL_VERSION } from '../../contracts/signaling';
 import type { Logger } from './logger';
 import { createStaticFileHandler } from './static-files';
@@ -25,22 +26,40 @@ const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 export interface HttpHandlerOptions {
   readonly staticDir: string | undefined;
   readonly logger: Logger;
+  /**
+   * Only the desktop's embedded service has it: what its pages learn about this machine at
+   * `LOCAL_INFO_PATH` (join addresses, nearby devices). Absent: that path is not found.
+   */
+  readonly localInfo?: (() => LocalInfo) | undefined;
 }
 
-export function createHttpHandler({ staticDir, logger }: HttpHandlerOptions): http.RequestListener {
+function sendJson(response: http.ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(200, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+  });
+  response.end(text);
+}
+
+export function createHttpHandler({
+  staticDir,
+  logger,
+  localInfo,
+}: HttpHandlerOptions): http.RequestListener {
   const serveStatic = createStaticFileHandler(staticDir, logger);
 
   return (request, response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
     const pathname = (request.url ?? '/').split(/[?#]/, 1)[0];
-    if (pathname === HEALTH_PATH && (request.method === 'GET' || request.method === 'HEAD')) {
-      const body = JSON.stringify(HEALTH_REPORT);
-      response.writeHead(200, {
-        'Content-Type': 'application/json; charset=utf-8',
-        'Content-Length': Buffer.byteLength(body),
-        'Cache-Control': 'no-store',
-      });
-      response.end(body);
+    const isRead = request.method === 'GET' || request.method === 'HEAD';
+    if (pathname === HEALTH_PATH && isRead) {
+      sendJson(response, HEALTH_REPORT);
+      return;
+    }
+    if (pathname === LOCAL_INFO_PATH && isRead && localInfo !== undefined) {
+      sendJson(response, localInfo());
       return;
     }
     serveStatic(request, response).catch((error: unknown) => {

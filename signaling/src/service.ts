@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { isIPv6, type AddressInfo, type Socket } from 'node:net';
+import type { LocalInfo } from '../../contracts/local-service';
 import type { IceServer } from '../../contracts/signaling';
 import { systemClock, type Clock } from './clock';
 import { createHttpHandler } from './http-handler';
@@ -31,6 +32,8 @@ export interface SignalingServiceOptions {
   clock?: Clock | undefined;
   /** Limits `pair:open` / `pair:join` per client; a generous token bucket by default. */
   limiter?: RateLimiter | undefined;
+  /** The desktop's embedded service only: this machine's join addresses and nearby devices. */
+  localInfo?: (() => LocalInfo) | undefined;
 }
 
 export interface RunningSignalingService {
@@ -48,7 +51,9 @@ export async function startSignalingService(
   const logger = options.logger ?? createSilentLogger();
   const clock = options.clock ?? systemClock;
   const store = createPairingStore({ clock, codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS });
-  const httpServer = http.createServer(createHttpHandler({ staticDir: options.staticDir, logger }));
+  const httpServer = http.createServer(
+    createHttpHandler({ staticDir: options.staticDir, logger, localInfo: options.localInfo }),
+  );
   const connections = trackConnections(httpServer);
   const io = createSignalingServer(httpServer, {
     store,

@@ -51,6 +51,7 @@ function setup(services: Partial<IpcServices> = {}) {
     logger,
     services: {
       'app:get-info': () => ok(info),
+      'local:get-info': () => ok({ joinBaseUrls: [], nearby: [] }),
       'settings:get': () => ok(settings),
       'settings:update': (_sender, patch) => {
         calls.push([patch]);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chooseProfile, profileUserDataDir } from './profile';
+import { appDataDir, chooseProfile, profileUserDataDir } from './profile';
 
 describe('chooseProfile', () => {
   it('uses the default profile when nothing is given', () => {
@@ -32,5 +32,16 @@ describe('profileUserDataDir', () => {
     expect(profileUserDataDir('/home/ada/.config', 'Ferry', 'alice')).toBe(
       join('/home/ada/.config', 'Ferry-alice'),
     );
+  });
+});
+
+describe('appDataDir (where Electron keeps profiles, for the services that run without it)', () => {
+  it.each([
+    ['linux', {}, '/home/ada/.config'],
+    ['linux', { XDG_CONFIG_HOME: '/xdg' }, '/xdg'],
+    ['darwin', {}, '/home/ada/Library/Application Support'],
+    ['win32', { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, 'C:\\Users\\ada\\AppData\\Roaming'],
+  ] as const)('on %s with %o', (platform, env, expected) => {
+    expect(appDataDir(platform, env, '/home/ada')).toBe(expected);
   });
 });

@@ -30,3 +30,17 @@ export function chooseProfile(
 export function profileUserDataDir(appDataDir: string, productName: string, profileName: string): string {
   return join(appDataDir, `${productName}-${profileName}`);
 }
+
+/**
+ * The folder Electron's `app.getPath('appData')` names on each system, for the parts of Ferry that
+ * run without Electron (`npm start` without the binary) and must use the same profile folders.
+ */
+export function appDataDir(
+  platform: NodeJS.Platform,
+  env: Readonly<Record<string, string | undefined>>,
+  homeDir: string,
+): string {
+  if (platform === 'win32') return env['APPDATA'] || join(homeDir, 'AppData', 'Roaming');
+  if (platform === 'darwin') return join(homeDir, 'Library', 'Application Support');
+  return env['XDG_CONFIG_HOME'] || join(homeDir, '.config');
+}

@@ -24,7 +24,6 @@ async function listenHttp(handler: ConstructorParameters<typeof Server>[1]): Pro
 async function resolveOn(port: number): Promise<ResolvedSignaling> {
   const resolved = await resolveSignaling({
     env: { FERRY_EMBEDDED_PORT: String(port), FERRY_EMBEDDED_HOST: '127.0.0.1' },
-    configuredUrl: '',
     startService: startSignalingService,
     fetch,
     logger: createMemoryLogger(),

@@ -37,7 +37,6 @@ const unreachable: ProbeFetch = async () => {
 function options(overrides: Partial<ResolveSignalingOptions> = {}): ResolveSignalingOptions {
   return {
     env: {},
-    configuredUrl: '',
     startService: fakeStarter().start,
     fetch: unreachable,
     logger: createMemoryLogger(),
@@ -46,16 +45,15 @@ function options(overrides: Partial<ResolveSignalingOptions> = {}): ResolveSigna
 }
 
 describe('resolveSignaling', () => {
-  it('prefers FERRY_SIGNAL_URL over the setting, and starts nothing', async () => {
+  it('uses FERRY_SIGNAL_URL instead of the embedded service, and starts nothing', async () => {
     const starter = fakeStarter();
     const resolved = await resolveSignaling(
       options({
         env: { FERRY_SIGNAL_URL: 'https://signal.example/' },
-        configuredUrl: 'https://other.example',
         startService: starter.start,
       }),
     );
-    expect(resolved).toMatchObject({ url: 'https://signal.example', source: 'env' });
+    expect(resolved).toMatchObject({ url: 'https://signal.example', source: 'env', lanPort: undefined });
     expect(starter.attempts).toEqual([]);
   });
 
@@ -64,11 +62,10 @@ describe('resolveSignaling', () => {
     const resolved = await resolveSignaling(
       options({
         env: { FERRY_SIGNAL_URL: 'javascript:alert(1)' },
-        configuredUrl: 'http://lan-box:3000',
         logger,
       }),
     );
-    expect(resolved).toMatchObject({ url: 'http://lan-box:3000', source: 'settings' });
+    expect(resolved).toMatchObject({ url: 'http://127.0.0.1:47100', source: 'embedded', lanPort: 47100 });
     expect(logger.entries.some((entry) => entry.level === 'warn')).toBe(true);
   });
 
@@ -96,6 +93,8 @@ describe('resolveSignaling', () => {
     expect(starter.attempts).toEqual([{ port: 47555, host: '127.0.0.1' }]);
     expect(resolved.url).toBe('http://127.0.0.1:47555');
     expect(resolved.source).toBe('embedded');
+    // Bound to loopback: no other device can reach it, so it offers no join address.
+    expect(resolved.lanPort).toBeUndefined();
   });
 
   it('falls back to the default port when FERRY_EMBEDDED_PORT is not a port', async () => {
@@ -120,6 +119,7 @@ describe('resolveSignaling', () => {
     expect(resolved).toMatchObject({
       url: `http://127.0.0.1:${DEFAULT_EMBEDDED_PORT}`,
       source: 'shared-embedded',
+      lanPort: DEFAULT_EMBEDDED_PORT,
     });
     expect(starter.attempts).toHaveLength(1);
     await resolved.stop();

@@ -1,13 +1,16 @@
 /**
  * Decides which signaling service this app talks to, starting the embedded one when needed.
  *
- * Order: `FERRY_SIGNAL_URL` (for testing and for people who run their own), then the
- * `signalingUrl` setting, then the service embedded in this app. The embedded service listens on a
+ * `FERRY_SIGNAL_URL` (for testing) replaces it; otherwise this app always runs the service embedded
+ * in it, which is how devices on one network pair with nothing configured. The `signalingUrl`
+ * setting names an internet service that the renderer uses *as well* (a code is opened on both),
+ * so it does not change what starts here. The embedded service listens on a
  * well-known port on all interfaces, so that a browser on the LAN can open the web client from it.
  * When that port is taken by another Ferry (a second profile on the same machine), both apps use
  * that one service, which is what lets the two profiles pair with each other; when it is taken by
  * something else, the embedded service takes any free port instead.
  */
+import type { LocalInfo } from '../../../contracts/local-service';
 import { signalingUrlSchema } from '../../../contracts/settings';
 import { HEALTH_PATH, HEALTH_REPORT } from '../../../signaling/src/http-handler';
 import type { Logger } from './logger';
@@ -20,6 +23,8 @@ export interface StartServiceOptions {
   readonly port: number;
   readonly host: string;
   readonly staticDir?: string;
+  /** What the service tells its pages about this machine (see contracts/local-service.ts). */
+  readonly localInfo?: () => LocalInfo;
 }
 
 export interface RunningService {
@@ -38,24 +43,30 @@ export type ProbeFetch = (
   init: { signal: AbortSignal },
 ) => Promise<{ readonly ok: boolean; json(): Promise<unknown> }>;
 
-export type SignalingSource = 'env' | 'settings' | 'embedded' | 'shared-embedded';
+export type SignalingSource = 'env' | 'embedded' | 'shared-embedded';
 
 export interface ResolvedSignaling {
   /** Base URL for the socket.io client, e.g. `http://127.0.0.1:47100`. */
   readonly url: string;
   readonly source: SignalingSource;
+  /**
+   * The port other devices reach this machine's embedded service on (ours, or that of another
+   * Ferry on this machine), when it listens on the network; undefined for a service elsewhere or
+   * one bound to loopback only.
+   */
+  readonly lanPort: number | undefined;
   /** Stops the embedded service if this app started it; otherwise does nothing. */
   stop(): Promise<void>;
 }
 
 export interface ResolveSignalingOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** The `signalingUrl` setting; empty means "not configured". */
-  readonly configuredUrl: string;
   readonly startService: StartService;
   readonly fetch: ProbeFetch;
   /** The built renderer, served as the browser client by the embedded service. */
   readonly staticDir?: string;
+  /** Handed to the embedded service: this machine's join addresses and nearby devices. */
+  readonly localInfo?: () => LocalInfo;
   readonly logger: Logger;
 }
 
@@ -64,15 +75,19 @@ export async function resolveSignaling(options: ResolveSignalingOptions): Promis
   const fromEnv = env['FERRY_SIGNAL_URL'];
   if (fromEnv !== undefined && fromEnv !== '') {
     const parsed = signalingUrlSchema.safeParse(fromEnv);
-    if (parsed.success) return external(parsed.data, 'env');
+    if (parsed.success) return external(parsed.data, 'env', undefined);
     logger.warn({ value: fromEnv }, 'FERRY_SIGNAL_URL is not an http(s) URL; ignoring it');
   }
-  if (options.configuredUrl !== '') return external(options.configuredUrl, 'settings');
   return startEmbedded(options);
 }
 
-function external(url: string, source: SignalingSource): ResolvedSignaling {
-  return { url: url.replace(/\/+$/, ''), source, stop: async () => undefined };
+function external(url: string, source: SignalingSource, lanPort: number | undefined): ResolvedSignaling {
+  return { url: url.replace(/\/+$/, ''), source, lanPort, stop: async () => undefined };
+}
+
+/** Whether a service bound to `host` can be reached from other devices. */
+function listensOnNetwork(host: string): boolean {
+  return !/^(127\.|localhost$|::1$|\[::1\]$)/.test(host);
 }
 
 async function startEmbedded(options: ResolveSignalingOptions): Promise<ResolvedSignaling> {
@@ -84,10 +99,17 @@ async function startEmbedded(options: ResolveSignalingOptions): Promise<Resolved
       port: onPort,
       host,
       ...(options.staticDir === undefined ? {} : { staticDir: options.staticDir }),
+      ...(options.localInfo === undefined ? {} : { localInfo: options.localInfo }),
     });
+  const lanPortOf = (onPort: number) => (listensOnNetwork(host) ? onPort : undefined);
   const started = (service: RunningService): ResolvedSignaling => {
     logger.info({ url: service.url, host }, 'embedded signaling service started');
-    return { url: service.url, source: 'embedded', stop: () => service.close() };
+    return {
+      url: service.url,
+      source: 'embedded',
+      lanPort: lanPortOf(service.port),
+      stop: () => service.close(),
+    };
   };
 
   try {
@@ -98,7 +120,7 @@ async function startEmbedded(options: ResolveSignalingOptions): Promise<Resolved
   const sharedUrl = `http://${localAddressOf(host)}:${port}`;
   if (await isFerrySignaling(options.fetch, sharedUrl)) {
     logger.info({ url: sharedUrl }, 'using the signaling service of another Ferry on this machine');
-    return external(sharedUrl, 'shared-embedded');
+    return external(sharedUrl, 'shared-embedded', lanPortOf(port));
   }
   logger.warn({ port }, 'signaling port is taken by another program; using a free port instead');
   return started(await start(0));

@@ -14,6 +14,7 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
   return {
     kind: 'desktop',
     getAppInfo: () => unwrap(api.getAppInfo()),
+    getLocalInfo: () => unwrap(api.getLocalInfo()),
     getSettings: () => unwrap(api.getSettings()),
     updateSettings: (patch) => unwrap(api.updateSettings(patch)),
     chooseReceiveFolder: () => unwrap(api.chooseReceiveFolder()),

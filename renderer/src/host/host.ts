@@ -14,12 +14,19 @@ import type {
   NotificationWithdrawal,
   TrayState,
 } from '../../../contracts/ipc';
+import type { LocalInfo } from '../../../contracts/local-service';
 import type { Settings, SettingsPatch } from '../../../contracts/settings';
 import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
 
 export interface Host {
   readonly kind: 'desktop' | 'web';
   getAppInfo(): Promise<AppInfo>;
+  /**
+   * This machine's join addresses (what the QR code names, so that another device can open it)
+   * and the Ferry devices nearby. Null where the page was not served by a Ferry desktop (a
+   * standalone internet service): the page's own address is then the one to share.
+   */
+  getLocalInfo(): Promise<LocalInfo | null>;
   getSettings(): Promise<Settings>;
   updateSettings(patch: SettingsPatch): Promise<Settings>;
   /** Where received files are written (see engine/transfer); absent where this host cannot save files. */

@@ -25,5 +25,6 @@ export function pickHost(): Host {
     devSignalingUrl: import.meta.env['VITE_FERRY_SIGNAL_URL'] as string | undefined,
     testFiles: window.ferryTestFiles,
     notifier: browserNotifier(),
+    fetch: (url) => window.fetch(url, { cache: 'no-store' }),
   });
 }

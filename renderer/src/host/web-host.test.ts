@@ -34,6 +34,30 @@ describe('the browser host', () => {
     expect(info.signalingUrl).toBe('http://127.0.0.1:47100');
   });
 
+  it("asks the desktop services that served the page for this machine's join addresses", async () => {
+    const asked: string[] = [];
+    const answer =
+      (body: unknown, ok = true) =>
+      async (url: string) => {
+        asked.push(url);
+        return { ok, json: async () => body };
+      };
+    const info = { joinBaseUrls: ['http://192.168.1.20:47100'], nearby: [] };
+    const host = createWebHost({ ...environment(memoryStorage()), fetch: answer(info) });
+    expect(await host.getLocalInfo()).toEqual(info);
+    expect(asked).toEqual(['http://127.0.0.1:47100/api/local']);
+    // A standalone service has no such endpoint; a malformed answer is not used either.
+    const standalone = createWebHost({ ...environment(memoryStorage()), fetch: answer({}, false) });
+    expect(await standalone.getLocalInfo()).toBeNull();
+    const garbled = createWebHost({ ...environment(memoryStorage()), fetch: answer({ joinBaseUrls: 'x' }) });
+    expect(await garbled.getLocalInfo()).toBeNull();
+    const offline = createWebHost({
+      ...environment(memoryStorage()),
+      fetch: () => Promise.reject(new TypeError('Failed to fetch')),
+    });
+    expect(await offline.getLocalInfo()).toBeNull();
+  });
+
   it('saves valid changes and refuses invalid ones with an error code', async () => {
     const storage = memoryStorage();
     const host = createWebHost(environment(storage));

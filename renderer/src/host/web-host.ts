@@ -3,6 +3,7 @@
  * served the page (or `VITE_FERRY_SIGNAL_URL` during development).
  */
 import type { AppInfo } from '../../../contracts/ipc';
+import { LOCAL_INFO_PATH, localInfoSchema, type LocalInfo } from '../../../contracts/local-service';
 import {
   settingsPatchSchema,
   settingsSchema,
@@ -32,6 +33,24 @@ export interface WebHostEnvironment {
   readonly testFiles?: ReceiveFilesApi | undefined;
   /** System notifications while the tab is out of sight; absent where the browser has none. */
   readonly notifier?: WebNotifier | undefined;
+  /** How the page asks the service that served it about this machine (`window.fetch`). */
+  readonly fetch?: ((url: string) => Promise<Pick<Response, 'ok' | 'json'>>) | undefined;
+}
+
+/**
+ * What the desktop services that served this page say about this machine; null when the page
+ * came from a standalone service (no such endpoint) or the answer cannot be used.
+ */
+async function fetchLocalInfo(env: WebHostEnvironment, origin: string): Promise<LocalInfo | null> {
+  if (origin === '' || env.fetch === undefined) return null;
+  try {
+    const response = await env.fetch(`${origin}${LOCAL_INFO_PATH}`);
+    if (!response.ok) return null;
+    const parsed = localInfoSchema.safeParse(await response.json());
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Received files: the test seam if given, else OPFS where the browser has it. */
@@ -107,6 +126,7 @@ export function createWebHost(env: WebHostEnvironment): Host {
       hostName: settings.deviceName,
       signalingUrl: env.devSignalingUrl || servingOrigin,
     }),
+    getLocalInfo: () => fetchLocalInfo(env, env.devSignalingUrl || servingOrigin),
     getSettings: async () => settings,
     updateSettings: async (patch: SettingsPatch) => {
       const parsedPatch = settingsPatchSchema.safeParse(patch);

@@ -28,6 +28,10 @@ export const en = {
   'pair.copy': 'Copy code',
   'pair.copied': 'Code copied',
   'pair.qrAlt': 'QR code that opens Ferry in a browser with this code',
+  'pair.qrAddress': 'Address in the QR code',
+  'pair.openAddress': 'No camera? Open {address} on the other device and type the code.',
+  'pair.noAddress':
+    'This computer has no network address another device could open, so there is no QR code: the other device types the code in its own Ferry.',
   'pair.expiresIn': 'Expires in {time}',
   'pair.waiting': 'Waiting for the other device…',
   'pair.readOut': 'Read this code to the other person, or let them scan the QR code.',

@@ -29,6 +29,10 @@ export const zhCN: Record<MessageKey, string> = {
   'pair.copy': '复制配对码',
   'pair.copied': '已复制配对码',
   'pair.qrAlt': '二维码：在浏览器中用此配对码打开 Ferry',
+  'pair.qrAddress': '二维码中的地址',
+  'pair.openAddress': '没有摄像头？在另一台设备上打开 {address} 并输入配对码。',
+  'pair.noAddress':
+    '这台电脑没有其他设备可以打开的网络地址，所以没有二维码：请对方在自己的 Ferry 中输入配对码。',
   'pair.expiresIn': '{time} 后过期',
   'pair.waiting': '正在等待另一台设备…',
   'pair.readOut': '把配对码告诉对方，或让对方扫描二维码。',

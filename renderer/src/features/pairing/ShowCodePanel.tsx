@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { useEffect, useState } from 'react';
-import { useFerry, useT } from '../../ui/ferry-context';
-import { joinLinkFor } from './join-link';
+import { useFerry, useHost, useT } from '../../ui/ferry-context';
+import { joinBaseUrls, joinLinkFor } from './join-link';
 
 function useSecondsLeft(expiresAt: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -28,22 +28,45 @@ export function ShowCodePanel({
   onCancel: () => void;
 }) {
   const t = useT();
-  const signalingUrl = useFerry((state) => state.appInfo.signalingUrl);
+  const host = useHost();
+  const servingUrl = useFerry((state) => state.appInfo.signalingUrl);
+  const internetUrl = useFerry((state) => state.settings.signalingUrl);
   const secondsLeft = useSecondsLeft(expiresAt);
   const [copied, setCopied] = useState(false);
-  const [qr, setQr] = useState<string | null>(null);
+  // The QR image of the link it was drawn for: a stale one (address or code changed) is not shown.
+  const [qr, setQr] = useState<{ readonly link: string; readonly image: string } | null>(null);
+  // Undefined until the desktop services answered; null from a standalone service.
+  const [lanBaseUrls, setLanBaseUrls] = useState<readonly string[] | null | undefined>(undefined);
+  const [chosenBase, setChosenBase] = useState<string | null>(null);
 
   useEffect(() => {
     let live = true;
-    QRCode.toString(joinLinkFor(signalingUrl, code), { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
+    host.getLocalInfo().then(
+      (info) => live && setLanBaseUrls(info?.joinBaseUrls ?? null),
+      () => live && setLanBaseUrls(null),
+    );
+    return () => {
+      live = false;
+    };
+  }, [host, code]);
+
+  const bases = lanBaseUrls === undefined ? [] : joinBaseUrls({ internetUrl, lanBaseUrls, servingUrl });
+  const base = chosenBase !== null && bases.includes(chosenBase) ? chosenBase : bases[0];
+  const link = base === undefined ? null : joinLinkFor(base, code);
+
+  useEffect(() => {
+    if (link === null) return;
+    let live = true;
+    QRCode.toString(link, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' })
       .then((svg) => {
-        if (live) setQr(`data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`);
+        if (live) setQr({ link, image: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}` });
       })
       .catch(() => setQr(null));
     return () => {
       live = false;
     };
-  }, [signalingUrl, code]);
+  }, [link]);
+  const qrImage = qr !== null && qr.link === link ? qr.image : null;
 
   const copy = async () => {
     try {
@@ -73,7 +96,21 @@ export function ShowCodePanel({
         {t('pair.expiresIn', { time: formatDuration(secondsLeft) })}
       </p>
       {copied && <p role="status">{t('pair.copied')}</p>}
-      {qr && <img className="qr" src={qr} alt={t('pair.qrAlt')} width={160} height={160} />}
+      {qrImage && <img className="qr" src={qrImage} alt={t('pair.qrAlt')} width={160} height={160} />}
+      {base !== undefined && <p className="muted join-address">{t('pair.openAddress', { address: base })}</p>}
+      {bases.length > 1 && (
+        <label className="join-address-choice">
+          {t('pair.qrAddress')}
+          <select value={base} onChange={(event) => setChosenBase(event.target.value)}>
+            {bases.map((url) => (
+              <option key={url} value={url}>
+                {url}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      {lanBaseUrls !== undefined && bases.length === 0 && <p className="muted">{t('pair.noAddress')}</p>}
       <p className="waiting">{t('pair.waiting')}</p>
     </div>
   );

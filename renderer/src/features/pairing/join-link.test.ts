@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { codeFromJoinLink, joinLinkFor } from './join-link';
+import { codeFromJoinLink, joinBaseUrls, joinLinkFor } from './join-link';
 
 describe('join links', () => {
   it('carry the code in the fragment, which browsers do not send to the server', () => {
@@ -15,5 +15,32 @@ describe('join links', () => {
     expect(codeFromJoinLink('#pair=<script>')).toBeNull();
     expect(codeFromJoinLink('#other=K7M')).toBeNull();
     expect(codeFromJoinLink('')).toBeNull();
+  });
+});
+
+describe('the addresses a join link may name', () => {
+  it('prefers the internet service, then the LAN addresses the desktop reported', () => {
+    expect(
+      joinBaseUrls({
+        internetUrl: 'https://ferry.example/',
+        lanBaseUrls: ['http://192.168.1.20:47100', 'http://10.0.0.7:47100'],
+        servingUrl: 'http://127.0.0.1:47100',
+      }),
+    ).toEqual(['https://ferry.example', 'http://192.168.1.20:47100', 'http://10.0.0.7:47100']);
+  });
+
+  it('never names loopback: the device that scans would open itself', () => {
+    expect(joinBaseUrls({ internetUrl: '', lanBaseUrls: [], servingUrl: 'http://127.0.0.1:47100' })).toEqual(
+      [],
+    );
+    expect(joinBaseUrls({ internetUrl: '', lanBaseUrls: null, servingUrl: 'http://localhost:5173' })).toEqual(
+      [],
+    );
+  });
+
+  it("shares a standalone service's own address", () => {
+    expect(
+      joinBaseUrls({ internetUrl: '', lanBaseUrls: null, servingUrl: 'https://signal.example.org' }),
+    ).toEqual(['https://signal.example.org']);
   });
 });

@@ -21,3 +21,29 @@ export function codeFromJoinLink(hash: string): string | null {
   const parsed = parseCode(match[1]);
   return parsed.ok ? formatCode(parsed.code) : null;
 }
+
+/**
+ * The addresses a join link may name, best first: the internet service when one is configured
+ * (the code is open there too, and it is reachable from anywhere), then this machine's LAN
+ * addresses from the desktop services that served the page. A page from a standalone service
+ * (`lanBaseUrls` null) shares that service's own address. Loopback never qualifies: the device
+ * that scans the code would open itself.
+ */
+export function joinBaseUrls(options: {
+  readonly internetUrl: string;
+  readonly lanBaseUrls: readonly string[] | null;
+  readonly servingUrl: string;
+}): string[] {
+  const candidates = [options.internetUrl, ...(options.lanBaseUrls ?? [options.servingUrl])];
+  const usable = candidates.filter((url) => url !== '' && !isLoopbackUrl(url));
+  return [...new Set(usable.map((url) => url.replace(/\/+$/, '')))];
+}
+
+function isLoopbackUrl(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.');
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,14 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'vite';
+
+// The desktop's services without a window (`npm start` where Electron's binary is missing): one
+// Node entry, dependencies left as imports.
+export default defineConfig({
+  build: {
+    ssr: resolve(import.meta.dirname, 'index.ts'),
+    outDir: resolve(import.meta.dirname, '../../out/headless'),
+    emptyOutDir: true,
+    target: 'node22',
+    rollupOptions: { output: { entryFileNames: 'index.js', format: 'es' } },
+  },
+});
