@@ -63,6 +63,26 @@ export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema
 export const pairLookupRequestSchema = pairJoinRequestSchema;
 export const signalRelayRequestSchema = z.strictObject({ data: signalDataSchema });
 
+/**
+ * Why a device gave up on a pairing attempt, told to the other device before it leaves so that both
+ * show the same, true reason (without it the other device only sees "left" and says so):
+ * - `code-mismatch`: the secret half of the code did not match;
+ * - `no-path`: no network path was found between the two devices;
+ * - `incompatible`: the other device speaks a peer protocol this one does not understand;
+ * - `cancelled`: the person stopped pairing;
+ * - `closed`: Ferry is closing on that device.
+ */
+export const pairAbortReasonSchema = z.enum([
+  'code-mismatch',
+  'no-path',
+  'incompatible',
+  'cancelled',
+  'closed',
+]);
+export type PairAbortReason = z.infer<typeof pairAbortReasonSchema>;
+/** Ends the sender's pairing like `pair:leave`, and tells the other device why. */
+export const pairAbortRequestSchema = z.strictObject({ reason: pairAbortReasonSchema });
+
 export interface PairOpened {
   readonly nameplate: string;
   /** Milliseconds since the epoch when the nameplate stops being joinable. */
@@ -90,6 +110,7 @@ export interface ClientToServerEvents {
   'pair:lookup': (request: unknown, ack: Ack<null>) => void;
   'signal:relay': (request: unknown, ack: Ack<null>) => void;
   'pair:leave': (request: unknown, ack: Ack<null>) => void;
+  'pair:abort': (request: unknown, ack: Ack<null>) => void;
 }
 
 /** Why the service ended a pairing on its side. */
@@ -99,6 +120,7 @@ export type PairEndReason = z.infer<typeof pairEndReasonSchema>;
 export const peerJoinedEventSchema = z.strictObject({});
 export const signalEventSchema = z.strictObject({ data: signalDataSchema });
 export const pairEndedEventSchema = z.strictObject({ reason: pairEndReasonSchema });
+export const pairAbortedEventSchema = z.strictObject({ reason: pairAbortReasonSchema });
 export const serverErrorEventSchema = z.object({ code: z.string(), message: z.string().optional() });
 
 /** Events the service sends. Clients parse them with the schemas above too. */
@@ -109,6 +131,8 @@ export interface ServerToClientEvents {
   'signal:relay': (event: z.infer<typeof signalEventSchema>) => void;
   /** The pairing ended on the service: the other device left, or the code expired unused. */
   'pair:ended': (event: z.infer<typeof pairEndedEventSchema>) => void;
+  /** The other device gave up on the pairing and said why (`pair:abort`); the pairing has ended. */
+  'pair:aborted': (event: z.infer<typeof pairAbortedEventSchema>) => void;
   /** An event that had no ack callback was rejected; sent instead of an ack. */
   'server:error': (event: z.infer<typeof serverErrorEventSchema>) => void;
 }

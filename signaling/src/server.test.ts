@@ -319,6 +319,37 @@ describe('leaving', () => {
     valueOf(await joiner.emitWithAck('pair:open', {}));
   });
 
+  it('tells the other side why when a peer aborts, instead of peer-left, and frees both', async () => {
+    const kit = await startKit();
+    const { opener, joiner } = await kit.pair();
+    const events: string[] = [];
+    joiner.on('pair:ended', (event) => events.push(`ended:${event.reason}`));
+    joiner.on('pair:aborted', (event) => events.push(`aborted:${event.reason}`));
+    expect(await opener.emitWithAck('pair:abort', { reason: 'no-path' })).toEqual({ ok: true, value: null });
+    // The opener hangs up right after; the joiner must still have heard only the reason.
+    const disconnected = kit.serviceSawDisconnect(opener);
+    opener.close();
+    await disconnected;
+    expect(errorCodeOf(await joiner.emitWithAck('signal:relay', { data: ANSWER }))).toBe('NOT_PAIRED');
+    expect(events).toEqual(['aborted:no-path']);
+    // Aborting again (nothing left to abort) is not an error.
+    expect(await joiner.emitWithAck('pair:abort', { reason: 'cancelled' })).toEqual({
+      ok: true,
+      value: null,
+    });
+  });
+
+  it('answers INVALID_PAYLOAD to an abort with a reason it does not know', async () => {
+    const kit = await startKit();
+    const { opener, joiner } = await kit.pair();
+    const result = await opener.emitWithAck('pair:abort', { reason: 'because' });
+    expect(errorCodeOf(result)).toBe('INVALID_PAYLOAD');
+    // The pair is intact: relaying still works.
+    const relayed = nextEvent(joiner, 'signal:relay');
+    valueOf(await opener.emitWithAck('signal:relay', { data: OFFER }));
+    expect(await relayed).toEqual({ data: OFFER });
+  });
+
   it('tells the other side peer-left when a peer disconnects', async () => {
     const kit = await startKit();
     const { opener, joiner } = await kit.pair();

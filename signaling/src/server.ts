@@ -8,6 +8,7 @@ import { Server, type ServerOptions } from 'socket.io';
 import { err, ok } from '../../contracts/result';
 import {
   handshakeAuthSchema,
+  pairAbortRequestSchema,
   pairJoinRequestSchema,
   pairLookupRequestSchema,
   pairOpenRequestSchema,
@@ -92,6 +93,23 @@ function handleClient(
     logger.debug({ socketId: socket.id, why }, 'pairing ended');
     if (left.peerSocketId !== undefined) io.to(left.peerSocketId).emit('pair:ended', { reason: 'peer-left' });
   }
+
+  socket.on(
+    'pair:abort',
+    respondTo('pair:abort', context, {
+      schema: pairAbortRequestSchema,
+      rateLimited: false,
+      handle: ({ reason }) => {
+        // Like leaving, but the other device learns why, before it could mistake the departure
+        // for "the other device left". Idempotent like `pair:leave`.
+        const left = store.leave(socket.id);
+        if (left === undefined) return ok(null);
+        logger.debug({ socketId: socket.id, reason }, 'pairing aborted');
+        if (left.peerSocketId !== undefined) io.to(left.peerSocketId).emit('pair:aborted', { reason });
+        return ok(null);
+      },
+    }),
+  );
 
   socket.on(
     'pair:open',

@@ -9,19 +9,29 @@ export type PairingFailure =
   | 'code-used'
   | 'pair-full'
   | 'code-mismatch'
-  | 'no-path'
+  | 'no-path' // no TURN relay was configured: one would help
+  | 'no-path-relay' // not even through the configured relay
   | 'service-unreachable'
-  | 'peer-left'
+  | 'peer-left' // the other device went away without a word (crash, lost network)
+  | 'peer-cancelled'
+  | 'peer-closed-app'
   | 'rate-limited'
   | 'incompatible'
   | 'internal';
+
+/**
+ * What the connection is trying while it is being made, from its ICE candidate-pair statistics:
+ * still exchanging network addresses, checking direct paths (host or server-reflexive candidates),
+ * or only the TURN relay left.
+ */
+export type ConnectStep = 'addresses' | 'direct' | 'relay';
 
 export type PairingProgress =
   | { readonly phase: 'idle' }
   | { readonly phase: 'opening' }
   | { readonly phase: 'showing-code'; readonly code: string; readonly expiresAt: number }
   | { readonly phase: 'checking-code' }
-  | { readonly phase: 'connecting' }
+  | { readonly phase: 'connecting'; readonly trying?: ConnectStep }
   | { readonly phase: 'connected'; readonly peerId: string; readonly peerName: string }
   | { readonly phase: 'failed'; readonly reason: PairingFailure }
   | { readonly phase: 'expired' };

@@ -115,7 +115,7 @@ export class FerryEngine {
   }
 
   dispose(): void {
-    this.attempt?.cancel();
+    this.attempt?.cancel('closed');
     for (const link of this.links.values()) link.session.close();
   }
 

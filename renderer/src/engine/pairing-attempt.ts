@@ -4,12 +4,17 @@
  *
  * The signaling socket lives only as long as the attempt: once paired, the devices talk directly
  * and the service can go away.
+ *
+ * An attempt that fails ends with the same, true reason on both devices: the side that gives up
+ * first says why before it leaves (over the data channel when it is open, and always through the
+ * service with `pair:abort`), and a side that sees the other go without a word waits briefly for
+ * that reason before it says "the other device left".
  */
 import { formatCode, generateSecret, type PairingCode } from '../../../contracts/pairing-code';
 import type { HelloMessage } from '../../../contracts/peer-protocol';
-import type { IceServer, SignalData } from '../../../contracts/signaling';
+import type { IceServer, PairAbortReason, SignalData } from '../../../contracts/signaling';
 import { computeCodeProof, proofsEqual, type PairingRole } from './code-proof';
-import type { PairingFailure, PairingProgress } from './engine-actions';
+import type { ConnectStep, PairingFailure, PairingProgress } from './engine-actions';
 import { pairingFailureFromCode } from './pairing-errors';
 import { PeerSession, type PeerSessionOptions } from './peer-session';
 import { SignalingConnection, type SignalingHandlers } from './signaling-client';
@@ -37,6 +42,39 @@ export interface PairingAttemptDeps {
 const DEFAULT_HELLO_TIMEOUT_MS = 15_000;
 /** How long a device that turned the other away waits for it to hang up before hanging up itself. */
 export const MISMATCH_LINGER_MS = 5_000;
+/**
+ * How long a device whose peer went away without a word (left the service, or hung up the
+ * connection) waits for the reason, which may still be on its way by the other path, before it
+ * reports "the other device left".
+ */
+export const TOLD_REASON_GRACE_MS = 2_500;
+/** How long a device that gives up waits for the service to relay its reason before it hangs up. */
+const ABORT_ACK_TIMEOUT_MS = 2_000;
+/** How often the ICE checks are looked at while connecting, to say what is being tried. */
+const CONNECT_STEP_POLL_MS = 500;
+
+/** What the other device's reason for giving up means for this one. */
+function failureToldByPeer(reason: PairAbortReason, noPath: PairingFailure): PairingFailure {
+  switch (reason) {
+    case 'code-mismatch':
+      return 'code-mismatch';
+    case 'no-path':
+      return noPath;
+    case 'incompatible':
+      return 'incompatible';
+    case 'cancelled':
+      return 'peer-cancelled';
+    case 'closed':
+      return 'peer-closed-app';
+  }
+}
+
+/** Whether any of these servers is a TURN relay (then "no path" means not even through it). */
+function hasRelay(servers: readonly IceServer[]): boolean {
+  return servers.some((server) =>
+    (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => /^turns?:/i.test(url)),
+  );
+}
 
 export class PairingAttempt {
   private signaling: SignalingConnection | null = null;
@@ -46,6 +84,9 @@ export class PairingAttempt {
   private iceServers: IceServer[] = [];
   private pendingSignals: SignalData[] = [];
   private helloTimer: ReturnType<typeof setTimeout> | null = null;
+  private quietTimer: ReturnType<typeof setTimeout> | null = null;
+  private stepTimer: ReturnType<typeof setInterval> | null = null;
+  private lastStep: ConnectStep | null = null;
   private channelOpen = false;
   private done = false;
 
@@ -87,9 +128,14 @@ export class PairingAttempt {
     this.startSession(false);
   }
 
-  /** Gives up without reporting a failure (the user cancelled or started over). */
-  cancel(): void {
+  /**
+   * Gives up without reporting a failure here: the person cancelled or started over (`cancelled`),
+   * or Ferry is closing (`closed`). The other device is told which.
+   */
+  cancel(reason: 'cancelled' | 'closed' = 'cancelled'): void {
+    const wasRunning = !this.done;
     this.finish();
+    if (wasRunning) void this.leaveSignaling(reason);
     this.session?.close();
   }
 
@@ -107,14 +153,15 @@ export class PairingAttempt {
         if (this.done || this.channelOpen) return;
         if (reason === 'expired') {
           this.finish();
+          void this.leaveSignaling();
           this.deps.onProgress({ phase: 'expired' });
         } else {
-          this.fail('peer-left');
+          this.peerWentQuiet();
         }
       },
-      onRefused: () => {
-        if (!this.done) this.fail('incompatible');
-      },
+      onPairAborted: (reason) => this.fail(failureToldByPeer(reason, this.noPathFailure())),
+      // The service turned this device away: nothing to tell the other device through it.
+      onRefused: () => this.fail('incompatible'),
     });
     return this.signaling;
   }
@@ -129,10 +176,12 @@ export class PairingAttempt {
     });
     this.session = session;
     for (const data of this.pendingSignals.splice(0)) session.applySignal(data);
+    this.stepTimer = setInterval(() => void this.reportConnectStep(session), CONNECT_STEP_POLL_MS);
     session.on('open', () => {
       this.channelOpen = true;
+      this.stopConnectSteps();
       this.helloTimer = setTimeout(
-        () => this.fail('incompatible'),
+        () => this.fail('incompatible', 'incompatible'),
         this.deps.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS,
       );
       // The joiner speaks first and the opener answers: a device only ever sends once it has heard
@@ -142,10 +191,46 @@ export class PairingAttempt {
     session.on('message', (message) => {
       if (message.type === 'hello') void this.checkHello(session, message);
       else if (message.type === 'peer:error' && message.code === 'CODE_MISMATCH') this.fail('code-mismatch');
+      else if (message.type === 'peer:error' && message.code === 'UNSUPPORTED_VERSION')
+        this.fail('incompatible');
+    });
+    session.on('invalidMessage', (code) => {
+      // The session has already answered UNSUPPORTED_VERSION over the channel.
+      if (code === 'UNSUPPORTED_PROTOCOL') this.fail('incompatible', 'incompatible');
     });
     session.on('end', (reason) => {
-      if (!this.done) this.fail(reason === 'no-path' ? 'no-path' : 'peer-left');
+      if (this.done) return;
+      // No path: this side knows it first-hand, and tells the other, whose own checks may run on
+      // for another 15 s. Any other end came from the other device, whose reason may be on its way.
+      if (reason === 'no-path') this.fail(this.noPathFailure(), 'no-path');
+      else this.peerWentQuiet();
     });
+  }
+
+  /** Says what ICE is trying, when that changes, until the channel opens. */
+  private async reportConnectStep(session: PeerSession): Promise<void> {
+    const step = await session.connectStep();
+    if (this.done || this.channelOpen || step === this.lastStep) return;
+    this.lastStep = step;
+    this.deps.onProgress({ phase: 'connecting', trying: step });
+  }
+
+  private stopConnectSteps(): void {
+    if (this.stepTimer) clearInterval(this.stepTimer);
+    this.stepTimer = null;
+  }
+
+  private noPathFailure(): PairingFailure {
+    return hasRelay(this.iceServers) ? 'no-path-relay' : 'no-path';
+  }
+
+  /**
+   * The other device went away without saying why: its reason may still arrive by the other path
+   * (the service or the channel), so wait for it briefly before reporting that it left.
+   */
+  private peerWentQuiet(): void {
+    if (this.done || this.quietTimer) return;
+    this.quietTimer = setTimeout(() => this.fail('peer-left'), TOLD_REASON_GRACE_MS);
   }
 
   private async sendHello(session: PeerSession): Promise<void> {
@@ -160,8 +245,13 @@ export class PairingAttempt {
     const expected = await computeCodeProof(this.code, this.role === 'opener' ? 'joiner' : 'opener');
     if (this.done) return;
     if (hello.codeProof === undefined || !proofsEqual(hello.codeProof, expected)) {
-      session.send({ type: 'peer:error', code: 'CODE_MISMATCH' });
       this.finish();
+      // Told both ways: the joiner's hello can arrive before this side's channel reports open
+      // (then an error sent at once was silently dropped, and the joiner heard only "left").
+      void this.leaveSignaling('code-mismatch');
+      const tell = () => session.send({ type: 'peer:error', code: 'CODE_MISMATCH' });
+      if (session.isOpen) tell();
+      else session.on('open', tell);
       // The other device closes the connection once it has read the error. Closing it here first
       // (after a fixed short wait, as before) could lose the error on a busy machine, and the other
       // device then said "left before pairing finished" instead of "the code didn't match".
@@ -178,23 +268,43 @@ export class PairingAttempt {
     }
     if (this.done) return;
     this.finish();
+    void this.leaveSignaling();
     // The session now belongs to the engine: cancelling this attempt later must not close it.
     this.session = null;
     this.deps.onPaired(session, hello);
     this.deps.onProgress({ phase: 'connected', peerId: hello.deviceId, peerName: hello.deviceName });
   }
 
-  private fail(reason: PairingFailure): void {
+  /**
+   * Ends the attempt with `reason` shown here. `tell` is what this side found out itself and the
+   * other device must hear (reasons heard from the other device are not echoed back): sent over
+   * the channel when it is open, and through the service, before this side hangs up.
+   */
+  private fail(reason: PairingFailure, tell?: PairAbortReason): void {
+    if (this.done) return;
     const session = this.session;
     this.finish();
-    session?.close();
+    if (tell === 'incompatible') session?.send({ type: 'peer:error', code: 'UNSUPPORTED_VERSION' });
+    // Hanging up the connection only once the service has relayed the reason: otherwise the other
+    // device could see the connection close first and take that as its answer.
+    void this.leaveSignaling(tell).then(() => session?.close());
     this.deps.onProgress({ phase: 'failed', reason });
   }
 
+  /** Leaves the service, first telling the other device why through it when there is a reason. */
+  private async leaveSignaling(reason?: PairAbortReason): Promise<void> {
+    const signaling = this.signaling;
+    this.signaling = null;
+    if (!signaling) return;
+    if (reason) await signaling.abort(reason, ABORT_ACK_TIMEOUT_MS);
+    signaling.close();
+  }
+
+  /** Stops every timer of the attempt; what to tell and whom to hang up on is the caller's. */
   private finish(): void {
     this.done = true;
     if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.signaling?.close();
-    this.signaling = null;
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+    this.stopConnectSteps();
   }
 }

@@ -14,6 +14,7 @@ import {
   type PeerMessage,
 } from '../../../contracts/peer-protocol';
 import { signalDataSchema, type IceServer, type SignalData } from '../../../contracts/signaling';
+import type { ConnectStep } from './engine-actions';
 
 /** Why a session ended, in terms the UI can explain. */
 export type PeerSessionEnd =
@@ -129,6 +130,46 @@ export class PeerSession {
   /** Handshake data from the other device, via the signaling service. */
   applySignal(data: SignalData): void {
     if (!this.ended) this.peer.signal(data);
+  }
+
+  /**
+   * What ICE is checking at this moment, for progress in words while the connection is made: a
+   * direct path (host or server-reflexive candidates on both ends) while any is still being
+   * checked, else the TURN relay, else nothing yet (the addresses are still being exchanged).
+   */
+  async connectStep(): Promise<ConnectStep> {
+    let report: RTCStatsReport;
+    try {
+      report = await this.pc.getStats();
+    } catch {
+      return 'addresses';
+    }
+    const candidateTypes = new Map<string, string>();
+    const pairs: { local: string; remote: string }[] = [];
+    report.forEach((stat: Record<string, unknown>) => {
+      if (
+        (stat.type === 'local-candidate' || stat.type === 'remote-candidate') &&
+        typeof stat.id === 'string' &&
+        typeof stat.candidateType === 'string'
+      ) {
+        candidateTypes.set(stat.id, stat.candidateType);
+      } else if (
+        stat.type === 'candidate-pair' &&
+        (stat.state === 'waiting' || stat.state === 'in-progress' || stat.state === 'succeeded') &&
+        typeof stat.localCandidateId === 'string' &&
+        typeof stat.remoteCandidateId === 'string'
+      ) {
+        pairs.push({ local: stat.localCandidateId, remote: stat.remoteCandidateId });
+      }
+    });
+    let relay = false;
+    for (const pair of pairs) {
+      const viaRelay =
+        candidateTypes.get(pair.local) === 'relay' || candidateTypes.get(pair.remote) === 'relay';
+      if (!viaRelay) return 'direct';
+      relay = true;
+    }
+    return relay ? 'relay' : 'addresses';
   }
 
   /** Sends one control message; false when the channel is not open (the caller decides what that means). */

@@ -9,10 +9,12 @@ import { z } from 'zod';
 import {
   SIGNALING_PROTOCOL_VERSION,
   iceServersSchema,
+  pairAbortedEventSchema,
   pairEndedEventSchema,
   peerJoinedEventSchema,
   signalEventSchema,
   type ClientToServerEvents,
+  type PairAbortReason,
   type PairEndReason,
   type PairJoined,
   type PairOpened,
@@ -37,6 +39,8 @@ export interface SignalingHandlers {
   onPeerJoined?: () => void;
   onSignal?: (data: SignalData) => void;
   onPairEnded?: (reason: PairEndReason) => void;
+  /** The other device gave up and told us why. */
+  onPairAborted?: (reason: PairAbortReason) => void;
   /** The service refused this client outright (e.g. an incompatible protocol version). */
   onRefused?: (code: string) => void;
 }
@@ -66,6 +70,10 @@ export class SignalingConnection {
       const parsed = pairEndedEventSchema.safeParse(event);
       if (parsed.success) handlers.onPairEnded?.(parsed.data.reason);
     });
+    this.socket.on('pair:aborted', (event) => {
+      const parsed = pairAbortedEventSchema.safeParse(event);
+      if (parsed.success) handlers.onPairAborted?.(parsed.data.reason);
+    });
     this.socket.on('connect_error', (error) => {
       const data: unknown = (error as { data?: unknown }).data;
       const code = z.object({ code: z.string() }).safeParse(data);
@@ -91,6 +99,14 @@ export class SignalingConnection {
   relay(data: SignalData): Promise<Result<null>> {
     return this.request(nullAckSchema, () =>
       this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('signal:relay', { data }),
+    );
+  }
+
+  /** Ends the pairing on the service and tells the other device why (answered once relayed). */
+  abort(reason: PairAbortReason, timeoutMs = ACK_TIMEOUT_MS): Promise<Result<null>> {
+    if (!this.socket.connected) return Promise.resolve(err('UNAVAILABLE'));
+    return this.request(nullAckSchema, () =>
+      this.socket.timeout(timeoutMs).emitWithAck('pair:abort', { reason }),
     );
   }
 

@@ -42,6 +42,9 @@ export const en = {
   'pair.status.opening': 'Getting a code…',
   'pair.status.checking': 'Checking the code…',
   'pair.status.connecting': 'Connecting…',
+  'pair.status.trying.addresses': 'Connecting: exchanging network addresses…',
+  'pair.status.trying.direct': 'Connecting: trying a direct connection…',
+  'pair.status.trying.relay': 'Connecting: no direct path yet, trying the relay…',
   'pair.status.connected': 'Connected to {name}',
   'pair.status.expired': 'This code expired. Make a new one.',
   'pair.fail.code-malformed':
@@ -53,9 +56,14 @@ export const en = {
   'pair.fail.code-mismatch':
     'The code didn’t match. Check it with the other person and try again with a new code.',
   'pair.fail.no-path':
-    'No network path to the other device. Check that both are online; across some networks a relay (TURN) server is needed.',
+    'No network path to the other device: your networks block a direct connection. A relay (TURN) server would help: add one in Settings, or put both devices on the same network.',
+  'pair.fail.no-path-relay':
+    'No network path to the other device, not even through the relay. A network may block the relay server: try another network, such as a phone hotspot.',
   'pair.fail.service-unreachable': 'Can’t reach the pairing service. Check your connection and try again.',
-  'pair.fail.peer-left': 'The other device left before pairing finished.',
+  'pair.fail.peer-left':
+    'The other device stopped answering before pairing finished: it may have lost its connection. Try again with a new code.',
+  'pair.fail.peer-cancelled': 'The other person cancelled pairing.',
+  'pair.fail.peer-closed-app': 'The other device closed Ferry before pairing finished.',
   'pair.fail.rate-limited': 'Too many attempts. Wait a minute and try again.',
   'pair.fail.incompatible': 'The other device or the pairing service runs an incompatible version of Ferry.',
   'pair.fail.internal': 'Something went wrong. Try again.',

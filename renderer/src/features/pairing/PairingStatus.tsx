@@ -1,5 +1,5 @@
 import { useEngine, useFerry, useT } from '../../ui/ferry-context';
-import type { PairingFailure } from '../../engine/engine-actions';
+import type { ConnectStep, PairingFailure } from '../../engine/engine-actions';
 import type { MessageKey } from '../../i18n/i18n';
 
 const FAILURE_MESSAGES: Record<PairingFailure, MessageKey> = {
@@ -10,14 +10,26 @@ const FAILURE_MESSAGES: Record<PairingFailure, MessageKey> = {
   'pair-full': 'pair.fail.pair-full',
   'code-mismatch': 'pair.fail.code-mismatch',
   'no-path': 'pair.fail.no-path',
+  'no-path-relay': 'pair.fail.no-path-relay',
   'service-unreachable': 'pair.fail.service-unreachable',
   'peer-left': 'pair.fail.peer-left',
+  'peer-cancelled': 'pair.fail.peer-cancelled',
+  'peer-closed-app': 'pair.fail.peer-closed-app',
   'rate-limited': 'pair.fail.rate-limited',
   incompatible: 'pair.fail.incompatible',
   internal: 'pair.fail.internal',
 };
 
-/** Progress in words, announced politely; failures as an alert with a way forward. */
+const CONNECT_STEPS: Record<ConnectStep, MessageKey> = {
+  addresses: 'pair.status.trying.addresses',
+  direct: 'pair.status.trying.direct',
+  relay: 'pair.status.trying.relay',
+};
+
+/**
+ * Progress in words, announced politely, with a way out while it runs; failures as an alert with a
+ * way forward.
+ */
 export function PairingStatus() {
   const t = useT();
   const engine = useEngine();
@@ -32,7 +44,7 @@ export function PairingStatus() {
       text = t('pair.status.checking');
       break;
     case 'connecting':
-      text = t('pair.status.connecting');
+      text = t(pairing.trying ? CONNECT_STEPS[pairing.trying] : 'pair.status.connecting');
       break;
     case 'connected':
       text = t('pair.status.connected', { name: pairing.peerName });
@@ -46,6 +58,11 @@ export function PairingStatus() {
       <p role="status" aria-live="polite" className="status-line">
         {text}
       </p>
+      {(pairing.phase === 'checking-code' || pairing.phase === 'connecting') && (
+        <button type="button" onClick={() => engine.cancelPairing()}>
+          {t('pair.cancel')}
+        </button>
+      )}
       {pairing.phase === 'failed' && (
         <div role="alert" className="error">
           <p>{t(FAILURE_MESSAGES[pairing.reason])}</p>
