@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
-import { FerryEngine } from './engine';
+import { FerryEngine, type EngineDeps } from './engine';
 import { RecordingActions } from './testing/recording-actions';
 
 interface TestDevice {
@@ -16,7 +16,11 @@ interface TestDevice {
 let service: RunningSignalingService;
 const devices: TestDevice[] = [];
 
-function device(id: string, name: string): TestDevice & { rename(to: string): void } {
+function device(
+  id: string,
+  name: string,
+  where: Partial<Pick<EngineDeps, 'signalingUrl' | 'nearbyServiceUrls' | 'lookupNameplate'>> = {},
+): TestDevice & { rename(to: string): void } {
   const actions = new RecordingActions();
   let deviceName = name;
   const engine = new FerryEngine({
@@ -24,6 +28,7 @@ function device(id: string, name: string): TestDevice & { rename(to: string): vo
     identity: () => ({ deviceId: id, deviceName, appVersion: '0.0.0-test' }),
     signalingUrl: () => service.url,
     extraIceServers: () => [],
+    ...where,
   });
   const made = {
     engine,
@@ -163,5 +168,85 @@ describe('FerryEngine', () => {
     expect(ada.engine.sendChat(bob.id, 'anyone?')).toBe('offline');
     const line = ada.actions.outgoing.at(-1);
     expect(ada.actions.statuses.get(line?.id ?? '')).toBe('failed');
+  });
+});
+
+describe('a code held on a nearby device', () => {
+  let nearby: RunningSignalingService;
+
+  beforeEach(async () => {
+    nearby = await startSignalingService({ host: '127.0.0.1', port: 0, iceServers: [] });
+  });
+
+  afterEach(async () => {
+    await nearby.close();
+  });
+
+  it("finds the code on the nearby device's service and pairs there, with nothing configured", async () => {
+    // Ada shows her code on her own (embedded) service; Bob's app talks to another one.
+    const ada = device('ada-device-id', 'Ada', { signalingUrl: () => nearby.url });
+    const bob = device('bob-device-id', 'Bob', { nearbyServiceUrls: () => [`${nearby.url}/`] });
+    await pair(ada, bob);
+    expect(bob.actions.lastProgress).toEqual({
+      phase: 'connected',
+      peerId: 'ada-device-id',
+      peerName: 'Ada',
+    });
+    expect(ada.actions.lastProgress).toEqual({
+      phase: 'connected',
+      peerId: 'bob-device-id',
+      peerName: 'Bob',
+    });
+  });
+
+  it('finds a code held on the configured service while nearby services do not know it', async () => {
+    const ada = device('ada-device-id', 'Ada');
+    const bob = device('bob-device-id', 'Bob', { nearbyServiceUrls: () => [nearby.url] });
+    await pair(ada, bob);
+    expect(bob.actions.lastProgress?.phase).toBe('connected');
+  });
+
+  it('says why when no service holds the code, and a nearby device that is gone does not hide it', async () => {
+    const bob = device('bob-device-id', 'Bob', {
+      nearbyServiceUrls: () => [nearby.url, 'http://127.0.0.1:9'],
+    });
+    bob.engine.enterCode('ZZZ-ZZZ');
+    await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
+    expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-not-found' });
+  });
+
+  it("looks the code up on the chosen device's service first", async () => {
+    const asked: string[] = [];
+    const ada = device('ada-device-id', 'Ada', { signalingUrl: () => nearby.url });
+    const bob = device('bob-device-id', 'Bob', {
+      nearbyServiceUrls: () => [nearby.url],
+      lookupNameplate: async (url) => {
+        asked.push(url);
+        return url === nearby.url
+          ? { ok: true, value: null }
+          : { ok: false, error: { code: 'CODE_NOT_FOUND' } };
+      },
+    });
+    const code = await codeShownBy(ada);
+    bob.engine.enterCode(code, { preferredServiceUrls: [nearby.url] });
+    await bob.actions.until(() => bob.actions.online.has(ada.id));
+    expect(asked).toEqual([nearby.url]);
+  });
+
+  it('drops a lookup that finishes after the person cancelled', async () => {
+    let answer: (() => void) | undefined;
+    const bob = device('bob-device-id', 'Bob', {
+      nearbyServiceUrls: () => [nearby.url],
+      lookupNameplate: () =>
+        new Promise((resolve) => {
+          answer = () => resolve({ ok: true, value: null });
+        }),
+    });
+    bob.engine.enterCode('K7M-Q2X');
+    expect(bob.actions.lastProgress).toEqual({ phase: 'checking-code' });
+    bob.engine.cancelPairing();
+    answer?.();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(bob.actions.lastProgress).toEqual({ phase: 'idle' });
   });
 });

@@ -7,14 +7,27 @@ import { MAX_CHAT_TEXT_LENGTH, type HelloMessage, type PeerMessage } from '../..
 import type { IceServer } from '../../../contracts/signaling';
 import type { ChatLine, EngineActions } from './engine-actions';
 import { PairingAttempt, type LocalIdentity, type PairingAttemptDeps } from './pairing-attempt';
+import { pairingFailureFromCode } from './pairing-errors';
 import type { PeerSession } from './peer-session';
 import { randomId } from './random-id';
+import { distinctServiceUrls, findRendezvous, type LookupNameplate } from './rendezvous';
+import { SignalingConnection } from './signaling-client';
+
+/** A nearby device that left the network without a goodbye must not hold up a code for long. */
+const LOOKUP_TIMEOUT_MS = 4_000;
 
 export interface EngineDeps {
   readonly actions: EngineActions;
   readonly identity: () => LocalIdentity;
   readonly signalingUrl: () => string;
   readonly extraIceServers: () => readonly IceServer[];
+  /**
+   * The signaling services of nearby Ferry devices (found by the desktop's DNS-SD discovery): a
+   * code entered here may have been opened on one of them rather than on `signalingUrl`.
+   */
+  readonly nearbyServiceUrls?: () => readonly string[];
+  /** How a code is looked up on a service; a short-lived signaling connection by default. */
+  readonly lookupNameplate?: LookupNameplate;
   readonly now?: () => number;
   readonly createSignaling?: PairingAttemptDeps['createSignaling'];
   readonly createSession?: PairingAttemptDeps['createSession'];
@@ -38,8 +51,15 @@ export interface LinkObserver {
 
 export type SendChatOutcome = 'sent' | 'offline' | 'empty' | 'too-long';
 
+export interface EnterCodeOptions {
+  /** Services to look the code up on before any other (a nearby device the person chose). */
+  readonly preferredServiceUrls?: readonly string[];
+}
+
 export class FerryEngine {
   private attempt: PairingAttempt | null = null;
+  /** Bumped whenever a pairing starts or is cancelled, so a lookup that finishes late is dropped. */
+  private pairingGeneration = 0;
   private readonly links = new Map<string, DeviceLink>();
   private readonly now: () => number;
   private readonly observers = new Set<LinkObserver>();
@@ -53,18 +73,47 @@ export class FerryEngine {
     void this.newAttempt().open();
   }
 
-  /** "Enter a code": accepts what a person typed (case, spaces and dashes don't matter). */
-  enterCode(input: string): void {
+  /**
+   * "Enter a code": accepts what a person typed (case, spaces and dashes don't matter). With nearby
+   * services known, the code is first looked up on all of them and the configured one at once,
+   * and joined where it is held.
+   */
+  enterCode(input: string, options: EnterCodeOptions = {}): void {
     const parsed = parseCode(input);
     if (!parsed.ok) {
       this.cancelPairing();
       this.deps.actions.setPairing({ phase: 'failed', reason: 'code-malformed' });
       return;
     }
-    void this.newAttempt().join(parsed.code);
+    const code = parsed.code;
+    const preferred = distinctServiceUrls(options.preferredServiceUrls ?? []);
+    const others = distinctServiceUrls([
+      this.deps.signalingUrl(),
+      ...(this.deps.nearbyServiceUrls?.() ?? []),
+    ]);
+    const all = distinctServiceUrls([...preferred, ...others]);
+    // One place to ask: joining there directly answers the same question one round trip sooner.
+    if (all.length <= 1) {
+      void this.newAttempt(all[0] ?? this.deps.signalingUrl()).join(code);
+      return;
+    }
+    this.attempt?.cancel();
+    this.attempt = null;
+    const generation = ++this.pairingGeneration;
+    this.deps.actions.setPairing({ phase: 'checking-code' });
+    const lookup = this.deps.lookupNameplate ?? lookupOverSignaling;
+    void findRendezvous(code.nameplate, { preferred, others }, lookup).then((found) => {
+      if (generation !== this.pairingGeneration) return;
+      if (!found.ok) {
+        this.deps.actions.setPairing({ phase: 'failed', reason: pairingFailureFromCode(found.code) });
+        return;
+      }
+      void this.newAttempt(found.url).join(code);
+    });
   }
 
   cancelPairing(): void {
+    this.pairingGeneration += 1;
     this.attempt?.cancel();
     this.attempt = null;
     this.deps.actions.setPairing({ phase: 'idle' });
@@ -119,10 +168,11 @@ export class FerryEngine {
     for (const link of this.links.values()) link.session.close();
   }
 
-  private newAttempt(): PairingAttempt {
+  private newAttempt(signalingUrl = this.deps.signalingUrl()): PairingAttempt {
+    this.pairingGeneration += 1;
     this.attempt?.cancel();
     const attempt = new PairingAttempt({
-      signalingUrl: this.deps.signalingUrl(),
+      signalingUrl,
       identity: this.deps.identity(),
       extraIceServers: this.deps.extraIceServers(),
       onProgress: (progress) => {
@@ -206,3 +256,13 @@ export class FerryEngine {
     }
   }
 }
+
+/** Asks one service over a connection of its own, closed as soon as it answers. */
+const lookupOverSignaling: LookupNameplate = async (url, nameplate) => {
+  const connection = new SignalingConnection(url, {});
+  try {
+    return await connection.lookup(nameplate, LOOKUP_TIMEOUT_MS);
+  } finally {
+    connection.close();
+  }
+};

@@ -96,6 +96,13 @@ export class SignalingConnection {
     );
   }
 
+  /** Whether `nameplate` is joinable on this service, without joining it (see `pair:lookup`). */
+  lookup(nameplate: string, timeoutMs = ACK_TIMEOUT_MS): Promise<Result<null>> {
+    return this.request(nullAckSchema, () =>
+      this.socket.timeout(timeoutMs).emitWithAck('pair:lookup', { nameplate }),
+    );
+  }
+
   relay(data: SignalData): Promise<Result<null>> {
     return this.request(nullAckSchema, () =>
       this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('signal:relay', { data }),
