@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { parseCode } from './pairing-code';
 import { MAX_DEVICE_NAME_LENGTH } from './peer-protocol';
 import { MAX_SOURCE_PATHS, type FerryFilesApi } from './file-ipc';
-import type { LocalInfo } from './local-service';
+import type { LocalInfo, NearbyService } from './local-service';
 import type { Result } from './result';
 import { settingsPatchSchema, type Settings } from './settings';
 
@@ -110,6 +110,10 @@ export type AppCommand = z.infer<typeof appCommandSchema>;
 export const APP_COMMAND_CHANNEL = 'app:command';
 export type AppCommandChannel = typeof APP_COMMAND_CHANNEL;
 
+/** Main → renderer: the whole list of nearby Ferry devices, each time it changes. */
+export const NEARBY_DEVICES_CHANNEL = 'nearby:changed';
+export type NearbyDevicesChannel = typeof NEARBY_DEVICES_CHANNEL;
+
 export const ipcRequestSchemas = {
   'app:get-info': z.tuple([]),
   /** This machine's join addresses (for the QR code) and the Ferry devices nearby. */
@@ -164,6 +168,11 @@ export interface FerryDesktopApi {
   ) => Promise<IpcReply<'notify:withdraw'>>;
   /** Calls `handler` with each command from main until the returned function is called. */
   readonly onCommand: (handler: (command: AppCommand) => void) => () => void;
+  /**
+   * Calls `handler` with the nearby Ferry devices now (from `local:get-info`) and with the whole
+   * list each time it changes, until the returned function is called.
+   */
+  readonly onNearbyDevices: (handler: (devices: NearbyService[]) => void) => () => void;
   /** The receive folder and files to send, by path (contracts/file-ipc.ts); absent until the preload wires it. */
   readonly files?: FerryFilesApi;
 }

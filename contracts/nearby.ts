@@ -1,7 +1,7 @@
 /**
- * Nearby Ferry devices: what a desktop finds on its local network with DNS-SD over multicast DNS
- * (RFC 6762/6763), and what it tells its page about them (IPC in the desktop app, the embedded
- * service's HTTP endpoint for a browser on the same machine).
+ * Nearby Ferry devices: how a desktop advertises itself on its local network with DNS-SD over
+ * multicast DNS (RFC 6762/6763). What it tells its pages about the devices it found is
+ * `NearbyService` in local-service.ts.
  *
  * Each desktop advertises its embedded signaling service as `_ferry._tcp` with these TXT keys. A
  * nearby device is not trusted by being found: pairing with it still needs its code. Finding it
@@ -14,10 +14,8 @@ import { SIGNALING_PROTOCOL_VERSION } from './signaling';
 /** The DNS-SD service type, without the leading underscore bonjour-service adds: `_ferry._tcp`. */
 export const NEARBY_SERVICE_TYPE = 'ferry';
 
-/** Most nearby devices kept; a LAN with more Ferry desktops than this shows the first ones found. */
-export const MAX_NEARBY_DEVICES = 32;
-/** Most addresses kept per device (one per usable interface). */
-export const MAX_NEARBY_URLS = 8;
+/** Most nearby devices kept; a LAN with more Ferry desktops than this lists the first ones found. */
+export const MAX_NEARBY_DEVICES = 64;
 const MAX_INSTANCE_ID_LENGTH = 64;
 
 /**
@@ -38,20 +36,3 @@ export const nearbyTxtSchema = z.object({
     .regex(/^[A-Za-z0-9_-]+$/),
 });
 export type NearbyTxt = z.infer<typeof nearbyTxtSchema>;
-
-/** An `http://a.b.c.d:port` address of a nearby device's signaling service. */
-const nearbyUrlSchema = z
-  .string()
-  .max(64)
-  .regex(/^http:\/\/\d{1,3}(\.\d{1,3}){3}:\d{1,5}$/, 'not an http://IPv4:port URL');
-
-export const nearbyDeviceSchema = z.strictObject({
-  /** The advertisement's instance id (`NearbyTxt.id`), stable while that app runs. */
-  id: z.string().min(1).max(MAX_INSTANCE_ID_LENGTH),
-  name: z.string().min(1).max(MAX_DEVICE_NAME_LENGTH),
-  /** Where its signaling service answers, best first (the address its announcement came from). */
-  urls: z.array(nearbyUrlSchema).min(1).max(MAX_NEARBY_URLS),
-});
-export type NearbyDevice = z.infer<typeof nearbyDeviceSchema>;
-
-export const nearbyDevicesSchema = z.array(nearbyDeviceSchema).max(MAX_NEARBY_DEVICES);

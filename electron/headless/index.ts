@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { startSignalingService } from '../../signaling/src/service';
 import { startDesktopRuntime } from '../main/services/desktop-runtime';
 import { createMainLogger } from '../main/services/logger';
+import { createAppNearbyDiscovery } from '../main/services/nearby/app-nearby';
+import { advertisedPortOf } from '../main/services/nearby/nearby-discovery';
 import { appDataDir, chooseProfile, profileUserDataDir } from '../main/services/profile';
 import { openSettingsStore } from '../main/services/settings-store';
 
@@ -48,6 +50,14 @@ async function main(): Promise<void> {
     defaultReceiveFolder: join(homedir(), 'Downloads', PRODUCT_NAME),
     logger,
   });
+  // Nearby Ferry devices (DNS-SD): browsing at once, advertising once the service listens.
+  let embeddedPort: number | undefined;
+  const nearby = createAppNearbyDiscovery({
+    deviceName: () => settings.get().deviceName,
+    advertisedPort: () => embeddedPort,
+    logger: logger.child({ component: 'nearby' }),
+  });
+  nearby.start();
   const runtime = await startDesktopRuntime({
     env: process.env,
     startService: (options) =>
@@ -55,10 +65,13 @@ async function main(): Promise<void> {
     fetch,
     networkInterfaces,
     staticDir: BUILT_WEB_CLIENT_DIR,
+    nearby: () => nearby.devices(),
     logger,
   });
+  embeddedPort = advertisedPortOf(runtime.signaling);
   const signaling = runtime.signaling;
   if (signaling === undefined) {
+    await nearby.stop();
     process.stderr.write(
       `Ferry could not start its pairing service (see ${join(userData, 'logs', 'headless.log')}).\n`,
     );
@@ -80,7 +93,8 @@ async function main(): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, 'stopping');
-    runtime.stop().then(
+    // Goodbye on the network first, so that the others drop this device at once.
+    Promise.all([nearby.stop(), runtime.stop()]).then(
       () => {
         say('Ferry stopped.');
         logger.info({}, 'stopped');

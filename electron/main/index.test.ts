@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_REQUEST_CHANNELS } from '../../contracts/ipc';
+import type * as NodeOs from 'node:os';
+import type { BrowseHandlers } from './services/nearby/mdns-session';
 import type { MenuTemplateItem } from './services/tray-controller';
 import { createMemoryLogger } from './test-support/memory-logger';
 import {
@@ -24,6 +26,27 @@ import {
 vi.mock('electron', async () => (await import('./test-support/fake-electron')).fakeElectron);
 const logger = createMemoryLogger();
 vi.mock('./services/logger', () => ({ createMainLogger: () => ({ ...logger, child: () => logger }) }));
+// Nearby discovery would multicast on the machine's real network: a fake library plays the LAN,
+// and the machine has one LAN address whatever the test runner's network looks like.
+vi.mock('node:os', async (importOriginal) => {
+  const os = await importOriginal<typeof NodeOs>();
+  const lan = { address: '10.7.0.2', netmask: '255.255.255.0', family: 'IPv4', internal: false };
+  return {
+    ...os,
+    networkInterfaces: () => ({ eth0: [{ ...lan, mac: '02:00:00:00:00:02', cidr: '10.7.0.2/24' }] }),
+  };
+});
+const mdnsSessions = vi.hoisted(() => [] as BrowseHandlers[]);
+vi.mock('./services/nearby/bonjour-session', () => ({
+  createBonjourSession: () => ({
+    advertise: () => undefined,
+    browse: (_type: string, handlers: BrowseHandlers) => {
+      mdnsSessions.push(handlers);
+      return { query: () => undefined, expire: () => undefined };
+    },
+    destroy: async () => undefined,
+  }),
+}));
 
 const { app, ipcMain } = fakeElectron;
 let dir: string;
@@ -130,6 +153,26 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
       joinBaseUrls: [],
       nearby: [],
     });
+  });
+
+  it('lists nearby Ferry devices for the page and sends it each change, without touching the real network', async () => {
+    const nearbyNow = async () =>
+      ((await invoke('local:get-info')) as { ok: true; value: { nearby: unknown[] } }).value.nearby;
+    expect(await nearbyNow()).toEqual([]);
+    const network = mdnsSessions.at(-1);
+    if (network === undefined) throw new Error('nearby discovery did not start browsing');
+    network.up({
+      fqdn: 'ferry-ada1._ferry._tcp.local',
+      port: 47100,
+      txt: { name: 'Ada', v: '1', id: 'ada1' },
+      addresses: ['10.7.0.1'],
+      sourceAddress: '10.7.0.1',
+    });
+    const ada = { instanceId: 'ada1', name: 'Ada', url: 'http://10.7.0.1:47100' };
+    expect(await nearbyNow()).toEqual([ada]);
+    expect(window().webContents.sent.filter(([channel]) => channel === 'nearby:changed')).toEqual([
+      ['nearby:changed', [ada]],
+    ]);
   });
 
   it('holds the ferry:// link Ferry was started with until the page listens', async () => {

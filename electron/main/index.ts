@@ -7,7 +7,7 @@ import * as fs from 'node:fs/promises';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, session, shell, Tray } from 'electron';
-import { APP_COMMAND_CHANNEL, type TrayState } from '../../contracts/ipc';
+import { APP_COMMAND_CHANNEL, NEARBY_DEVICES_CHANNEL, type TrayState } from '../../contracts/ipc';
 import { ok } from '../../contracts/result';
 import { startSignalingService } from '../../signaling/src/service';
 import { createMainWindow } from './adapters/main-window';
@@ -33,6 +33,8 @@ import {
   type LoginItemPreferences,
 } from './services/login-item';
 import { mainStringsFor } from './services/main-strings';
+import { createAppNearbyDiscovery } from './services/nearby/app-nearby';
+import { advertisedPortOf } from './services/nearby/nearby-discovery';
 import { createNotificationRouter } from './services/notification-router';
 import { chooseProfile, profileUserDataDir } from './services/profile';
 import { createQuitSequence } from './services/quit-sequence';
@@ -107,6 +109,16 @@ async function start(): Promise<void> {
     : join(app.getAppPath(), 'electron', 'resources');
   const appIconPath = join(resourcesDir, 'icon.png');
 
+  // Nearby Ferry devices (DNS-SD): browsing starts now; this device is advertised once its embedded
+  // service is up. Never awaited: discovery must not hold up the window.
+  let embeddedPort: number | undefined;
+  const nearby = createAppNearbyDiscovery({
+    deviceName: () => settings.get().deviceName,
+    advertisedPort: () => embeddedPort,
+    logger: logger.child({ component: 'nearby' }),
+  });
+  nearby.start();
+
   // Not awaited: the window opens while the embedded service starts.
   const signalingLogger = logger.child({ component: 'signaling' });
   const runtime = startDesktopRuntime({
@@ -115,8 +127,10 @@ async function start(): Promise<void> {
     fetch,
     networkInterfaces,
     ...(existsSync(rendererDir) ? { staticDir: rendererDir } : {}),
+    nearby: () => nearby.devices(),
     logger,
   });
+  void runtime.then(({ signaling }) => (embeddedPort = advertisedPortOf(signaling)));
 
   guardPermissions(session.defaultSession, appPage, logger);
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appPage, logger));
@@ -139,7 +153,12 @@ async function start(): Promise<void> {
 
   const quitSequence = createQuitSequence({
     // Runs only at quit, long after `tray` below exists.
-    cleanups: [() => tray.destroy(), async () => (await runtime).stop(), () => receiveFolder.closeAll()],
+    cleanups: [
+      () => tray.destroy(),
+      () => nearby.stop(),
+      async () => (await runtime).stop(),
+      () => receiveFolder.closeAll(),
+    ],
     quit: () => app.quit(),
     logger,
   });
@@ -232,6 +251,9 @@ async function start(): Promise<void> {
         return ok(null);
       },
     },
+  });
+  nearby.onChange((devices) => {
+    if (!window.isDestroyed()) window.webContents.send(NEARBY_DEVICES_CHANNEL, [...devices]);
   });
 
   registerFileIpcHandlers({

@@ -1,24 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import { IPC_REQUEST_CHANNELS, type AppCommand } from '../../contracts/ipc';
+import type { NearbyService } from '../../contracts/local-service';
 import { createFerryDesktopApi, type IpcRendererLike } from './desktop-api';
 
-type Listener = Parameters<IpcRendererLike['on']>[1];
+type Listener = (event: unknown, payload: never) => void;
 
-function fakeIpcRenderer() {
+function fakeIpcRenderer(replies: Record<string, unknown> = {}) {
   const invoked: unknown[][] = [];
   const listeners = new Set<Listener>();
+  const nearbyListeners = new Set<Listener>();
+  const on = (channel: string) => (channel === 'nearby:changed' ? nearbyListeners : listeners);
   const ipc: IpcRendererLike = {
     invoke: async (channel, ...args) => {
       invoked.push([channel, ...args]);
-      return { ok: true, value: `reply to ${channel}` };
+      return { ok: true, value: channel in replies ? replies[channel] : `reply to ${channel}` };
     },
-    on: (_channel, listener) => void listeners.add(listener),
-    removeListener: (_channel, listener) => void listeners.delete(listener),
+    on: (channel: string, listener: Listener) => void on(channel).add(listener),
+    removeListener: (channel: string, listener: Listener) => void on(channel).delete(listener),
   };
   const emit = (command: AppCommand) => {
-    for (const listener of listeners) listener({ sender: 'electron internals' }, command);
+    for (const listener of listeners)
+      (listener as (event: unknown, command: AppCommand) => void)({ sender: 'electron internals' }, command);
   };
-  return { ipc, invoked, listeners, emit };
+  const emitNearby = (devices: NearbyService[]) => {
+    for (const listener of nearbyListeners)
+      (listener as (event: unknown, devices: NearbyService[]) => void)(
+        { sender: 'electron internals' },
+        devices,
+      );
+  };
+  return { ipc, invoked, listeners, nearbyListeners, emit, emitNearby };
 }
 
 const trayState = {
@@ -80,5 +91,23 @@ describe('window.ferry', () => {
     expect(first).toEqual([[{ type: 'open-chat', peerId: 'peer-1' }]]);
     expect(second).toEqual([[{ type: 'open-chat', peerId: 'peer-1' }], [{ type: 'hang-up' }]]);
     expect(listeners.size).toBe(1);
+  });
+
+  it('hands over the nearby list at once and then each change, until unsubscribed', async () => {
+    const ada: NearbyService = { instanceId: 'ada1', name: 'Ada’s laptop', url: 'http://10.7.0.1:47100' };
+    const { ipc, invoked, nearbyListeners, emitNearby } = fakeIpcRenderer({
+      'local:get-info': { joinBaseUrls: [], nearby: [ada] },
+    });
+    const api = createFerryDesktopApi(ipc);
+    const seen: NearbyService[][] = [];
+    const stop = api.onNearbyServices((devices) => seen.push(devices));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(invoked).toEqual([['local:get-info']]);
+    expect(seen).toEqual([[ada]]);
+    emitNearby([]);
+    stop();
+    emitNearby([ada]);
+    expect(seen).toEqual([[ada], []]);
+    expect(nearbyListeners.size).toBe(0);
   });
 });

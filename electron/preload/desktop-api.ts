@@ -14,11 +14,15 @@ import type {
   IpcReply,
   IpcRequestArgs,
   IpcRequestChannel,
+  NearbyDevicesChannel,
 } from '../../contracts/ipc';
+import type { NearbyService } from '../../contracts/local-service';
 
 const APP_COMMAND_CHANNEL: AppCommandChannel = 'app:command';
+const NEARBY_DEVICES_CHANNEL: NearbyDevicesChannel = 'nearby:changed';
 
 type CommandListener = (event: unknown, command: AppCommand) => void;
+type NearbyListener = (event: unknown, devices: NearbyService[]) => void;
 
 /** Electron's `ipcRenderer.invoke`, for request/reply channels. */
 export interface IpcInvoker {
@@ -28,7 +32,9 @@ export interface IpcInvoker {
 /** The parts of Electron's `ipcRenderer` used here. */
 export interface IpcRendererLike extends IpcInvoker {
   on(channel: AppCommandChannel, listener: CommandListener): void;
+  on(channel: NearbyDevicesChannel, listener: NearbyListener): void;
   removeListener(channel: AppCommandChannel, listener: CommandListener): void;
+  removeListener(channel: NearbyDevicesChannel, listener: NearbyListener): void;
 }
 
 export function createFerryDesktopApi(ipc: IpcRendererLike): FerryDesktopApi {
@@ -54,6 +60,21 @@ export function createFerryDesktopApi(ipc: IpcRendererLike): FerryDesktopApi {
         void invoke('commands:subscribe');
       }
       return () => ipc.removeListener(APP_COMMAND_CHANNEL, listener);
+    },
+    onNearbyDevices(handler) {
+      let stopped = false;
+      // Changes from now on, then the list as it is: a change in between is sent again anyway.
+      const listener: NearbyListener = (_event, devices) => {
+        if (!stopped) handler(devices);
+      };
+      ipc.on(NEARBY_DEVICES_CHANNEL, listener);
+      void invoke('local:get-info').then((reply) => {
+        if (!stopped && reply.ok) handler(reply.value.nearby);
+      });
+      return () => {
+        stopped = true;
+        ipc.removeListener(NEARBY_DEVICES_CHANNEL, listener);
+      };
     },
   };
 }

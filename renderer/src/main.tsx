@@ -10,6 +10,7 @@ import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
 import { pickHost } from './host/pick-host';
 import { createTranslator, resolveLanguage } from './i18n/i18n';
+import { nearbyServiceUrls } from './state/nearby-slice';
 import { createFerryStore, engineActionsFor } from './state/store';
 import { App } from './ui/App';
 import { FerryProvider } from './ui/ferry-context';
@@ -27,7 +28,10 @@ async function start(root: HTMLElement): Promise<void> {
     },
     signalingUrl: () => store.getState().settings.signalingUrl || store.getState().appInfo.signalingUrl,
     extraIceServers: () => store.getState().settings.iceServers,
+    nearbyServiceUrls: () => nearbyServiceUrls(store.getState()),
   });
+  const stopNearby = host.watchNearby?.((devices) => store.getState().setNearby(devices));
+  window.addEventListener('pagehide', () => stopNearby?.());
   // A new device name reaches connected devices at once.
   store.subscribe((next, previous) => {
     if (next.settings.deviceName !== previous.settings.deviceName) engine.announceIdentity();

@@ -18,8 +18,7 @@ export interface RendezvousCandidates {
 }
 
 export type Rendezvous =
-  | { readonly ok: true; readonly url: string }
-  | { readonly ok: false; readonly code: ErrorCode };
+  { readonly ok: true; readonly url: string } | { readonly ok: false; readonly code: ErrorCode };
 
 /**
  * When no service holds the code, the answer that tells the person most: a service that knew the

@@ -1,5 +1,6 @@
 /** The host inside the desktop app: every call goes to the main process through `window.ferry`. */
 import { appCommandSchema, type FerryDesktopApi } from '../../../contracts/ipc';
+import { localInfoSchema } from '../../../contracts/local-service';
 import type { Result } from '../../../contracts/result';
 import { filesApiReadByPath, filesApiReadPaths, filesApiSavedActions, filesApiSink } from './files-api-sink';
 import { HostError, type Host } from './host';
@@ -32,6 +33,16 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
         const parsed = appCommandSchema.safeParse(command);
         if (parsed.success) handler(parsed.data);
       }),
+    // Main builds the list from parsed records; parsed again for the same reason as commands.
+    ...(typeof api.onNearbyDevices === 'function'
+      ? {
+          watchNearby: (handler) =>
+            api.onNearbyDevices((devices) => {
+              const parsed = localInfoSchema.shape.nearby.safeParse(devices);
+              if (parsed.success) handler(parsed.data);
+            }),
+        }
+      : {}),
     // File transfers, once the preload exposes the main-process file services.
     ...(api.files
       ? {

@@ -14,7 +14,7 @@ import type {
   NotificationWithdrawal,
   TrayState,
 } from '../../../contracts/ipc';
-import type { LocalInfo } from '../../../contracts/local-service';
+import type { LocalInfo, NearbyService } from '../../../contracts/local-service';
 import type { Settings, SettingsPatch } from '../../../contracts/settings';
 import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
 
@@ -62,6 +62,12 @@ export interface Host {
    * the renderer to carry out. Returns a function that stops listening.
    */
   readonly onCommand?: (handler: (command: AppCommand) => void) => () => void;
+  /**
+   * Nearby Ferry devices found by this machine's DNS-SD discovery: `handler` gets the whole list
+   * now and after each change. Absent where nothing discovers (a browser away from a Ferry host).
+   * Returns a function that stops listening.
+   */
+  readonly watchNearby?: (handler: (devices: readonly NearbyService[]) => void) => () => void;
 }
 
 /** Each is present only where the host can do it. */

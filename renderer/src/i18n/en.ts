@@ -1,5 +1,6 @@
 import { callMessagesEn } from '../features/call/messages';
 import { desktopMessagesEn } from '../features/desktop/messages';
+import { nearbyMessagesEn } from '../features/pairing/nearby-messages';
 import { settingsMessagesEn } from '../features/settings/messages';
 import { transferMessagesEn } from '../features/transfer/messages';
 
@@ -101,6 +102,7 @@ export const en = {
   ...transferMessagesEn,
   ...callMessagesEn,
   ...desktopMessagesEn,
+  ...nearbyMessagesEn,
   ...settingsMessagesEn,
 } as const;
 

@@ -1,5 +1,6 @@
 import { callMessagesZhCN } from '../features/call/messages';
 import { desktopMessagesZhCN } from '../features/desktop/messages';
+import { nearbyMessagesZhCN } from '../features/pairing/nearby-messages';
 import { settingsMessagesZhCN } from '../features/settings/messages';
 import { transferMessagesZhCN } from '../features/transfer/messages';
 import type { MessageKey } from './en';
@@ -99,5 +100,6 @@ export const zhCN: Record<MessageKey, string> = {
   ...transferMessagesZhCN,
   ...callMessagesZhCN,
   ...desktopMessagesZhCN,
+  ...nearbyMessagesZhCN,
   ...settingsMessagesZhCN,
 };

@@ -14,6 +14,7 @@ import type {
   RemoteDevice,
 } from '../engine/engine-actions';
 import { callSlice, type CallSlice } from './call-slice';
+import { nearbySlice, type NearbySlice } from './nearby-slice';
 import { transferSlice, type TransferSlice } from './transfer-slice';
 
 export interface DeviceView extends RemoteDevice {
@@ -89,7 +90,8 @@ export type FerryState = HostSlice &
   ChatSlice &
   AnnouncementSlice &
   TransferSlice &
-  CallSlice;
+  CallSlice &
+  NearbySlice;
 export type FerryStore = StoreApi<FerryState>;
 type Slice<T> = StateCreator<FerryState, [], [], T>;
 
@@ -215,6 +217,7 @@ export function createFerryStore(appInfo: AppInfo, settings: Settings): FerrySto
     ...announcementSlice(...args),
     ...transferSlice()(...args),
     ...callSlice()(...args),
+    ...nearbySlice(...args),
   }));
 }
 

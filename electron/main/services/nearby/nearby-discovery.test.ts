@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import type { NearbyDevice } from '../../../../contracts/nearby';
+import type { NearbyService } from '../../../../contracts/local-service';
 import { createMemoryLogger } from '../../test-support/memory-logger';
 import type {
   Advertisement,
@@ -9,7 +9,12 @@ import type {
   MdnsSession,
   MdnsSessionEvents,
 } from './mdns-session';
-import { createNearbyDiscovery, usableIPv4Addresses, type NearbyDiscoveryDeps } from './nearby-discovery';
+import {
+  advertisedPortOf,
+  createNearbyDiscovery,
+  usableIPv4Addresses,
+  type NearbyDiscoveryDeps,
+} from './nearby-discovery';
 
 const SELF_ID = 'selfid01';
 const POLL_MS = 1_000;
@@ -103,11 +108,12 @@ function setup(overrides: Partial<NearbyDiscoveryDeps> = {}) {
   const logger = createMemoryLogger();
   let interfaces: NodeJS.Dict<NetworkInterfaceInfo[]> = { ...LOOPBACK_ONLY, eth0: [iface('10.7.0.2')] };
   let deviceName = 'Bob’s desktop';
+  let port: number | undefined = 47100;
   const discovery = createNearbyDiscovery({
     createSession: (events) => mdns.createSession(events),
     networkInterfaces: () => interfaces,
     deviceName: () => deviceName,
-    advertisedPort: 47100,
+    advertisedPort: () => port,
     instanceId: SELF_ID,
     logger,
     timers: clock.timers,
@@ -115,7 +121,7 @@ function setup(overrides: Partial<NearbyDiscoveryDeps> = {}) {
     pollsPerQuery: 3,
     ...overrides,
   });
-  const changes: (readonly NearbyDevice[])[] = [];
+  const changes: (readonly NearbyService[])[] = [];
   discovery.onChange((devices) => changes.push(devices));
   return {
     discovery,
@@ -125,6 +131,7 @@ function setup(overrides: Partial<NearbyDiscoveryDeps> = {}) {
     changes,
     setInterfaces: (next: NodeJS.Dict<NetworkInterfaceInfo[]>) => (interfaces = next),
     setDeviceName: (next: string) => (deviceName = next),
+    setPort: (next: number | undefined) => (port = next),
   };
 }
 
@@ -159,7 +166,7 @@ describe('nearby discovery', () => {
     await discovery.stop();
   });
 
-  it('lists other Ferry devices with URLs of their IPv4 addresses, source first, and never itself', async () => {
+  it('lists other Ferry devices at the IPv4 address their announcement came from, and never itself', async () => {
     const { discovery, mdns, changes } = setup();
     discovery.start();
     await settle();
@@ -170,11 +177,7 @@ describe('nearby discovery', () => {
       fqdn: `ferry-${SELF_ID}._ferry._tcp.local`,
       txt: { name: 'Me', v: '1', id: SELF_ID },
     });
-    const expected: NearbyDevice = {
-      id: 'ada00001',
-      name: 'Ada’s laptop',
-      urls: ['http://10.7.0.1:47100', 'http://192.168.1.4:47100'],
-    };
+    const expected: NearbyService = { instanceId: 'ada00001', name: 'Ada’s laptop', url: 'http://10.7.0.1:47100' };
     expect(discovery.devices()).toEqual([expected]);
     expect(changes).toEqual([[expected]]);
     // The same records again (a periodic re-announcement) change nothing.
@@ -183,6 +186,9 @@ describe('nearby discovery', () => {
     network.down('ferry-ada00001._ferry._tcp.local');
     expect(discovery.devices()).toEqual([]);
     expect(changes.at(-1)).toEqual([]);
+    // An announcement from an IPv6 source: the record's IPv4 address is used.
+    network.up(ada({ sourceAddress: 'fe80::1', addresses: ['fe80::1', '192.168.1.4'] }));
+    expect(discovery.devices()).toEqual([{ ...expected, url: 'http://192.168.1.4:47100' }]);
     await discovery.stop();
   });
 
@@ -205,13 +211,19 @@ describe('nearby discovery', () => {
     await discovery.stop();
   });
 
-  it('only browses when this app runs no embedded service to advertise', async () => {
-    const { discovery, mdns } = setup({ advertisedPort: undefined });
+  it('only browses while this app runs no embedded service, and advertises once it does', async () => {
+    const { discovery, mdns, clock, setPort } = setup();
+    setPort(undefined);
     discovery.start();
     await settle();
     expect(mdns.latest().advertised).toEqual([]);
     mdns.latest().handlers!.up(ada());
     expect(discovery.devices()).toHaveLength(1);
+    setPort(47100);
+    clock.tick();
+    await settle();
+    expect(mdns.sessions).toHaveLength(2);
+    expect(mdns.latest().advertised.map((ad) => ad.port)).toEqual([47100]);
     await discovery.stop();
   });
 
@@ -331,5 +343,16 @@ describe('usable addresses', () => {
         br0: [iface('192.168.1.20')],
       }),
     ).toEqual(['10.7.0.2', '192.168.1.20']);
+  });
+});
+
+describe('the advertised port', () => {
+  it('is the embedded service this app started, and nothing for a shared or configured service', () => {
+    expect(advertisedPortOf({ source: 'embedded', lanPort: 47100 })).toBe(47100);
+    // Listening on loopback only: nobody else could reach it.
+    expect(advertisedPortOf({ source: 'embedded', lanPort: undefined })).toBeUndefined();
+    expect(advertisedPortOf({ source: 'shared-embedded', lanPort: 47100 })).toBeUndefined();
+    expect(advertisedPortOf({ source: 'env', lanPort: undefined })).toBeUndefined();
+    expect(advertisedPortOf(undefined)).toBeUndefined();
   });
 });

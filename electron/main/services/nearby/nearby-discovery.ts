@@ -11,13 +11,8 @@
  */
 import type { NetworkInterfaceInfo } from 'node:os';
 import { isIPv4 } from 'node:net';
-import {
-  MAX_NEARBY_DEVICES,
-  MAX_NEARBY_URLS,
-  NEARBY_SERVICE_TYPE,
-  nearbyTxtSchema,
-  type NearbyDevice,
-} from '../../../../contracts/nearby';
+import type { NearbyService } from '../../../../contracts/local-service';
+import { MAX_NEARBY_DEVICES, NEARBY_SERVICE_TYPE, nearbyTxtSchema } from '../../../../contracts/nearby';
 import { SIGNALING_PROTOCOL_VERSION } from '../../../../contracts/signaling';
 import type { Logger } from '../logger';
 import type { Browse, CreateMdnsSession, FoundService, MdnsSession } from './mdns-session';
@@ -39,10 +34,11 @@ export interface NearbyDiscoveryDeps {
   /** This device's name as the person set it; a change is advertised at the next poll. */
   readonly deviceName: () => string;
   /**
-   * The port of this device's embedded signaling service, or undefined when it runs none (the
-   * app uses another service): then it only looks for others and advertises nothing.
+   * The port of this device's embedded signaling service, or undefined while it runs none (not
+   * started yet, or the app uses another service): then it only looks for others. A change is
+   * advertised at the next poll, so discovery need not wait for the service to start.
    */
-  readonly advertisedPort: number | undefined;
+  readonly advertisedPort: () => number | undefined;
   /** A random id of this run (letters, digits, - and _): how the device knows its own record. */
   readonly instanceId: string;
   readonly logger: Logger;
@@ -57,9 +53,9 @@ export interface NearbyDiscovery {
   /** Says goodbye on the network and stops. Never rejects; safe to call twice. */
   stop(): Promise<void>;
   /** The devices found so far (never this one), in the order they were found. */
-  devices(): readonly NearbyDevice[];
+  devices(): readonly NearbyService[];
   /** Called with the whole list whenever it changes; returns a function that stops the calls. */
-  onChange(listener: (devices: readonly NearbyDevice[]) => void): () => void;
+  onChange(listener: (devices: readonly NearbyService[]) => void): () => void;
 }
 
 interface Running {
@@ -78,9 +74,9 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
     clearInterval: (handle: unknown) => clearInterval(handle as ReturnType<typeof setInterval>),
   };
   const pollsPerQuery = deps.pollsPerQuery ?? DEFAULT_POLLS_PER_QUERY;
-  const listeners = new Set<(devices: readonly NearbyDevice[]) => void>();
+  const listeners = new Set<(devices: readonly NearbyService[]) => void>();
   /** By the instance's DNS-SD name: one entry per advertisement seen. */
-  const found = new Map<string, NearbyDevice>();
+  const found = new Map<string, NearbyService>();
   let running: Running | undefined;
   let timer: unknown;
   let polls = 0;
@@ -89,7 +85,7 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
   /** Session teardown in progress: a new one waits, so two never hold the socket at once. */
   let teardown: Promise<void> = Promise.resolve();
 
-  const list = (): NearbyDevice[] => [...found.values()];
+  const list = (): NearbyService[] => [...found.values()];
 
   function changed(): void {
     const devices = list();
@@ -109,14 +105,14 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
       return;
     }
     if (txt.data.id === deps.instanceId) return;
-    const urls = reachableUrls(service);
-    if (urls.length === 0) return;
+    const url = reachableUrl(service);
+    if (url === undefined) return;
     if (!found.has(service.fqdn) && found.size >= MAX_NEARBY_DEVICES) return;
-    const device: NearbyDevice = { id: txt.data.id, name: txt.data.name, urls };
+    const device: NearbyService = { instanceId: txt.data.id, name: txt.data.name, url };
     const before = found.get(service.fqdn);
     if (before !== undefined && JSON.stringify(before) === JSON.stringify(device)) return;
     found.set(service.fqdn, device);
-    logger.info({ name: device.name, urls }, 'nearby Ferry device found');
+    logger.info({ name: device.name, url }, 'nearby Ferry device found');
     changed();
   }
 
@@ -128,10 +124,11 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
     changed();
   }
 
-  /** What the advertisement depends on: usable addresses and the device name. */
+  /** What the advertisement depends on: usable addresses, the port and the device name. */
   function fingerprint(): { usable: boolean; value: string } {
     const addresses = usableIPv4Addresses(deps.networkInterfaces()).sort();
-    return { usable: addresses.length > 0, value: `${addresses.join(',')}|${deps.deviceName()}` };
+    const value = `${addresses.join(',')}|${deps.advertisedPort() ?? '-'}|${deps.deviceName()}`;
+    return { usable: addresses.length > 0, value };
   }
 
   function openSession(value: string): void {
@@ -151,13 +148,14 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
       teardown = teardown.then(() => session.destroy()).catch(() => undefined);
       throw error;
     }
-    if (deps.advertisedPort !== undefined) {
+    const port = deps.advertisedPort();
+    if (port !== undefined) {
       session.advertise({
         // Instance names must be unique on the network and two people may name their laptops
         // alike, so the name is the random id; the person's device name travels in TXT.
         name: `ferry-${deps.instanceId}`,
         type: NEARBY_SERVICE_TYPE,
-        port: deps.advertisedPort,
+        port,
         // Not the machine's host name: two machines (or network namespaces) may share one.
         host: `ferry-${deps.instanceId}.local`,
         txt: { name: deps.deviceName(), v: String(SIGNALING_PROTOCOL_VERSION), id: deps.instanceId },
@@ -236,6 +234,18 @@ export function createNearbyDiscovery(deps: NearbyDiscoveryDeps): NearbyDiscover
   };
 }
 
+/**
+ * The port to advertise for the signaling service this app resolved: only a service this app
+ * started itself (one another profile started is advertised by that profile; a configured one is
+ * not on this machine at all).
+ */
+export function advertisedPortOf(
+  signaling: { readonly source: string; readonly lanPort: number | undefined } | undefined,
+): number | undefined {
+  // lanPort is undefined when the service listens on loopback only: nobody else could reach it.
+  return signaling?.source === 'embedded' ? signaling.lanPort : undefined;
+}
+
 /** IPv4 addresses other machines may reach this one on: not loopback, not link-local. */
 export function usableIPv4Addresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
   const addresses: string[] = [];
@@ -249,16 +259,14 @@ export function usableIPv4Addresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo
 }
 
 /**
- * `http://a.b.c.d:port` for each IPv4 address of the record, the announcement's own source first
- * (a packet came from there, so it is routable from here).
+ * `http://a.b.c.d:port` of the service: the address the announcement came from when it is one of
+ * the record's IPv4 addresses or the only one known (a packet came from there, so it is routable
+ * from here), else the record's first IPv4 address.
  */
-function reachableUrls(service: FoundService): string[] {
-  if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65_535) return [];
-  const ordered = [service.sourceAddress, ...service.addresses];
-  const addresses = new Set<string>();
-  for (const address of ordered) {
-    if (address === undefined || !isIPv4(address) || address.startsWith('127.')) continue;
-    addresses.add(address);
-  }
-  return [...addresses].slice(0, MAX_NEARBY_URLS).map((address) => `http://${address}:${service.port}`);
+function reachableUrl(service: FoundService): string | undefined {
+  if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65_535) return undefined;
+  const usable = (address: string | undefined): address is string =>
+    address !== undefined && isIPv4(address) && !address.startsWith('127.');
+  const address = [service.sourceAddress, ...service.addresses].find(usable);
+  return address === undefined ? undefined : `http://${address}:${service.port}`;
 }

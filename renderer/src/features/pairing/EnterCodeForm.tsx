@@ -3,9 +3,15 @@ import { useFerry, useT } from '../../ui/ferry-context';
 
 export function EnterCodeForm({
   disabled,
+  chosenName,
+  focusKey,
   onSubmit,
 }: {
   disabled: boolean;
+  /** A nearby device the person chose: the form asks for that device's code. */
+  chosenName?: string | undefined;
+  /** Changes when the person chooses a device, which moves the focus to the code field. */
+  focusKey?: string | undefined;
   onSubmit: (code: string) => void;
 }) {
   const t = useT();
@@ -23,6 +29,9 @@ export function EnterCodeForm({
   useEffect(() => {
     if (suggested) input.current?.focus();
   }, [suggested]);
+  useEffect(() => {
+    if (focusKey !== undefined) input.current?.focus();
+  }, [focusKey]);
   const inputId = useId();
   const hintId = useId();
 
@@ -49,7 +58,7 @@ export function EnterCodeForm({
         disabled={disabled}
       />
       <p id={hintId} className="hint">
-        {t('pair.codeHint')}
+        {chosenName === undefined ? t('pair.codeHint') : t('pair.nearby.chosen', { name: chosenName })}
       </p>
       {suggested && code === suggested.code && (
         <p className="hint" role="status">

@@ -1,5 +1,8 @@
+import { useState } from 'react';
+import type { NearbyService } from '../../../../contracts/local-service';
 import { useFerry, useEngine, useT } from '../../ui/ferry-context';
 import { EnterCodeForm } from './EnterCodeForm';
+import { NearbyServices } from './NearbyServices';
 import { PairingStatus } from './PairingStatus';
 import { ShowCodePanel } from './ShowCodePanel';
 
@@ -8,6 +11,10 @@ export function PairingView() {
   const t = useT();
   const engine = useEngine();
   const pairing = useFerry((state) => state.pairing);
+  // The nearby device the person chose: its code is looked up on its own service first.
+  const [chosen, setChosen] = useState<NearbyService | null>(null);
+  const stillNearby = useFerry((state) => chosen !== null && state.nearby.some((d) => d.instanceId === chosen.instanceId));
+  const chosenDevice = stillNearby ? chosen : null;
 
   const busy = pairing.phase !== 'idle' && pairing.phase !== 'failed' && pairing.phase !== 'expired';
   return (
@@ -30,9 +37,19 @@ export function PairingView() {
           </div>
           <div className="choice">
             <h2>{t('pair.enterCode')}</h2>
-            <EnterCodeForm disabled={busy} onSubmit={(code) => engine.enterCode(code)} />
+            <EnterCodeForm
+              disabled={busy}
+              chosenName={chosenDevice?.name}
+              focusKey={chosenDevice?.instanceId}
+              onSubmit={(code) =>
+                engine.enterCode(code, chosenDevice ? { preferredServiceUrls: [chosenDevice.url] } : {})
+              }
+            />
           </div>
         </div>
+      )}
+      {pairing.phase !== 'showing-code' && (
+        <NearbyServices chosenId={chosenDevice?.instanceId ?? null} disabled={busy} onChoose={setChosen} />
       )}
       <PairingStatus />
     </section>
