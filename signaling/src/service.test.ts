@@ -47,6 +47,28 @@ async function pairOn(service: RunningSignalingService): Promise<{ opener: TestC
   return { opener, joiner };
 }
 
+describe('nameplates of an embedded service', () => {
+  it('are drawn at random, not lowest-free: two devices on one LAN, each with its own service, rarely show the same one', async () => {
+    // Every desktop runs its own service and a code is looked up on all nearby ones: if each
+    // handed out the lowest free nameplate, two neighbours would both show the first one.
+    const first = await start();
+    const second = await start();
+    const opened = async (service: RunningSignalingService) => {
+      const clients = await Promise.all(Array.from({ length: 4 }, () => connectClient(service.url)));
+      const nameplates = [];
+      for (const client of clients)
+        nameplates.push(valueOf(await client.emitWithAck('pair:open', {})).nameplate);
+      for (const client of clients) client.close();
+      return nameplates;
+    };
+    const a = await opened(first);
+    const b = await opened(second);
+    // The chance that four random draws of 29 791 agree, in order, is 29 791^-4.
+    expect(a).not.toEqual(b);
+    expect(new Set(a).size).toBe(4);
+  });
+});
+
 describe('starting', () => {
   it('listens on an ephemeral port and serves HTTP and socket.io on it', async () => {
     const service = await start({ iceServers: [{ urls: 'stun:stun.ferry.test' }] });
