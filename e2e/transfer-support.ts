@@ -348,3 +348,19 @@ export async function installSendSources(peer: Peer): Promise<void> {
     });
   });
 }
+
+/** SHA-256 of each file under `received/` in the peer's OPFS (the browser client's receive folder), by path. */
+export function opfsDigests(peer: Peer, paths: string[]): Promise<Record<string, string>> {
+  return peer.page.evaluate(async (wanted) => {
+    const digests: Record<string, string> = {};
+    for (const path of wanted) {
+      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('received');
+      const segments = path.split('/');
+      for (const segment of segments.slice(0, -1)) dir = await dir.getDirectoryHandle(segment);
+      const file = await (await dir.getFileHandle(segments[segments.length - 1] ?? '')).getFile();
+      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await file.arrayBuffer()));
+      digests[path] = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    }
+    return digests;
+  }, paths);
+}

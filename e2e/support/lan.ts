@@ -116,7 +116,20 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
       ip('netns', 'add', netns);
       namespaces.push(netns);
       ip('-n', netns, 'link', 'set', 'lo', 'up');
-      ip('link', 'add', 'eth0', 'netns', netns, 'type', 'veth', 'peer', 'name', `port${index}`, 'netns', switchNs);
+      ip(
+        'link',
+        'add',
+        'eth0',
+        'netns',
+        netns,
+        'type',
+        'veth',
+        'peer',
+        'name',
+        `port${index}`,
+        'netns',
+        switchNs,
+      );
       ip('-n', switchNs, 'link', 'set', `port${index}`, 'master', 'br0');
       ip('-n', switchNs, 'link', 'set', `port${index}`, 'up');
       ip('-n', netns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');

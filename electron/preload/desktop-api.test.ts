@@ -100,7 +100,7 @@ describe('window.ferry', () => {
     });
     const api = createFerryDesktopApi(ipc);
     const seen: NearbyService[][] = [];
-    const stop = api.onNearbyServices((devices) => seen.push(devices));
+    const stop = api.onNearbyDevices((devices) => seen.push(devices));
     await new Promise((resolve) => setImmediate(resolve));
     expect(invoked).toEqual([['local:get-info']]);
     expect(seen).toEqual([[ada]]);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { nearbyDevicesSchema, type NearbyDevice } from '../../../contracts/nearby';
+import { localInfoSchema, type NearbyService } from '../../../contracts/local-service';
 import { watchNearbyOverHttp } from './nearby-over-http';
 
-const ada: NearbyDevice = { id: 'ada1', name: 'Ada’s laptop', urls: ['http://10.7.0.1:47100'] };
+const ada: NearbyService = { instanceId: 'ada1', name: 'Ada’s laptop', url: 'http://10.7.0.1:47100' };
 
 function serviceAnswering(answers: (() => Promise<{ ok: boolean; json(): Promise<unknown> }>)[]) {
   const asked: string[] = [];
@@ -37,18 +37,15 @@ function serviceAnswering(answers: (() => Promise<{ ok: boolean; json(): Promise
 
 const json = (body: unknown) => async () => ({ ok: true, json: async () => body });
 const parse = (body: unknown) => {
-  const parsed = nearbyDevicesSchema.safeParse((body as { nearby?: unknown } | null)?.nearby);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = localInfoSchema.safeParse(body);
+  return parsed.success ? parsed.data.nearby : undefined;
 };
+const local = (nearby: unknown[]) => ({ joinBaseUrls: [], nearby });
 
 describe('nearby devices over HTTP', () => {
   it('asks the service that served the page, and reports each change once', async () => {
-    const service = serviceAnswering([
-      json({ nearby: [ada] }),
-      json({ nearby: [ada] }),
-      json({ nearby: [] }),
-    ]);
-    const seen: (readonly NearbyDevice[])[] = [];
+    const service = serviceAnswering([json(local([ada])), json(local([ada])), json(local([]))]);
+    const seen: (readonly NearbyService[])[] = [];
     const stop = watchNearbyOverHttp({ url: 'http://127.0.0.1:47100/api/local', parse, ...service })((d) =>
       seen.push(d),
     );
@@ -63,15 +60,15 @@ describe('nearby devices over HTTP', () => {
 
   it('treats a service without the endpoint or with a malformed answer as nobody nearby, and keeps asking', async () => {
     const service = serviceAnswering([
-      json({ nearby: [ada] }),
+      json(local([ada])),
       async () => ({ ok: false, json: async () => ({}) }),
-      json({ nearby: [ada] }),
-      json({ nearby: [{ ...ada, urls: ['javascript:alert(1)'] }] }),
+      json(local([ada])),
+      json(local([{ ...ada, url: 'javascript:alert(1)' }])),
       async () => {
         throw new TypeError('Failed to fetch');
       },
     ]);
-    const seen: (readonly NearbyDevice[])[] = [];
+    const seen: (readonly NearbyService[])[] = [];
     watchNearbyOverHttp({ url: '/api/local', parse, ...service })((d) => seen.push(d));
     for (let i = 0; i < 5; i++) await service.next();
     expect(seen).toEqual([[], [ada], [], [ada], []]);

@@ -5,7 +5,7 @@
  * page asks every few seconds while someone listens; a page served by a service without that
  * endpoint (the standalone internet service) simply hears an empty list.
  */
-import type { NearbyDevice } from '../../../contracts/nearby';
+import type { NearbyService } from '../../../contracts/local-service';
 
 export const NEARBY_POLL_INTERVAL_MS = 4_000;
 
@@ -13,7 +13,7 @@ export interface NearbyOverHttpDeps {
   /** The endpoint's full URL. */
   readonly url: string;
   /** Reads the endpoint's answer into the list, or undefined when it is not one. */
-  readonly parse: (body: unknown) => readonly NearbyDevice[] | undefined;
+  readonly parse: (body: unknown) => readonly NearbyService[] | undefined;
   readonly fetch: (url: string) => Promise<{ readonly ok: boolean; json(): Promise<unknown> }>;
   readonly intervalMs?: number;
   readonly setTimeout?: (callback: () => void, ms: number) => unknown;
@@ -22,7 +22,7 @@ export interface NearbyOverHttpDeps {
 
 export function watchNearbyOverHttp(
   deps: NearbyOverHttpDeps,
-): (handler: (devices: readonly NearbyDevice[]) => void) => () => void {
+): (handler: (devices: readonly NearbyService[]) => void) => () => void {
   const later = deps.setTimeout ?? ((callback, ms) => globalThis.setTimeout(callback, ms));
   const cancel = deps.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as number));
   const intervalMs = deps.intervalMs ?? NEARBY_POLL_INTERVAL_MS;
@@ -31,7 +31,7 @@ export function watchNearbyOverHttp(
     let stopped = false;
     let timer: unknown;
     let last: string | undefined;
-    const deliver = (devices: readonly NearbyDevice[]): void => {
+    const deliver = (devices: readonly NearbyService[]): void => {
       const key = JSON.stringify(devices);
       if (stopped || key === last) return;
       last = key;

@@ -4,6 +4,7 @@
  */
 import type { AppInfo } from '../../../contracts/ipc';
 import { LOCAL_INFO_PATH, localInfoSchema, type LocalInfo } from '../../../contracts/local-service';
+import { watchNearbyOverHttp } from './nearby-over-http';
 import {
   settingsPatchSchema,
   settingsSchema,
@@ -51,6 +52,24 @@ async function fetchLocalInfo(env: WebHostEnvironment, origin: string): Promise<
   } catch {
     return null;
   }
+}
+
+/**
+ * The nearby devices the desktop services that served this page found (asked every few seconds);
+ * absent where there is nothing to ask.
+ */
+function nearbyFor(env: WebHostEnvironment, origin: string): Pick<Host, 'watchNearby'> {
+  if (origin === '' || env.fetch === undefined) return {};
+  return {
+    watchNearby: watchNearbyOverHttp({
+      url: `${origin}${LOCAL_INFO_PATH}`,
+      fetch: env.fetch,
+      parse: (body) => {
+        const parsed = localInfoSchema.safeParse(body);
+        return parsed.success ? parsed.data.nearby : undefined;
+      },
+    }),
+  };
 }
 
 /** Received files: the test seam if given, else OPFS where the browser has it. */
@@ -127,6 +146,7 @@ export function createWebHost(env: WebHostEnvironment): Host {
       signalingUrl: env.devSignalingUrl || servingOrigin,
     }),
     getLocalInfo: () => fetchLocalInfo(env, env.devSignalingUrl || servingOrigin),
+    ...nearbyFor(env, env.devSignalingUrl || servingOrigin),
     getSettings: async () => settings,
     updateSettings: async (patch: SettingsPatch) => {
       const parsedPatch = settingsPatchSchema.safeParse(patch);

@@ -177,7 +177,11 @@ describe('nearby discovery', () => {
       fqdn: `ferry-${SELF_ID}._ferry._tcp.local`,
       txt: { name: 'Me', v: '1', id: SELF_ID },
     });
-    const expected: NearbyService = { instanceId: 'ada00001', name: 'Ada’s laptop', url: 'http://10.7.0.1:47100' };
+    const expected: NearbyService = {
+      instanceId: 'ada00001',
+      name: 'Ada’s laptop',
+      url: 'http://10.7.0.1:47100',
+    };
     expect(discovery.devices()).toEqual([expected]);
     expect(changes).toEqual([[expected]]);
     // The same records again (a periodic re-announcement) change nothing.

@@ -6,7 +6,7 @@ import { useFerry, useT } from '../../ui/ferry-context';
  * Ferry devices found on this network. Choosing one does not pair with it (only its code can make
  * it trusted); it says where to look the code up first. Nothing shows where none was found.
  */
-export function NearbyServices({
+export function NearbyDevices({
   chosenId,
   disabled,
   onChoose,

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { NearbyService } from '../../../../contracts/local-service';
 import { useFerry, useEngine, useT } from '../../ui/ferry-context';
 import { EnterCodeForm } from './EnterCodeForm';
-import { NearbyServices } from './NearbyServices';
+import { NearbyDevices } from './NearbyDevices';
 import { PairingStatus } from './PairingStatus';
 import { ShowCodePanel } from './ShowCodePanel';
 
@@ -13,7 +13,9 @@ export function PairingView() {
   const pairing = useFerry((state) => state.pairing);
   // The nearby device the person chose: its code is looked up on its own service first.
   const [chosen, setChosen] = useState<NearbyService | null>(null);
-  const stillNearby = useFerry((state) => chosen !== null && state.nearby.some((d) => d.instanceId === chosen.instanceId));
+  const stillNearby = useFerry(
+    (state) => chosen !== null && state.nearby.some((d) => d.instanceId === chosen.instanceId),
+  );
   const chosenDevice = stillNearby ? chosen : null;
 
   const busy = pairing.phase !== 'idle' && pairing.phase !== 'failed' && pairing.phase !== 'expired';
@@ -49,7 +51,7 @@ export function PairingView() {
         </div>
       )}
       {pairing.phase !== 'showing-code' && (
-        <NearbyServices chosenId={chosenDevice?.instanceId ?? null} disabled={busy} onChoose={setChosen} />
+        <NearbyDevices chosenId={chosenDevice?.instanceId ?? null} disabled={busy} onChoose={setChosen} />
       )}
       <PairingStatus />
     </section>
