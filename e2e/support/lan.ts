@@ -27,7 +27,11 @@ export interface LanHost {
   /** This computer's LAN address, e.g. 10.77.0.1. */
   readonly address: string;
   /** Starts a long-lived program on this computer; it is stopped by `Lan.close()`. */
-  start(command: string, args: readonly string[], env: NodeJS.ProcessEnv): RunningProgram;
+  start(
+    command: string,
+    args: readonly string[],
+    options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+  ): RunningProgram;
   /** A Chromium running on this computer (its network is this namespace's). */
   launchChromium(): Promise<Browser>;
 }
@@ -140,9 +144,11 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
         name,
         netns,
         address,
-        start(command, args, env) {
+        start(command, args, { env, cwd }) {
           const child = spawn('ip', ['netns', 'exec', netns, command, ...args], {
             env,
+            cwd,
+            // Its own process group, so that stopping it reaches everything it started.
             stdio: ['ignore', 'pipe', 'pipe'],
             detached: true,
           });
