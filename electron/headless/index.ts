@@ -51,10 +51,11 @@ async function main(): Promise<void> {
     logger,
   });
   // Nearby Ferry devices (DNS-SD): browsing at once, advertising once the service listens.
-  let embeddedPort: number | undefined;
+  // Filled in once the service listens; discovery reads it at each poll.
+  const advertised: { port: number | undefined } = { port: undefined };
   const nearby = createAppNearbyDiscovery({
     deviceName: () => settings.get().deviceName,
-    advertisedPort: () => embeddedPort,
+    advertisedPort: () => advertised.port,
     logger: logger.child({ component: 'nearby' }),
   });
   nearby.start();
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     nearby: () => nearby.devices(),
     logger,
   });
-  embeddedPort = advertisedPortOf(runtime.signaling);
+  advertised.port = advertisedPortOf(runtime.signaling);
   const signaling = runtime.signaling;
   if (signaling === undefined) {
     await nearby.stop();
