@@ -2,6 +2,7 @@ import { callMessagesEn } from '../features/call/messages';
 import { desktopMessagesEn } from '../features/desktop/messages';
 import { nearbyMessagesEn } from '../features/pairing/nearby-messages';
 import { settingsMessagesEn } from '../features/settings/messages';
+import { uiMessagesEn } from '../ui/messages';
 import { transferMessagesEn } from '../features/transfer/messages';
 
 /** English: the source of every user-facing string. Other languages must have the same keys. */
@@ -104,6 +105,7 @@ export const en = {
   ...desktopMessagesEn,
   ...nearbyMessagesEn,
   ...settingsMessagesEn,
+  ...uiMessagesEn,
 } as const;
 
 export type MessageKey = keyof typeof en;

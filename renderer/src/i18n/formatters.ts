@@ -25,10 +25,37 @@ export function numberFormat(language: Language, fractionDigits: number): Intl.N
   );
 }
 
-/** Hours and minutes, as a chat line shows when it was sent. */
+/**
+ * The reader's own locale within the interface language: an English interface on a British
+ * system formats times as en-GB does (24 h), on an American one as en-US (12 h).
+ */
+export function readerLocale(
+  language: Language,
+  preferred: readonly string[] = navigatorLanguages(),
+): string {
+  const primary = language.split('-')[0]?.toLowerCase() ?? language;
+  return preferred.find((tag) => tag.split('-')[0]?.toLowerCase() === primary) ?? language;
+}
+
+function navigatorLanguages(): readonly string[] {
+  return typeof navigator === 'undefined' ? [] : navigator.languages;
+}
+
+/** Hours and minutes, as a chat line shows when it was sent, in the reader's 12/24 h habit. */
 export function timeOfDayFormat(language: Language): Intl.DateTimeFormat {
+  const locale = readerLocale(language);
   return cached(
-    `time:${language}`,
-    () => new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }),
+    `time:${locale}`,
+    () => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }),
+  );
+}
+
+/** A day, as the conversation's date separators name it. */
+export function dayFormat(language: Language): Intl.DateTimeFormat {
+  const locale = readerLocale(language);
+  return cached(
+    `day:${locale}`,
+    () =>
+      new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }),
   );
 }

@@ -2,6 +2,7 @@ import { callMessagesZhCN } from '../features/call/messages';
 import { desktopMessagesZhCN } from '../features/desktop/messages';
 import { nearbyMessagesZhCN } from '../features/pairing/nearby-messages';
 import { settingsMessagesZhCN } from '../features/settings/messages';
+import { uiMessagesZhCN } from '../ui/messages';
 import { transferMessagesZhCN } from '../features/transfer/messages';
 import type { MessageKey } from './en';
 
@@ -102,4 +103,5 @@ export const zhCN: Record<MessageKey, string> = {
   ...desktopMessagesZhCN,
   ...nearbyMessagesZhCN,
   ...settingsMessagesZhCN,
+  ...uiMessagesZhCN,
 };

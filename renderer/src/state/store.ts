@@ -60,6 +60,12 @@ interface PairingSlice {
    */
   readonly settingsOpen: boolean;
   setSettingsOpen(open: boolean): void;
+  /**
+   * On a narrow window the sidebar and the main pane take turns (list/detail navigation): true
+   * while the device list is shown instead. Opening anything in the main pane shows the pane.
+   */
+  readonly deviceListShown: boolean;
+  showDeviceList(): void;
 }
 
 interface DevicesSlice {
@@ -108,7 +114,10 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   pairingOpen: true,
   suggestedCode: null,
   settingsOpen: false,
-  setSettingsOpen: (settingsOpen) => set({ settingsOpen }),
+  setSettingsOpen: (settingsOpen) =>
+    set(settingsOpen ? { settingsOpen, deviceListShown: false } : { settingsOpen }),
+  deviceListShown: false,
+  showDeviceList: () => set({ deviceListShown: true }),
   suggestPairingCode: (code) => {
     const id = (get().suggestedCode?.id ?? 0) + 1;
     get().openPairing();
@@ -117,13 +126,14 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   setPairing: (progress) =>
     set((state) =>
       progress.phase === 'connected'
-        ? { pairing: progress, pairingOpen: false, selectedDeviceId: progress.peerId }
+        ? { pairing: progress, pairingOpen: false, deviceListShown: false, selectedDeviceId: progress.peerId }
         : { pairing: progress, pairingOpen: state.pairingOpen },
     ),
   openPairing: () =>
     set((state) => ({
       pairingOpen: true,
       settingsOpen: false,
+      deviceListShown: false,
       selectedDeviceId: null,
       // A suggestion is for the visit it came with.
       suggestedCode: null,
@@ -159,6 +169,7 @@ const devicesSlice: Slice<DevicesSlice> = (set) => ({
         selectedDeviceId: deviceId,
         pairingOpen: false,
         settingsOpen: false,
+        deviceListShown: false,
         devices: { ...state.devices, [deviceId]: { ...known, unread: 0 } },
       };
     }),

@@ -1,3 +1,4 @@
+import { ChevronLeft, Settings as SettingsIcon } from 'lucide-react';
 import { useEffect } from 'react';
 import { CallSurface } from '../features/call/CallSurface';
 import { ConversationView } from '../features/chat/ConversationView';
@@ -7,7 +8,15 @@ import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { carriesFiles } from '../features/transfer/drag-state';
 import { Announcer } from './Announcer';
 import { useFerry, useLanguage, useT } from './ferry-context';
+import { useDocumentTitle } from './document-title';
 
+/**
+ * The window: a fixed top bar, the call surface under it (so a ringing call shows whatever is
+ * open), the device list and the main pane side by side, and the status line. Nothing scrolls but
+ * the inside of the main pane (the conversation's history, the pairing or Settings page). On a
+ * narrow window the device list and the main pane take turns (data-view), with "Devices" in the
+ * top bar to go back.
+ */
 export function App() {
   const t = useT();
   const language = useLanguage();
@@ -16,6 +25,9 @@ export function App() {
   const selected = useFerry((state) => state.selectedDeviceId);
   const settingsOpen = useFerry((state) => state.settingsOpen);
   const setSettingsOpen = useFerry((state) => state.setSettingsOpen);
+  const listShown = useFerry((state) => state.deviceListShown);
+  const showDeviceList = useFerry((state) => state.showDeviceList);
+  const unread = useFerry((state) => Object.values(state.devices).reduce((sum, d) => sum + d.unread, 0));
 
   // Files dropped beside a target (no conversation open, or between sidebar entries) must not
   // make the page navigate to them.
@@ -33,8 +45,8 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = language;
-    document.title = t('app.name');
-  }, [language, t]);
+  }, [language]);
+  useDocumentTitle();
 
   let main;
   if (settingsOpen) main = <SettingsPanel onClose={() => setSettingsOpen(false)} />;
@@ -42,19 +54,39 @@ export function App() {
   else main = <PairingView />;
 
   return (
-    <div className="app">
+    <div className="app" data-view={listShown ? 'list' : 'detail'}>
       <header className="topbar">
+        <button
+          type="button"
+          className="back-to-list"
+          aria-label={
+            unread > 0 ? t('layout.backToDevicesUnread', { count: unread }) : t('layout.backToDevicesLabel')
+          }
+          onClick={showDeviceList}
+        >
+          <ChevronLeft aria-hidden="true" size={18} />
+          {t('layout.backToDevices')}
+          {unread > 0 && (
+            <span className="badge" aria-hidden="true">
+              {unread}
+            </span>
+          )}
+        </button>
         <span className="brand">{t('app.name')}</span>
         <span className="this-device">{t('device.this', { name: deviceName })}</span>
-        <button type="button" aria-pressed={settingsOpen} onClick={() => setSettingsOpen(!settingsOpen)}>
-          {t('nav.settings')}
+        <button
+          type="button"
+          className="nav-button"
+          aria-pressed={settingsOpen}
+          onClick={() => setSettingsOpen(!settingsOpen)}
+        >
+          <SettingsIcon aria-hidden="true" size={18} />
+          <span className="nav-button-text">{t('nav.settings')}</span>
         </button>
       </header>
+      <CallSurface />
       <DeviceList />
-      <main className="main">
-        <CallSurface />
-        {main}
-      </main>
+      <main className="main">{main}</main>
       <Announcer />
     </div>
   );

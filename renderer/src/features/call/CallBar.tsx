@@ -1,3 +1,4 @@
+import { Mic, MicOff, PhoneOff } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import type { CallView } from '../../engine/call/call-manager';
 import { useFerry, useT } from '../../ui/ferry-context';
@@ -51,10 +52,17 @@ function CallBarContent({ call }: { call: CallView }) {
           {t(`call.phase.${call.phase}`, { name })}
         </p>
         {call.connectedAt !== null && <CallDuration since={call.connectedAt} />}
-        <button type="button" aria-pressed={call.muted} onClick={() => calls.toggleMute()}>
-          {t('call.mute')}
+        {/* The label says what pressing does: "Mute", or "Unmute" while muted. */}
+        <button
+          type="button"
+          className={`mute-button${call.muted ? ' muted' : ''}`}
+          onClick={() => calls.toggleMute()}
+        >
+          {call.muted ? <MicOff aria-hidden="true" size={16} /> : <Mic aria-hidden="true" size={16} />}
+          {call.muted ? t('call.unmute') : t('call.mute')}
         </button>
         <button type="button" className="danger" onClick={() => calls.hangUp()}>
+          <PhoneOff aria-hidden="true" size={16} />
           {t('call.hangUp')}
         </button>
       </div>

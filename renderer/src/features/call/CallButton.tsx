@@ -1,3 +1,4 @@
+import { Phone } from 'lucide-react';
 import { useFerry, useT } from '../../ui/ferry-context';
 import { useCalls } from './call-context';
 import './call.css';
@@ -29,10 +30,8 @@ export function CallButton({
       title={why}
       onClick={() => calls.place(deviceId)}
     >
-      <span aria-hidden="true" className="call-icon">
-        ☎
-      </span>{' '}
-      {t('call.start', { name: peerName })}
+      <Phone aria-hidden="true" size={16} />
+      <span className="call-button-text">{t('call.start', { name: peerName })}</span>
     </button>
   );
 }

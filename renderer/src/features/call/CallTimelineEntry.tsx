@@ -1,7 +1,9 @@
+import { PhoneIncoming, PhoneOutgoing } from 'lucide-react';
 import { memo } from 'react';
 import type { CallRecord } from '../../engine/call/call-manager';
 import { timeOfDayFormat } from '../../i18n/formatters';
-import { useLanguage, useT } from '../../ui/ferry-context';
+import { useFerry, useLanguage, useT } from '../../ui/ferry-context';
+import { useCalls } from './call-context';
 import { callRecordText } from './call-text';
 import './call.css';
 
@@ -9,9 +11,11 @@ import './call.css';
 export const CallTimelineEntry = memo(function CallTimelineEntry({
   record,
   peerName,
+  deviceId,
 }: {
   record: CallRecord;
   peerName: string;
+  deviceId: string;
 }) {
   const t = useT();
   const language = useLanguage();
@@ -22,13 +26,32 @@ export const CallTimelineEntry = memo(function CallTimelineEntry({
   return (
     <li className={`call-entry ${record.direction}${attention ? ' attention' : ''}`}>
       <span aria-hidden="true" className="call-icon">
-        {record.direction === 'outgoing' ? '↗' : '↙'}
+        {record.direction === 'outgoing' ? <PhoneOutgoing size={14} /> : <PhoneIncoming size={14} />}
       </span>
       <span className="visually-hidden">{t(`call.record.${record.direction}`)}: </span>
       <span className="text">{t(text.key, text.params)}</span>{' '}
       <time className="meta" dateTime={new Date(record.startedAt).toISOString()}>
         {time.format(record.startedAt)}
       </time>
+      {record.reason === 'missed' && <CallBackButton deviceId={deviceId} peerName={peerName} />}
     </li>
   );
 });
+
+/** "Call back" on a missed call: the same action as the header's Call button, with its rules. */
+function CallBackButton({ deviceId, peerName }: { deviceId: string; peerName: string }) {
+  const t = useT();
+  const calls = useCalls();
+  const possible = useFerry((state) => state.call === null && state.devices[deviceId]?.online === true);
+  return (
+    <button
+      type="button"
+      className="call-back"
+      aria-label={t('call.callBackLabel', { name: peerName })}
+      disabled={!possible}
+      onClick={() => calls.place(deviceId)}
+    >
+      {t('call.callBack')}
+    </button>
+  );
+}

@@ -1,3 +1,4 @@
+import { Phone, PhoneIncoming, PhoneOff } from 'lucide-react';
 import { useId } from 'react';
 import { useFerry, useT } from '../../ui/ferry-context';
 import { useCalls } from './call-context';
@@ -21,14 +22,21 @@ export function IncomingCallDialog() {
 
   return (
     <div className="incoming-call" role="alertdialog" aria-labelledby={titleId} aria-describedby={questionId}>
-      <h2 id={titleId}>{t('call.incoming.label')}</h2>
-      <p id={questionId}>{t('call.incoming.question', { name })}</p>
+      <span className="ring-icon" aria-hidden="true">
+        <PhoneIncoming size={24} />
+      </span>
+      <div className="ring-text">
+        <h2 id={titleId}>{t('call.incoming.label')}</h2>
+        <p id={questionId}>{t('call.incoming.question', { name })}</p>
+      </div>
       <div className="row">
         {/* Taking focus is what an alert dialog is for: Enter answers, Tab reaches Decline. */}
         <button type="button" className="primary" autoFocus onClick={() => calls.accept()}>
+          <Phone aria-hidden="true" size={18} />
           {t('call.accept')}
         </button>
         <button type="button" className="danger" onClick={() => calls.decline()}>
+          <PhoneOff aria-hidden="true" size={18} />
           {t('call.decline')}
         </button>
       </div>

@@ -88,7 +88,7 @@ describe('the call UI', () => {
     expect(screen.queryByRole('region', { name: 'Call with Bob' })).toBeNull();
   });
 
-  it('shows a running call: status, duration, both levels, quality in words, a Mute toggle and Hang up', () => {
+  it('shows a running call: status, duration, both levels, quality in words, Mute/Unmute and Hang up', () => {
     const store = storeWithBob();
     const done = renderWith(store, <CallSurface />);
     act(() => {
@@ -104,11 +104,15 @@ describe('the call UI', () => {
     expect(screen.getByRole('meter', { name: 'Bob’s audio level' }).getAttribute('aria-valuenow')).toBe('70');
     expect(bar.textContent).toContain('Connection: fair');
     expect(bar.textContent).toContain('You are muted.');
-    const mute = screen.getByRole('button', { name: 'Mute' });
-    expect(mute.getAttribute('aria-pressed')).toBe('true');
-    fireEvent.click(mute);
+    // Muted, the button says what pressing it does.
+    expect(screen.queryByRole('button', { name: 'Mute' })).toBeNull();
+    const unmute = screen.getByRole('button', { name: 'Unmute' });
+    fireEvent.click(unmute);
     fireEvent.click(screen.getByRole('button', { name: 'Hang up' }));
     expect(done).toEqual(['toggle-mute', 'hang-up']);
+    act(() => store.getState().callChanged(call({ muted: false })));
+    expect(screen.getByRole('button', { name: 'Mute' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Unmute' })).toBeNull();
 
     act(() => store.getState().callChanged(null));
     expect(screen.queryByRole('region', { name: 'Call with Bob' })).toBeNull();

@@ -4,25 +4,44 @@ import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
+/**
+ * A conversation fills the main pane: a fixed header (name, presence, Call), the history (the
+ * only part that scrolls), then the file buttons and the composer, fixed at the bottom.
+ */
 export function ConversationView({ deviceId }: { deviceId: string }) {
   const t = useT();
   const device = useFerry((state) => state.devices[deviceId]);
+  const openPairing = useFerry((state) => state.openPairing);
   if (!device) return null;
 
   return (
     <section className="conversation" aria-labelledby="conversation-heading">
       <header className="conversation-header">
-        <h1 id="conversation-heading">{device.name}</h1>
-        <p className={`presence ${device.online ? 'online' : 'offline'}`} data-testid="presence">
-          <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
-          {device.online ? t('chat.online') : t('chat.offline')}
-        </p>
+        <div className="conversation-title">
+          <h1 id="conversation-heading" title={device.name}>
+            {device.name}
+          </h1>
+          <p className={`presence ${device.online ? 'online' : 'offline'}`} data-testid="presence">
+            <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
+            {device.online ? t('chat.online') : t('chat.offline')}
+          </p>
+        </div>
         <CallButton deviceId={deviceId} peerName={device.name} online={device.online} />
       </header>
-      <MessageList deviceId={deviceId} peerName={device.name} />
-      {!device.online && <p className="notice">{t('chat.offlineNotice', { name: device.name })}</p>}
-      <TransferBar deviceId={deviceId} peerName={device.name} online={device.online} />
-      <Composer deviceId={deviceId} peerName={device.name} online={device.online} />
+      {/* Keyed by device: each conversation opens at its newest line with its own scroll place. */}
+      <MessageList key={deviceId} deviceId={deviceId} peerName={device.name} />
+      <div className="conversation-footer">
+        {!device.online && (
+          <div className="notice">
+            <p>{t('chat.offlineNotice', { name: device.name })}</p>
+            <button type="button" onClick={openPairing}>
+              {t('chat.pairAgain')}
+            </button>
+          </div>
+        )}
+        <TransferBar deviceId={deviceId} peerName={device.name} online={device.online} />
+        <Composer deviceId={deviceId} peerName={device.name} online={device.online} />
+      </div>
     </section>
   );
 }

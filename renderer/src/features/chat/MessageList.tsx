@@ -1,43 +1,173 @@
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { ArrowDown, RotateCw } from 'lucide-react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { CallRecord } from '../../engine/call/call-manager';
 import { useEngine, useFerry, useLanguage, useT } from '../../ui/ferry-context';
-import { timeOfDayFormat } from '../../i18n/formatters';
+import { dayFormat, timeOfDayFormat } from '../../i18n/formatters';
 import type { ChatEntry } from '../../state/store';
 import { CallTimelineEntry } from '../call/CallTimelineEntry';
 import { isCallLine, withCallRecords } from '../call/call-timeline';
 import { useDeviceTransfers, withTransfers } from '../transfer/TransferTimeline';
+import { linkPieces } from './chat-links';
+import { dayKey, dayName } from './day-separators';
 
 const EMPTY: readonly ChatEntry[] = [];
 const NO_CALLS: readonly CallRecord[] = [];
+/** How close to the end (in CSS pixels) still counts as reading the newest lines. */
+const AT_END_SLACK = 48;
+
+/** The current time, refreshed every minute: enough for "Today" to become "Yesterday" at midnight. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
 
 /**
- * The conversation as a log: role="log" makes it a polite live region, so screen readers read out
- * lines as they arrive without interrupting.
+ * The conversation: the only part of the window that scrolls. role="log" makes it a polite live
+ * region, so screen readers read out lines as they arrive without interrupting. It follows new
+ * lines while the reader is at the end; a reader who scrolled up keeps their place and gets a
+ * "New messages" button instead. Sending something always goes to the end.
  */
 export function MessageList({ deviceId, peerName }: { deviceId: string; peerName: string }) {
   const t = useT();
+  const language = useLanguage();
   const entries = useFerry((state) => state.chats[deviceId] ?? EMPTY);
   const transfers = useDeviceTransfers(deviceId);
   const calls = useFerry((state) => state.callRecords[deviceId] ?? NO_CALLS);
   const lines = useMemo(() => withCallRecords(entries, calls), [entries, calls]);
-  const end = useRef<HTMLLIElement>(null);
+  const now = useMinuteClock();
+  const scroller = useRef<HTMLDivElement>(null);
+  const atEndRef = useRef(true);
+  const [atEnd, setAtEnd] = useState(true);
+  const total = lines.length + transfers.length;
+  const [seen, setSeen] = useState(total);
+  const newestOutgoing = useMemo(() => {
+    const chat = entries.findLast((entry) => entry.direction === 'out')?.id ?? '';
+    const card = transfers.findLast((view) => view.direction === 'out')?.key ?? '';
+    return `${chat}|${card}`;
+  }, [entries, transfers]);
+  const sentBefore = useRef(newestOutgoing);
 
+  const scrollToEnd = (smooth: boolean) => {
+    const element = scroller.current;
+    if (!element) return;
+    const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)').matches ?? true;
+    if (smooth && !reduce) element.scrollTo?.({ top: element.scrollHeight, behavior: 'smooth' });
+    else element.scrollTop = element.scrollHeight;
+  };
+
+  useLayoutEffect(() => {
+    const sent = newestOutgoing !== sentBefore.current;
+    sentBefore.current = newestOutgoing;
+    if (atEndRef.current || sent) {
+      const element = scroller.current;
+      if (element) element.scrollTop = element.scrollHeight;
+    }
+  }, [total, newestOutgoing]);
+
+  // The pane changing height (the window resized, the composer grew) keeps a reader at the end there.
   useEffect(() => {
-    end.current?.scrollIntoView?.({ block: 'end' });
-  }, [entries.length, transfers.length, calls.length]);
+    const element = scroller.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atEndRef.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
+  const onScroll = () => {
+    const element = scroller.current;
+    if (!element) return;
+    const end = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_END_SLACK;
+    atEndRef.current = end;
+    setAtEnd(end);
+    if (end) setSeen(total);
+  };
+
+  // A separator before the first line of each day.
+  const days = new Set<string>();
+  const before = (time: number): ReactNode => {
+    const key = dayKey(time);
+    if (days.has(key)) return null;
+    days.add(key);
+    const name = dayName(time, now);
+    const label =
+      name.kind === 'today'
+        ? t('chat.today')
+        : name.kind === 'yesterday'
+          ? t('chat.yesterday')
+          : dayFormat(language).format(time);
+    return (
+      <li className="day-separator">
+        <time dateTime={new Date(time).toISOString().slice(0, 10)}>{label}</time>
+      </li>
+    );
+  };
+
+  const unseen = !atEnd && total > seen;
   return (
-    <ol className="messages" role="log" aria-label={t('chat.historyLabel', { name: peerName })}>
-      {lines.length === 0 && transfers.length === 0 && <li className="muted empty">{t('chat.empty')}</li>}
-      {withTransfers(lines, transfers, peerName, (entry) =>
-        isCallLine(entry) ? (
-          <CallTimelineEntry record={entry.record} peerName={peerName} />
+    <div className="message-pane">
+      <div
+        ref={scroller}
+        className="messages"
+        role="log"
+        aria-label={t('chat.historyLabel', { name: peerName })}
+        // Keyboard users scroll the history with the arrow keys once it has focus.
+        tabIndex={0}
+        onScroll={onScroll}
+      >
+        <ol className="message-lines">
+          {lines.length === 0 && transfers.length === 0 && (
+            <li className="empty">
+              <p>{t('chat.empty')}</p>
+              <p className="hint">{t('chat.dropHint', { name: peerName })}</p>
+            </li>
+          )}
+          {withTransfers(
+            lines,
+            transfers,
+            peerName,
+            (entry) =>
+              isCallLine(entry) ? (
+                <CallTimelineEntry record={entry.record} peerName={peerName} deviceId={deviceId} />
+              ) : (
+                <ChatLine entry={entry} deviceId={deviceId} peerName={peerName} />
+              ),
+            before,
+          )}
+        </ol>
+      </div>
+      {unseen && (
+        <button type="button" className="new-messages" onClick={() => scrollToEnd(true)}>
+          {t('chat.newMessages')}
+          <ArrowDown aria-hidden="true" size={16} />
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** The message's text, with web links as anchors that open outside the app. */
+function MessageText({ text }: { text: string }) {
+  const pieces = useMemo(() => linkPieces(text), [text]);
+  return (
+    <span className="text">
+      {pieces.map((piece, index) =>
+        piece.kind === 'text' ? (
+          piece.text
         ) : (
-          <ChatLine entry={entry} deviceId={deviceId} peerName={peerName} />
+          // A new browsing context, never this window: in a browser a new tab, on the desktop the
+          // main process hands it to the system browser (setWindowOpenHandler).
+          <a key={index} href={piece.href} target="_blank" rel="noopener noreferrer">
+            {piece.text}
+          </a>
         ),
       )}
-      <li ref={end} aria-hidden="true" className="end" />
-    </ol>
+    </span>
   );
 }
 
@@ -58,31 +188,34 @@ const ChatLine = memo(function ChatLine({
   const t = useT();
   const time = timeOfDayFormat(useLanguage());
   const engine = useEngine();
+  const failed = entry.direction === 'out' && entry.status === 'failed';
   return (
-    <li key={entry.id} className={`message ${entry.direction}`}>
+    <li className={`message ${entry.direction}${failed ? ' failed' : ''}`}>
       <span className="visually-hidden">{entry.direction === 'out' ? t('chat.you') : peerName}: </span>
-      <span className="text">{entry.text}</span>
+      <MessageText text={entry.text} />
       <span className="meta">
         <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
-        {entry.direction === 'out' && (
-          <>
-            <span className={`tick ${entry.status}`} aria-label={t(`chat.status.${entry.status}`)} role="img">
-              {entry.status === 'delivered' ? '✓' : entry.status === 'failed' ? '!' : '…'}
-            </span>
-            {entry.status === 'failed' && (
-              <button
-                type="button"
-                className="link"
-                onClick={() =>
-                  engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })
-                }
-              >
-                {t('chat.resend')}
-              </button>
-            )}
-          </>
+        {entry.direction === 'out' && !failed && (
+          <span className={`tick ${entry.status}`} aria-label={t(`chat.status.${entry.status}`)} role="img">
+            {entry.status === 'delivered' ? '✓' : '…'}
+          </span>
         )}
       </span>
+      {failed && (
+        <span className="failed-row">
+          <span className="failed-text">{t('chat.status.failed')}</span>
+          <button
+            type="button"
+            className="resend"
+            onClick={() =>
+              engine.resendChat(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt })
+            }
+          >
+            <RotateCw aria-hidden="true" size={14} />
+            {t('chat.resend')}
+          </button>
+        </span>
+      )}
     </li>
   );
 });

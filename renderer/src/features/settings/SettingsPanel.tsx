@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LANGUAGE_CHOICES, type LanguageChoice } from '../../../../contracts/settings';
 import { useFerry, useHost, useT } from '../../ui/ferry-context';
 import { HostError } from '../../host/host';
@@ -37,6 +37,17 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
   const languageId = useId();
   const urlId = useId();
   const urlHintId = useId();
+
+  // Escape closes Settings without saving, as it closes a dialog.
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing) return;
+      event.preventDefault();
+      onClose();
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [onClose]);
 
   const showFailure = (failure: unknown) =>
     setError(failure instanceof HostError ? (failure.message ?? failure.code) : String(failure));
@@ -189,7 +200,8 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
             {t('settings.invalid', { field: error })}
           </p>
         )}
-        <div className="row">
+        {/* Sticks to the bottom of the page while it scrolls: Save is always in reach. */}
+        <div className="row settings-actions">
           <button type="submit" className="primary">
             {t('settings.save')}
           </button>
