@@ -3,7 +3,14 @@
  * built web client, and helpers that act as a person would — by role and label.
  */
 import { resolve } from 'node:path';
-import { test as base, expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Page,
+} from '@playwright/test';
 import { startSignalingService, type RunningSignalingService } from '../../signaling/src/service';
 
 /**
@@ -19,9 +26,17 @@ export interface Peer {
   readonly page: Page;
 }
 
-/** A browser peer: its own context (own storage, own device id), named through Settings. */
-export async function openPeer(browser: Browser, url: string, name: string): Promise<Peer> {
-  const context = await browser.newContext({ permissions: ['microphone'], locale: 'en-US' });
+/**
+ * A browser peer: its own context (own storage, own device id), named through Settings.
+ * `options` adds to the context's (a color scheme, say).
+ */
+export async function openPeer(
+  browser: Browser,
+  url: string,
+  name: string,
+  options: BrowserContextOptions = {},
+): Promise<Peer> {
+  const context = await browser.newContext({ permissions: ['microphone'], locale: 'en-US', ...options });
   const page = await context.newPage();
   await page.goto(url);
   await page.getByRole('button', { name: 'Settings' }).click();
@@ -32,9 +47,13 @@ export async function openPeer(browser: Browser, url: string, name: string): Pro
 }
 
 /** The two people of most tests: Ada's laptop and Bob's desktop, each a browser peer. */
-export async function openAdaAndBob(browser: Browser, url: string): Promise<{ ada: Peer; bob: Peer }> {
-  const ada = await openPeer(browser, url, 'Ada laptop');
-  const bob = await openPeer(browser, url, 'Bob desktop');
+export async function openAdaAndBob(
+  browser: Browser,
+  url: string,
+  options: BrowserContextOptions = {},
+): Promise<{ ada: Peer; bob: Peer }> {
+  const ada = await openPeer(browser, url, 'Ada laptop', options);
+  const bob = await openPeer(browser, url, 'Bob desktop', options);
   return { ada, bob };
 }
 

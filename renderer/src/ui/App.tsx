@@ -1,5 +1,5 @@
 import { ChevronLeft, Settings as SettingsIcon } from 'lucide-react';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { CallSurface } from '../features/call/CallSurface';
 import { ConversationView } from '../features/chat/ConversationView';
 import { DeviceList } from '../features/devices/DeviceList';
@@ -9,6 +9,7 @@ import { carriesFiles } from '../features/transfer/drag-state';
 import { Announcer } from './Announcer';
 import { useFerry, useLanguage, useT } from './ferry-context';
 import { useDocumentTitle } from './document-title';
+import { focusMainPane, focusSoon } from './focus';
 
 /**
  * The window: a fixed top bar, the call surface under it (so a ringing call shows whatever is
@@ -48,8 +49,16 @@ export function App() {
   }, [language]);
   useDocumentTitle();
 
+  const settingsButton = useRef<HTMLButtonElement>(null);
+  // Saved: on to what the main pane is for; closed without saving: back where Settings was opened.
+  const closeSettings = (saved: boolean) => {
+    setSettingsOpen(false);
+    if (saved) focusMainPane();
+    else focusSoon(() => settingsButton.current);
+  };
+
   let main;
-  if (settingsOpen) main = <SettingsPanel onClose={() => setSettingsOpen(false)} />;
+  if (settingsOpen) main = <SettingsPanel onClose={closeSettings} />;
   else if (!pairingOpen && selected) main = <ConversationView deviceId={selected} />;
   else main = <PairingView />;
 
@@ -75,6 +84,7 @@ export function App() {
         <span className="brand">{t('app.name')}</span>
         <span className="this-device">{t('device.this', { name: deviceName })}</span>
         <button
+          ref={settingsButton}
           type="button"
           className="nav-button"
           aria-pressed={settingsOpen}

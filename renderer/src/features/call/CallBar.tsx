@@ -1,5 +1,6 @@
 import { Mic, MicOff, PhoneOff } from 'lucide-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import { focusLost } from '../../ui/focus';
 import type { CallView } from '../../engine/call/call-manager';
 import { useFerry, useT } from '../../ui/ferry-context';
 import { AudioDeviceFields } from './AudioDeviceFields';
@@ -44,6 +45,11 @@ function CallBarContent({ call }: { call: CallView }) {
   const name = useFerry((state) => state.devices[call.peerId]?.name ?? '');
   const metrics = useFerry((state) => state.callMetrics);
   const talking = call.phase === 'connecting' || call.phase === 'in-call';
+  const muteButton = useRef<HTMLButtonElement>(null);
+  // Answering took focus with it (Accept went away with the ring): Mute is what one reaches for next.
+  useEffect(() => {
+    if (focusLost()) muteButton.current?.focus();
+  }, []);
 
   return (
     <section className="call-bar" aria-label={t('call.barLabel', { name })}>
@@ -54,6 +60,7 @@ function CallBarContent({ call }: { call: CallView }) {
         {call.connectedAt !== null && <CallDuration since={call.connectedAt} />}
         {/* The label says what pressing does: "Mute", or "Unmute" while muted. */}
         <button
+          ref={muteButton}
           type="button"
           className={`mute-button${call.muted ? ' muted' : ''}`}
           onClick={() => calls.toggleMute()}

@@ -1,4 +1,4 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { useEngine, useT } from '../../ui/ferry-context';
 
 export function Composer({
@@ -15,6 +15,12 @@ export function Composer({
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const inputId = useId();
+  const input = useRef<HTMLTextAreaElement>(null);
+  // Opening a conversation (a click in the list, or just connected) puts the cursor here, unless
+  // something more urgent (a ringing call) holds focus.
+  useEffect(() => {
+    if (online && !document.activeElement?.closest('[role="alertdialog"]')) input.current?.focus();
+  }, [deviceId, online]);
 
   const send = () => {
     const outcome = engine.sendChat(deviceId, text);
@@ -43,7 +49,9 @@ export function Composer({
         {t('chat.messageLabel', { name: peerName })}
       </label>
       <textarea
+        ref={input}
         id={inputId}
+        data-primary
         value={text}
         rows={2}
         placeholder={t('chat.placeholder')}

@@ -18,7 +18,7 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
     <section className="conversation" aria-labelledby="conversation-heading">
       <header className="conversation-header">
         <div className="conversation-title">
-          <h1 id="conversation-heading" title={device.name}>
+          <h1 id="conversation-heading" title={device.name} tabIndex={-1}>
             {device.name}
           </h1>
           <p className={`presence ${device.online ? 'online' : 'offline'}`} data-testid="presence">

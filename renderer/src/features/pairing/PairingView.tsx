@@ -21,7 +21,9 @@ export function PairingView() {
   const busy = pairing.phase !== 'idle' && pairing.phase !== 'failed' && pairing.phase !== 'expired';
   return (
     <section className="pairing" aria-labelledby="pairing-heading">
-      <h1 id="pairing-heading">{t('pair.heading')}</h1>
+      <h1 id="pairing-heading" tabIndex={-1}>
+        {t('pair.heading')}
+      </h1>
       <p className="muted">{t('pair.intro')}</p>
       {pairing.phase === 'showing-code' ? (
         <ShowCodePanel
@@ -33,7 +35,13 @@ export function PairingView() {
         <div className="pairing-choices">
           <div className="choice">
             <h2>{t('pair.showCode')}</h2>
-            <button type="button" className="primary big" disabled={busy} onClick={() => engine.showMyCode()}>
+            <button
+              type="button"
+              className="primary big"
+              data-primary
+              disabled={busy}
+              onClick={() => engine.showMyCode()}
+            >
               {t('pair.showCode')}
             </button>
           </div>

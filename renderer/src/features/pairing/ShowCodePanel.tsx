@@ -85,7 +85,8 @@ export function ShowCodePanel({
       </p>
       <p className="muted">{t('pair.readOut')}</p>
       <div className="row">
-        <button type="button" onClick={() => void copy()}>
+        {/* "Show my code" went away with the click: the next useful thing is copying the code. */}
+        <button type="button" autoFocus onClick={() => void copy()}>
           {t('pair.copy')}
         </button>
         <button type="button" onClick={onCancel}>

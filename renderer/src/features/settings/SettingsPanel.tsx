@@ -10,7 +10,7 @@ import { formatIceServers, parseIceServers } from './ice-servers';
  * login, start hidden and the receive folder. Saved through the host. Audio devices for calls
  * apply at once.
  */
-export function SettingsPanel({ onClose }: { onClose: () => void }) {
+export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }) {
   const t = useT();
   const host = useHost();
   const settings = useFerry((state) => state.settings);
@@ -43,7 +43,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
     const onKeyDown = (event: KeyboardEvent) => {
       if (event.key !== 'Escape' || event.defaultPrevented || event.isComposing) return;
       event.preventDefault();
-      onClose();
+      onClose(false);
     };
     document.addEventListener('keydown', onKeyDown);
     return () => document.removeEventListener('keydown', onKeyDown);
@@ -81,7 +81,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
       setSettings(next);
       setError(null);
       announce('settings.saved');
-      onClose();
+      onClose(true);
     } catch (failure) {
       showFailure(failure);
     }
@@ -89,11 +89,15 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
 
   return (
     <section className="settings" aria-labelledby="settings-heading">
-      <h1 id="settings-heading">{t('settings.heading')}</h1>
+      <h1 id="settings-heading" tabIndex={-1}>
+        {t('settings.heading')}
+      </h1>
       <form onSubmit={(event) => void save(event)}>
         <label htmlFor={nameId}>{t('settings.deviceName')}</label>
         <input
           id={nameId}
+          // Opening Settings puts the cursor in its first field.
+          autoFocus
           value={deviceName}
           maxLength={64}
           required
@@ -205,7 +209,7 @@ export function SettingsPanel({ onClose }: { onClose: () => void }) {
           <button type="submit" className="primary">
             {t('settings.save')}
           </button>
-          <button type="button" onClick={onClose}>
+          <button type="button" onClick={() => onClose(false)}>
             {t('settings.close')}
           </button>
         </div>

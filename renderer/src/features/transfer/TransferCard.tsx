@@ -1,4 +1,5 @@
-import { memo, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
+import { focusLost } from '../../ui/focus';
 import type { TransferFileView, TransferView } from '../../engine/transfer/transfer-types';
 import type { Language, MessageKey, Translate } from '../../i18n/i18n';
 import { useHost, useLanguage, useT } from '../../ui/ferry-context';
@@ -185,6 +186,11 @@ export const TransferCard = memo(function TransferCard({
     view.phase === 'offered' ||
     view.resumableBy !== undefined;
   const shown = view.files.slice(0, FILES_SHOWN);
+  const actions = useRef<HTMLDivElement>(null);
+  // Accept and Decline go away once answered; focus goes on to this card's next button (Cancel).
+  useEffect(() => {
+    if (view.phase !== 'awaiting-you' && focusLost()) actions.current?.querySelector('button')?.focus();
+  }, [view.phase]);
 
   return (
     <article className={`transfer-card ${view.direction} ${view.phase}`} aria-label={label} aria-live="off">
@@ -242,7 +248,7 @@ export const TransferCard = memo(function TransferCard({
           <li className="muted">{t('transfer.moreFiles', { count: view.files.length - shown.length })}</li>
         )}
       </ul>
-      <div className="row transfer-actions">
+      <div className="row transfer-actions" ref={actions}>
         {view.phase === 'awaiting-you' && (
           <>
             <button type="button" className="primary" onClick={() => manager.accept(view.key)}>
