@@ -1,7 +1,11 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { resolveNetworkDefaults } from './contracts/network-defaults';
 import packageJson from './package.json' with { type: 'json' };
+
+// Chosen at build time (package.json, or the packaging run's environment): see contracts/network-defaults.ts.
+const networkDefaults = JSON.stringify(resolveNetworkDefaults(packageJson.ferryNetworkDefaults, process.env));
 
 // One build for the three Electron targets. The renderer bundle is also what the signaling service
 // serves as the browser client, so it uses relative asset paths that work from file:// and http(s).
@@ -11,6 +15,7 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
     },
+    define: { __FERRY_NETWORK_DEFAULTS__: networkDefaults },
   },
   preload: {
     build: {
@@ -26,7 +31,10 @@ export default defineConfig({
     root: 'renderer',
     base: './',
     plugins: [react()],
-    define: { __FERRY_VERSION__: JSON.stringify(packageJson.version) },
+    define: {
+      __FERRY_VERSION__: JSON.stringify(packageJson.version),
+      __FERRY_NETWORK_DEFAULTS__: networkDefaults,
+    },
     build: {
       outDir: 'out/renderer',
       // The same bundle is served to browser peers over the network: keep it small.

@@ -14,7 +14,10 @@ export default defineConfig({
       ),
     },
   },
-  define: { __FERRY_VERSION__: JSON.stringify('0.0.0-test') },
+  define: {
+    __FERRY_VERSION__: JSON.stringify('0.0.0-test'),
+    __FERRY_NETWORK_DEFAULTS__: JSON.stringify({ internetSignalingUrl: '', iceServers: [] }),
+  },
   test: {
     include: ['{contracts,signaling,electron,renderer}/**/*.test.{ts,tsx}'],
     environment: 'node',

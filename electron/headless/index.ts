@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     file: join(userData, 'settings.json'),
     fs,
     hostName: hostname(),
+    networkDefaults: __FERRY_NETWORK_DEFAULTS__,
     defaultReceiveFolder: join(homedir(), 'Downloads', PRODUCT_NAME),
     logger,
   });

@@ -85,6 +85,7 @@ async function start(): Promise<void> {
     file: join(userData, 'settings.json'),
     fs,
     hostName: hostname(),
+    networkDefaults: __FERRY_NETWORK_DEFAULTS__,
     defaultReceiveFolder: join(app.getPath('downloads'), 'Ferry'),
     logger,
   });

@@ -48,6 +48,25 @@ describe('settings store', () => {
     expect(await readSaved()).toEqual(settings);
   });
 
+  it("starts from the build's internet service and ICE servers when it has them", async () => {
+    const networkDefaults = {
+      internetSignalingUrl: 'https://signal.ferry.example',
+      iceServers: [{ urls: 'stun:stun.ferry.example:3478' }],
+    };
+    const store = await openSettingsStore({
+      file,
+      fs,
+      hostName: 'adas-laptop',
+      defaultReceiveFolder: '/home/ada/Downloads/Ferry',
+      networkDefaults,
+      logger: createMemoryLogger(),
+    });
+    expect(store.get()).toMatchObject({
+      signalingUrl: networkDefaults.internetSignalingUrl,
+      iceServers: networkDefaults.iceServers,
+    });
+  });
+
   it('reads a settings file written before launchAtLogin, startHidden and receiveFolder existed', async () => {
     const old = {
       deviceId: 'aaaabbbbccccdddd',

@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { dirname, isAbsolute } from 'node:path';
+import { NO_NETWORK_DEFAULTS, type NetworkDefaults } from '../../../contracts/network-defaults';
 import { err, ok, type Result } from '../../../contracts/result';
 import { MAX_DEVICE_NAME_LENGTH } from '../../../contracts/peer-protocol';
 import { settingsPatchSchema, settingsSchema, type Settings } from '../../../contracts/settings';
@@ -31,6 +32,8 @@ export interface SettingsStoreOptions {
   /** Where received files go unless the user chose a folder: `<Downloads>/Ferry`. */
   readonly defaultReceiveFolder: string;
   readonly logger: Logger;
+  /** The internet service and ICE servers this build starts with; none by default. */
+  readonly networkDefaults?: NetworkDefaults;
   /** A new random device id; defaults to 16 bytes from node:crypto as hex. */
   readonly newDeviceId?: () => string;
 }
@@ -57,13 +60,18 @@ export function deviceNameFromHostName(hostName: string): string {
   return name.length > 0 ? name : FALLBACK_DEVICE_NAME;
 }
 
-export function defaultSettings(hostName: string, deviceId: string, receiveFolder = ''): Settings {
+export function defaultSettings(
+  hostName: string,
+  deviceId: string,
+  receiveFolder = '',
+  network: NetworkDefaults = NO_NETWORK_DEFAULTS,
+): Settings {
   return settingsSchema.parse({
     deviceId,
     deviceName: deviceNameFromHostName(hostName),
     language: 'system',
-    signalingUrl: '',
-    iceServers: [],
+    signalingUrl: network.internetSignalingUrl,
+    iceServers: network.iceServers,
     receiveFolder,
   });
 }
@@ -90,7 +98,12 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
     settings.receiveFolder === '' ? { ...settings, receiveFolder: options.defaultReceiveFolder } : settings;
 
   const startFresh = async (): Promise<Settings> => {
-    const settings = defaultSettings(options.hostName, newDeviceId(), options.defaultReceiveFolder);
+    const settings = defaultSettings(
+      options.hostName,
+      newDeviceId(),
+      options.defaultReceiveFolder,
+      options.networkDefaults,
+    );
     await save(settings);
     return settings;
   };

@@ -22,6 +22,7 @@ export function pickHost(): Host {
     userAgent: navigator.userAgent,
     platform: navigator.platform,
     appVersion: __FERRY_VERSION__,
+    networkDefaults: __FERRY_NETWORK_DEFAULTS__,
     devSignalingUrl: import.meta.env['VITE_FERRY_SIGNAL_URL'] as string | undefined,
     testFiles: window.ferryTestFiles,
     notifier: browserNotifier(),

@@ -29,6 +29,18 @@ describe('the browser host', () => {
     expect(first.deviceName).toBe('Chromium on Linux');
   });
 
+  it("starts from the build's internet service and ICE servers when it has them", async () => {
+    const networkDefaults = {
+      internetSignalingUrl: 'https://signal.ferry.example',
+      iceServers: [{ urls: 'stun:stun.ferry.example:3478' }],
+    };
+    const settings = await createWebHost({ ...environment(memoryStorage()), networkDefaults }).getSettings();
+    expect(settings).toMatchObject({
+      signalingUrl: 'https://signal.ferry.example',
+      iceServers: networkDefaults.iceServers,
+    });
+  });
+
   it('talks to the signaling service that served the page', async () => {
     const info = await createWebHost(environment(memoryStorage())).getAppInfo();
     expect(info.signalingUrl).toBe('http://127.0.0.1:47100');

@@ -4,6 +4,7 @@
  */
 import type { AppInfo } from '../../../contracts/ipc';
 import { LOCAL_INFO_PATH, localInfoSchema, type LocalInfo } from '../../../contracts/local-service';
+import type { NetworkDefaults } from '../../../contracts/network-defaults';
 import { watchNearbyOverHttp } from './nearby-over-http';
 import {
   settingsPatchSchema,
@@ -34,6 +35,8 @@ export interface WebHostEnvironment {
   readonly testFiles?: ReceiveFilesApi | undefined;
   /** System notifications while the tab is out of sight; absent where the browser has none. */
   readonly notifier?: WebNotifier | undefined;
+  /** The internet service and ICE servers this build starts with (contracts/network-defaults.ts). */
+  readonly networkDefaults?: NetworkDefaults | undefined;
   /** How the page asks the service that served it about this machine (`window.fetch`). */
   readonly fetch?: ((url: string) => Promise<Pick<Response, 'ok' | 'json'>>) | undefined;
 }
@@ -110,8 +113,8 @@ export function createWebHost(env: WebHostEnvironment): Host {
     deviceId: randomId(16),
     deviceName: defaultBrowserDeviceName(env.userAgent, env.platform),
     language: 'system',
-    signalingUrl: '',
-    iceServers: [],
+    signalingUrl: env.networkDefaults?.internetSignalingUrl ?? '',
+    iceServers: env.networkDefaults?.iceServers ?? [],
     launchAtLogin: false,
     startHidden: false,
     receiveFolder: '',

@@ -1,0 +1,2 @@
+/** The internet signaling service and ICE servers this build starts with (contracts/network-defaults.ts). */
+declare const __FERRY_NETWORK_DEFAULTS__: import('../../contracts/network-defaults').NetworkDefaults;
