@@ -1,2 +1,6 @@
-/** The internet signaling service and ICE servers this build starts with (contracts/network-defaults.ts). */
-declare const __FERRY_NETWORK_DEFAULTS__: import('../../contracts/network-defaults').NetworkDefaults;
+import type { NetworkDefaults } from '../../contracts/network-defaults';
+
+declare global {
+  /** The internet signaling service and ICE servers this build starts with (contracts/network-defaults.ts). */
+  const __FERRY_NETWORK_DEFAULTS__: NetworkDefaults;
+}
