@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'CODE_EXPIRED',
   'CODE_USED',
   'CODE_MISMATCH',
+  /** `pair:open` asked for a nameplate that is already in use on this service. */
+  'NAMEPLATE_TAKEN',
   'PAIR_FULL',
   'NOT_PAIRED',
   'ALREADY_PAIRED',

@@ -57,7 +57,15 @@ export const signalDataSchema = z.union([
 ]);
 export type SignalData = z.infer<typeof signalDataSchema>;
 
-export const pairOpenRequestSchema = z.strictObject({});
+export const pairOpenRequestSchema = z.strictObject({
+  /**
+   * Claim this nameplate if it is free here, so that one code is open on two services at once (a
+   * desktop opens it on its embedded service as well as on the internet service). Refused with
+   * `NAMEPLATE_TAKEN` when it is not free. Absent: the service picks one.
+   */
+  nameplate: nameplateSchema.optional(),
+});
+export const pairLeaveRequestSchema = z.strictObject({});
 export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema });
 /** Same shape as a join: "is this nameplate joinable here?" without joining it. */
 export const pairLookupRequestSchema = pairJoinRequestSchema;

@@ -26,7 +26,15 @@ async function start(root: HTMLElement): Promise<void> {
       const current = store.getState().settings;
       return { deviceId: current.deviceId, deviceName: current.deviceName, appVersion: appInfo.appVersion };
     },
+    // The internet service when one is set, else this machine's own (embedded or serving) one…
     signalingUrl: () => store.getState().settings.signalingUrl || store.getState().appInfo.signalingUrl,
+    // …and a code shown here is open on both, so a device on this network finds it without the
+    // internet service, and a device elsewhere through it.
+    mirrorSignalingUrls: () => {
+      const { settings, appInfo } = store.getState();
+      const local = appInfo.signalingUrl;
+      return settings.signalingUrl !== '' && local !== '' && local !== settings.signalingUrl ? [local] : [];
+    },
     extraIceServers: () => store.getState().settings.iceServers,
     nearbyServiceUrls: () => nearbyServiceUrls(store.getState()),
   });

@@ -37,6 +37,17 @@ describe('pairing store', () => {
     expect(opened.expiresAt).toBe(clock.now() + TTL_MS);
   });
 
+  it('opens exactly the nameplate asked for when it is free, and refuses one in use or just ended', () => {
+    const { store } = setup();
+    expect(valueOf(store.open('a', 'K7M')).nameplate).toBe('K7M');
+    expect(codeOf(store.open('b', 'K7M'))).toBe('NAMEPLATE_TAKEN');
+    valueOf(store.join('c', 'K7M'));
+    store.leave('a');
+    // Recently ended nameplates stay reserved, so a late joiner gets "already used", not a stranger.
+    expect(codeOf(store.open('d', 'K7M'))).toBe('NAMEPLATE_TAKEN');
+    expect(valueOf(store.open('d', 'Q2X')).nameplate).toBe('Q2X');
+  });
+
   it('pairs the joiner with the opener, both ways', () => {
     const { store } = setup();
     const { nameplate } = valueOf(store.open('a'));

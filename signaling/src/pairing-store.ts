@@ -46,7 +46,8 @@ export interface ExpiredNameplate {
 }
 
 export interface PairingStore {
-  open(socketId: SocketId): Result<OpenedNameplate>;
+  /** Opens a free nameplate, or exactly `wanted` when it is free here (else `NAMEPLATE_TAKEN`). */
+  open(socketId: SocketId, wanted?: string): Result<OpenedNameplate>;
   join(socketId: SocketId, nameplate: string): Result<JoinedPairing>;
   /** What `join` would answer for `nameplate` (ok or why not), without joining or ending anything. */
   lookup(nameplate: string): Result<null>;
@@ -134,11 +135,12 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
   }
 
   return {
-    open(socketId) {
+    open(socketId, wanted) {
       if (pairingsBySocket.has(socketId)) return err('ALREADY_PAIRED');
       const now = clock.now();
       forgetOldEndedNameplates(now);
-      const nameplate = freeNameplate();
+      if (wanted !== undefined && isTaken(wanted)) return err('NAMEPLATE_TAKEN');
+      const nameplate = wanted ?? freeNameplate();
       if (nameplate === undefined) return err('UNAVAILABLE', 'no free nameplate');
       const pairing: Pairing = {
         nameplate,

@@ -117,6 +117,27 @@ async function expectFreshPairWorks(kit: ProtocolKit): Promise<void> {
   expect(await relayed).toEqual({ data: OFFER });
 }
 
+describe('one code on two services', () => {
+  it('opens the nameplate a client asks for, once, and the joiner finds it there', async () => {
+    const kit = await startKit();
+    const opener = await kit.client();
+    const rival = await kit.client();
+    const joiner = await kit.client();
+    const peerJoined = nextEvent(opener, 'pair:peer-joined');
+    expect(valueOf(await opener.emitWithAck('pair:open', { nameplate: 'K7M' })).nameplate).toBe('K7M');
+    expect(await rival.emitWithAck('pair:open', { nameplate: 'K7M' })).toMatchObject({
+      ok: false,
+      error: { code: 'NAMEPLATE_TAKEN' },
+    });
+    expect(await rival.emitWithAck('pair:open', { nameplate: 'k7m' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
+    valueOf(await joiner.emitWithAck('pair:join', { nameplate: 'K7M' }));
+    await peerJoined;
+  });
+});
+
 describe('pairing and relaying', () => {
   it('pairs an opener and a joiner and relays handshake data both ways, to the peer only', async () => {
     const kit = await startKit();

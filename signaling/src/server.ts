@@ -11,6 +11,7 @@ import {
   pairAbortRequestSchema,
   pairJoinRequestSchema,
   pairLookupRequestSchema,
+  pairLeaveRequestSchema,
   pairOpenRequestSchema,
   signalRelayRequestSchema,
   type IceServer,
@@ -28,9 +29,6 @@ import { respondTo, type RespondContext } from './respond';
  * PAYLOAD_TOO_LARGE answer instead of a silent disconnect.
  */
 export const MAX_HTTP_BUFFER_BYTES = 1_000_000;
-
-/** `pair:leave` carries nothing, exactly like `pair:open`. */
-const pairLeaveRequestSchema = pairOpenRequestSchema;
 
 export type AllowedOrigins = '*' | readonly string[];
 
@@ -116,8 +114,8 @@ function handleClient(
     respondTo('pair:open', context, {
       schema: pairOpenRequestSchema,
       rateLimited: true,
-      handle: () => {
-        const opened = store.open(socket.id);
+      handle: (request) => {
+        const opened = store.open(socket.id, request.nameplate);
         if (!opened.ok) return opened;
         logger.debug({ socketId: socket.id, nameplate: opened.value.nameplate }, 'nameplate opened');
         return ok({ ...opened.value, iceServers });

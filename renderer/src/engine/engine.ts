@@ -20,6 +20,8 @@ export interface EngineDeps {
   readonly actions: EngineActions;
   readonly identity: () => LocalIdentity;
   readonly signalingUrl: () => string;
+  /** Services where a code this device shows is opened as well (see SignalingConnectionOptions). */
+  readonly mirrorSignalingUrls?: () => readonly string[];
   readonly extraIceServers: () => readonly IceServer[];
   /**
    * The signaling services of nearby Ferry devices (found by the desktop's DNS-SD discovery): a
@@ -89,6 +91,9 @@ export class FerryEngine {
     const preferred = distinctServiceUrls(options.preferredServiceUrls ?? []);
     const others = distinctServiceUrls([
       this.deps.signalingUrl(),
+      // This machine's own service beside an internet one: a device on this network may have
+      // opened the code only there.
+      ...(this.deps.mirrorSignalingUrls?.() ?? []),
       ...(this.deps.nearbyServiceUrls?.() ?? []),
     ]);
     const all = distinctServiceUrls([...preferred, ...others]);
@@ -173,6 +178,7 @@ export class FerryEngine {
     this.attempt?.cancel();
     const attempt = new PairingAttempt({
       signalingUrl,
+      mirrorSignalingUrls: this.deps.mirrorSignalingUrls?.() ?? [],
       identity: this.deps.identity(),
       extraIceServers: this.deps.extraIceServers(),
       onProgress: (progress) => {

@@ -17,7 +17,11 @@ import { computeCodeProof, proofsEqual, type PairingRole } from './code-proof';
 import type { ConnectStep, PairingFailure, PairingProgress } from './engine-actions';
 import { pairingFailureFromCode } from './pairing-errors';
 import { PeerSession, type PeerSessionOptions } from './peer-session';
-import { SignalingConnection, type SignalingHandlers } from './signaling-client';
+import {
+  SignalingConnection,
+  type SignalingConnectionOptions,
+  type SignalingHandlers,
+} from './signaling-client';
 
 /** Who this device is, as told to the other device in `hello`. */
 export interface LocalIdentity {
@@ -28,12 +32,18 @@ export interface LocalIdentity {
 
 export interface PairingAttemptDeps {
   readonly signalingUrl: string;
+  /** Where "Show my code" opens the same code as well (the embedded service beside an internet one). */
+  readonly mirrorSignalingUrls?: readonly string[];
   readonly identity: LocalIdentity;
   readonly extraIceServers: readonly IceServer[];
   readonly onProgress: (progress: PairingProgress) => void;
   /** The attempt succeeded: the session now belongs to the caller. */
   readonly onPaired: (session: PeerSession, hello: HelloMessage) => void;
-  readonly createSignaling?: (url: string, handlers: SignalingHandlers) => SignalingConnection;
+  readonly createSignaling?: (
+    url: string,
+    handlers: SignalingHandlers,
+    options?: SignalingConnectionOptions,
+  ) => SignalingConnection;
   readonly createSession?: (options: PeerSessionOptions) => PeerSession;
   /** How long to wait for the other device's `hello` once the channel is open. */
   readonly helloTimeoutMs?: number;
@@ -96,12 +106,15 @@ export class PairingAttempt {
   async open(): Promise<void> {
     this.role = 'opener';
     this.deps.onProgress({ phase: 'opening' });
-    const signaling = this.connectSignaling({
-      onPeerJoined: () => {
-        this.deps.onProgress({ phase: 'connecting' });
-        this.startSession(true);
+    const signaling = this.connectSignaling(
+      {
+        onPeerJoined: () => {
+          this.deps.onProgress({ phase: 'connecting' });
+          this.startSession(true);
+        },
       },
-    });
+      { mirrorUrls: this.deps.mirrorSignalingUrls ?? [] },
+    );
     const opened = await signaling.open();
     if (this.done) return;
     if (!opened.ok) return this.fail(pairingFailureFromCode(opened.error.code));
@@ -139,30 +152,37 @@ export class PairingAttempt {
     this.session?.close();
   }
 
-  private connectSignaling(handlers: SignalingHandlers): SignalingConnection {
-    const create = this.deps.createSignaling ?? ((url, h) => new SignalingConnection(url, h));
-    this.signaling = create(this.deps.signalingUrl, {
-      ...handlers,
-      onSignal: (data) => {
-        if (this.session) this.session.applySignal(data);
-        else this.pendingSignals.push(data);
+  private connectSignaling(
+    handlers: SignalingHandlers,
+    options: SignalingConnectionOptions = {},
+  ): SignalingConnection {
+    const create = this.deps.createSignaling ?? ((url, h, o) => new SignalingConnection(url, h, o));
+    this.signaling = create(
+      this.deps.signalingUrl,
+      {
+        ...handlers,
+        onSignal: (data) => {
+          if (this.session) this.session.applySignal(data);
+          else this.pendingSignals.push(data);
+        },
+        onPairEnded: (reason) => {
+          // Once the devices have their own channel, the service's view no longer matters: the other
+          // device may finish first and leave the service while our checks are still running.
+          if (this.done || this.channelOpen) return;
+          if (reason === 'expired') {
+            this.finish();
+            void this.leaveSignaling();
+            this.deps.onProgress({ phase: 'expired' });
+          } else {
+            this.peerWentQuiet();
+          }
+        },
+        onPairAborted: (reason) => this.fail(failureToldByPeer(reason, this.noPathFailure())),
+        // The service turned this device away: nothing to tell the other device through it.
+        onRefused: () => this.fail('incompatible'),
       },
-      onPairEnded: (reason) => {
-        // Once the devices have their own channel, the service's view no longer matters: the other
-        // device may finish first and leave the service while our checks are still running.
-        if (this.done || this.channelOpen) return;
-        if (reason === 'expired') {
-          this.finish();
-          void this.leaveSignaling();
-          this.deps.onProgress({ phase: 'expired' });
-        } else {
-          this.peerWentQuiet();
-        }
-      },
-      onPairAborted: (reason) => this.fail(failureToldByPeer(reason, this.noPathFailure())),
-      // The service turned this device away: nothing to tell the other device through it.
-      onRefused: () => this.fail('incompatible'),
-    });
+      options,
+    );
     return this.signaling;
   }
 

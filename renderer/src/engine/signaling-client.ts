@@ -47,11 +47,36 @@ export interface SignalingHandlers {
 
 type FerrySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
-export class SignalingConnection {
-  private readonly socket: FerrySocket;
+export interface SignalingConnectionOptions {
+  /**
+   * Other services to open the same code on (`open` only): a desktop opens each code on the
+   * internet service and on its embedded one, so whichever the other device reaches works. The
+   * service the other device joins through becomes this connection's; the others are closed.
+   */
+  readonly mirrorUrls?: readonly string[];
+}
 
-  constructor(url: string, handlers: SignalingHandlers) {
-    this.socket = io(url, {
+/** How long `open` waits for a mirror to take the code before going on without it. */
+const MIRROR_OPEN_TIMEOUT_MS = 5_000;
+
+export class SignalingConnection {
+  /** The service this pairing goes through; a mirror replaces it if the other device joins there. */
+  private socket: FerrySocket;
+  /** Services holding the same code as mirrors, until the other device joins on one of them. */
+  private mirrors: FerrySocket[] = [];
+  private readonly mirrorUrls: readonly string[];
+
+  constructor(
+    url: string,
+    private readonly handlers: SignalingHandlers,
+    options: SignalingConnectionOptions = {},
+  ) {
+    this.mirrorUrls = options.mirrorUrls ?? [];
+    this.socket = this.connect(url);
+  }
+
+  private connect(url: string): FerrySocket {
+    const socket: FerrySocket = io(url, {
       auth: { protocol: SIGNALING_PROTOCOL_VERSION },
       // One connection per pairing attempt; no sharing with other attempts' sockets.
       forceNew: true,
@@ -59,35 +84,88 @@ export class SignalingConnection {
       transports: ['websocket', 'polling'],
       reconnectionDelayMax: 5_000,
     });
-    this.socket.on('pair:peer-joined', (event) => {
-      if (peerJoinedEventSchema.safeParse(event).success) handlers.onPeerJoined?.();
+    const handlers = this.handlers;
+    const current = () => socket === this.socket;
+    socket.on('pair:peer-joined', (event) => {
+      if (!peerJoinedEventSchema.safeParse(event).success) return;
+      if (!current()) {
+        if (!this.mirrors.includes(socket)) return;
+        this.socket.disconnect();
+        this.socket = socket;
+      }
+      // The other device chose this service: the code is no longer needed anywhere else.
+      for (const mirror of this.mirrors) if (mirror !== socket) mirror.disconnect();
+      this.mirrors = [];
+      handlers.onPeerJoined?.();
     });
-    this.socket.on('signal:relay', (event) => {
+    socket.on('signal:relay', (event) => {
       const parsed = signalEventSchema.safeParse(event);
-      if (parsed.success) handlers.onSignal?.(parsed.data.data);
+      if (parsed.success && current()) handlers.onSignal?.(parsed.data.data);
     });
-    this.socket.on('pair:ended', (event) => {
+    socket.on('pair:ended', (event) => {
       const parsed = pairEndedEventSchema.safeParse(event);
-      if (parsed.success) handlers.onPairEnded?.(parsed.data.reason);
+      if (parsed.success && current()) handlers.onPairEnded?.(parsed.data.reason);
     });
-    this.socket.on('pair:aborted', (event) => {
+    socket.on('pair:aborted', (event) => {
       const parsed = pairAbortedEventSchema.safeParse(event);
-      if (parsed.success) handlers.onPairAborted?.(parsed.data.reason);
+      if (parsed.success && current()) handlers.onPairAborted?.(parsed.data.reason);
     });
-    this.socket.on('connect_error', (error) => {
+    socket.on('connect_error', (error) => {
       const data: unknown = (error as { data?: unknown }).data;
       const code = z.object({ code: z.string() }).safeParse(data);
       if (code.success) {
-        this.socket.disconnect();
-        handlers.onRefused?.(code.data.code);
+        socket.disconnect();
+        if (current()) handlers.onRefused?.(code.data.code);
       }
     });
+    return socket;
   }
 
-  open(): Promise<Result<PairOpened>> {
-    return this.request(openAckSchema, () =>
+  /**
+   * Opens a code on this connection's service, then the same nameplate on each mirror, best
+   * effort: a mirror that is unreachable or already uses that nameplate is left out, and the code
+   * still works on the others.
+   */
+  async open(): Promise<Result<PairOpened>> {
+    const opened = await this.request(openAckSchema, () =>
       this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pair:open', {}),
     );
+    if (!opened.ok || this.mirrorUrls.length === 0) return opened;
+    const { nameplate } = opened.value;
+    const mirrored = await Promise.all(
+      this.mirrorUrls.map(async (url) => {
+        const mirror = this.connect(url);
+        this.mirrors.push(mirror);
+        // A service that refuses the connection says so at once; no need to wait out the timeout.
+        const refused = new Promise<never>((_resolve, reject) => mirror.once('connect_error', reject));
+        refused.catch(() => undefined);
+        try {
+          const reply = openAckSchema.safeParse(
+            await Promise.race([
+              mirror.timeout(MIRROR_OPEN_TIMEOUT_MS).emitWithAck('pair:open', { nameplate }),
+              refused,
+            ]),
+          );
+          if (reply.success && reply.data.ok) return reply.data.value;
+        } catch {
+          // Unreachable in time: the code stays open where it could be opened.
+        }
+        this.dropMirror(mirror);
+        return undefined;
+      }),
+    );
+    // The code is joinable everywhere only until the earliest deadline; show that one.
+    const expiresAt = Math.min(
+      opened.value.expiresAt,
+      ...mirrored.flatMap((value) => (value === undefined ? [] : [value.expiresAt])),
+    );
+    return { ok: true, value: { ...opened.value, expiresAt } };
+  }
+
+  private dropMirror(mirror: FerrySocket): void {
+    mirror.removeAllListeners();
+    mirror.disconnect();
+    this.mirrors = this.mirrors.filter((other) => other !== mirror);
   }
 
   join(nameplate: string): Promise<Result<PairJoined>> {
@@ -119,6 +197,7 @@ export class SignalingConnection {
 
   /** Leaves the pair and closes the socket; the peer connection, if any, is unaffected. */
   close(): void {
+    for (const mirror of this.mirrors) this.dropMirror(mirror);
     this.socket.removeAllListeners();
     this.socket.disconnect();
   }
