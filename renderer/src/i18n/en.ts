@@ -94,7 +94,8 @@ export const en = {
   'settings.language.en': 'English',
   'settings.language.zh-CN': '简体中文',
   'settings.signalingUrl': 'Pairing service address',
-  'settings.signalingUrlHint': 'Leave empty to use the built-in service.',
+  'settings.signalingUrlHint':
+    'For devices on other networks: a pairing service on the internet, used as well as the built-in one. Devices on this network find each other without it.',
   'settings.save': 'Save',
   'settings.saved': 'Settings saved',
   'settings.close': 'Close',

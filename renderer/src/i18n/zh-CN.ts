@@ -92,7 +92,8 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.language.en': 'English',
   'settings.language.zh-CN': '简体中文',
   'settings.signalingUrl': '配对服务地址',
-  'settings.signalingUrlHint': '留空则使用内置服务。',
+  'settings.signalingUrlHint':
+    '用于其他网络上的设备：互联网上的配对服务，与内置服务同时使用。同一网络中的设备无需它即可互相找到。',
   'settings.save': '保存',
   'settings.saved': '设置已保存',
   'settings.close': '关闭',
