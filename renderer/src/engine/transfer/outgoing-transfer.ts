@@ -373,6 +373,13 @@ export class OutgoingTransfer {
     } catch (error) {
       if (this.run !== run) return; // stopped: cancelled, failed or paused meanwhile
       if (error instanceof RunStopped || error instanceof BulkLinkClosedError) return; // the link is going down
+      // A cut never becomes a failure. The bulk connection can be gone before anyone reports it
+      // (RTCPeerConnection.close() fires no close event; the other device's relink says so a
+      // second or more later, much more on a loaded machine), and whatever this run was waiting
+      // for then (a read in the reading worker, on a busy machine the usual wait) may come back
+      // refused. Failing would end a transfer that the relink is about to resume; the link's
+      // loss, once reported, pauses it (linkDown) and the next link resumes it.
+      if (!link.bulk.isOpen) return;
       const code = error instanceof ReadFailure ? error.code : 'READ_FAILED';
       const index = run.layout[run.layout.length - 1]?.index;
       link.session.send({

@@ -199,6 +199,43 @@ describe.each(SINKS)('TransferManager: two peers in one process, frames received
     await nothingLeftHeld(bob);
   });
 
+  it('a cut never becomes a failure: a read refused as the bulk connection closes, before its loss is reported, only pauses', async () => {
+    const { ada, bob, connection } = setup();
+    const bytes = patternBytes(24 * TRANSFER_CHUNK_BYTES + 5, 41);
+    const source = memoryFiles([{ path: 'film.mkv', bytes }]);
+    const [file] = source.files;
+    if (!file) throw new Error('no file');
+    // As on a loaded machine: the sender waits for a slow read (the reading worker) when the bulk
+    // connection is closed under it; RTCPeerConnection.close() fires no close event (the other
+    // side's relink tells later), and the read comes back refused.
+    let refused = 0;
+    let cutting = true;
+    const slowThenRefused = async (offset: number, length: number) => {
+      if (cutting && offset >= 6 * TRANSFER_CHUNK_BYTES) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        connection.channels[0].readyState = 'closed';
+        refused++;
+        throw new Error('the file could not be read');
+      }
+      return file.read(offset, length);
+    };
+    ada.manager.sendFiles('bob-device', { ...source, files: [{ ...file, read: slowThenRefused }] });
+    await acceptWhenOffered(bob);
+    await until(() => refused > 0, 'a read refused as the connection closed');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ada.history.map((view) => view.phase)).not.toContain('failed');
+    connection.cut();
+    await until(() => phaseOf(ada, 'out') === 'paused', 'paused');
+    cutting = false;
+    new FakeConnection(ada, bob);
+    await until(
+      () => phaseOf(ada, 'out') === 'done' && phaseOf(bob, 'in') === 'done',
+      'both done after resume',
+    );
+    expect(sha256Hex(bob.sink.saved.get('film.mkv') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+    expect(ada.history.map((view) => view.phase)).not.toContain('failed');
+  });
+
   it('resumes after the receiving page reloaded: the offer is asked again, then continues from disk', async () => {
     const { ada, bob, connection } = setup();
     bob.sink.writeDelayMs = 1;
