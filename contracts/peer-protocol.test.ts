@@ -4,7 +4,15 @@ import { MAX_CONTROL_FRAME_BYTES, decodePeerMessage, encodePeerMessage } from '.
 describe('control channel messages', () => {
   it('round-trips each message type with the protocol version filled in', () => {
     const frames = [
-      encodePeerMessage({ type: 'hello', deviceId: 'abc12345', deviceName: 'Ada', appVersion: '0.1.0' }),
+      encodePeerMessage({
+        type: 'hello',
+        deviceId: '0123456789abcdef0123456789abcdef',
+        deviceName: 'Ada',
+        appVersion: '0.1.0',
+        publicKey: 'A'.repeat(43),
+        certificateFingerprint: Array.from({ length: 32 }, () => 'AB').join(':'),
+        identityProof: 'B'.repeat(86),
+      }),
       encodePeerMessage({ type: 'chat', id: 'm1', text: 'hi 你好', sentAt: 1 }),
       encodePeerMessage({ type: 'chat:ack', id: 'm1' }),
       encodePeerMessage({ type: 'peer:signal', data: { type: 'renegotiate', renegotiate: true } }),

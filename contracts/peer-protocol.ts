@@ -8,6 +8,12 @@
  */
 import { z } from 'zod';
 import { callMessageSchemas } from './call';
+import {
+  certificateFingerprintSchema,
+  derivedDeviceIdSchema,
+  devicePublicKeySchema,
+  deviceSignatureSchema,
+} from './device-identity';
 import { err, ok, type Result } from './result';
 import { signalDataSchema } from './signaling';
 import { transferMessageSchemas } from './transfer';
@@ -24,11 +30,23 @@ const messageId = z.string().min(1).max(64);
 export const helloMessageSchema = z.object({
   v: version,
   type: z.literal('hello'),
-  /** Stable id of the sending device (random, kept in its profile). */
-  deviceId: z.string().min(1).max(64),
+  /** Id of the sending device, derived from its public key (contracts/device-identity.ts). */
+  deviceId: derivedDeviceIdSchema,
   /** What the sender's user calls the device, e.g. "Ada's laptop". */
   deviceName: z.string().min(1).max(MAX_DEVICE_NAME_LENGTH),
   appVersion: z.string().min(1).max(32),
+  /** The sender's lasting Ed25519 public key; `deviceId` must be the id it derives to. */
+  publicKey: devicePublicKeySchema,
+  /**
+   * The fingerprint of the DTLS certificate the sender uses for every connection (the one a device
+   * that remembers it has pinned); it must be the one on this connection.
+   */
+  certificateFingerprint: certificateFingerprintSchema,
+  /**
+   * The sender's signature over this connection's fingerprints, its own then the receiver's
+   * (helloProofPayload): proves it holds the key, on this very connection.
+   */
+  identityProof: deviceSignatureSchema,
   /**
    * Proof that the sender knows the secret part of the pairing code, bound to the nameplate and the
    * sender's role; absent when the devices reconnect without a code. Replaced by a PAKE later.
@@ -73,7 +91,8 @@ export const peerByeMessageSchema = z.object({
 export const peerErrorMessageSchema = z.object({
   v: version,
   type: z.literal('peer:error'),
-  code: z.enum(['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'CODE_MISMATCH']),
+  /** IDENTITY_REFUSED: the hello did not prove the device id and certificate it claims. */
+  code: z.enum(['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'CODE_MISMATCH', 'IDENTITY_REFUSED']),
 });
 
 export const peerMessageSchema = z.discriminatedUnion('type', [

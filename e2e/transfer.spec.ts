@@ -18,6 +18,7 @@ import {
   type Peer,
   openAdaAndBob,
 } from './support/fixtures';
+import { deviceIdOf } from './support/identity';
 import {
   callsCounted,
   connectionCount,
@@ -461,9 +462,7 @@ test.describe('file transfer: trust, drop targets, retry, the tray', () => {
     expect(await sha256OfFile(join(seam.folder, 'trusted.bin'))).toBe(await sha256OfFile(file));
 
     // Saved with the settings, under Ada's device id, so it outlives a reload.
-    const adaId = await ada.page.evaluate(
-      () => (JSON.parse(localStorage.getItem('ferry.settings.v1') ?? '{}') as { deviceId: string }).deviceId,
-    );
+    const adaId = await deviceIdOf(ada.page);
     const saved = await bob.page.evaluate(
       () => JSON.parse(localStorage.getItem('ferry.settings.v1') ?? '{}') as Record<string, unknown>,
     );

@@ -8,6 +8,7 @@ import { codeFromJoinLink } from './features/pairing/join-link';
 import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
+import { openDeviceIdentity } from './engine/identity/open-device-identity';
 import { pickHost } from './host/pick-host';
 import { createTranslator, resolveLanguage } from './i18n/i18n';
 import { nearbyServiceUrls } from './state/nearby-slice';
@@ -18,14 +19,19 @@ import './ui/styles.css';
 
 async function start(root: HTMLElement): Promise<void> {
   const host = pickHost();
-  const [appInfo, settings] = await Promise.all([host.getAppInfo(), host.getSettings()]);
+  const [appInfo, settings, device] = await Promise.all([
+    host.getAppInfo(),
+    host.getSettings(),
+    openDeviceIdentity(),
+  ]);
   const store = createFerryStore(appInfo, settings);
   const engine = new FerryEngine({
     actions: engineActionsFor(store),
-    identity: () => {
-      const current = store.getState().settings;
-      return { deviceId: current.deviceId, deviceName: current.deviceName, appVersion: appInfo.appVersion };
-    },
+    identity: () => ({
+      ...device,
+      deviceName: store.getState().settings.deviceName,
+      appVersion: appInfo.appVersion,
+    }),
     // The internet service when one is set, else this machine's own (embedded or serving) one…
     signalingUrl: () => store.getState().settings.signalingUrl || store.getState().appInfo.signalingUrl,
     // …and a code shown here is open on both, so a device on this network finds it without the

@@ -17,6 +17,8 @@ export type PairingFailure =
   | 'peer-closed-app'
   | 'rate-limited'
   | 'incompatible'
+  /** The other device did not prove the identity it claims (its key, its certificate). */
+  | 'identity-refused'
   | 'internal';
 
 /**

@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
 import { FerryEngine, type EngineDeps } from './engine';
 import { RecordingActions } from './testing/recording-actions';
+import type { LocalIdentity } from './pairing-attempt';
+import { testIdentity } from './testing/test-identity';
 
 interface TestDevice {
   readonly engine: FerryEngine;
@@ -17,15 +19,16 @@ let service: RunningSignalingService;
 const devices: TestDevice[] = [];
 
 function device(
-  id: string,
   name: string,
   where: Partial<Pick<EngineDeps, 'signalingUrl' | 'nearbyServiceUrls' | 'lookupNameplate'>> = {},
+  identity: LocalIdentity = testIdentity(name),
 ): TestDevice & { rename(to: string): void } {
   const actions = new RecordingActions();
+  const id = identity.deviceId;
   let deviceName = name;
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName, appVersion: '0.0.0-test' }),
+    identity: () => ({ ...identity, deviceName }),
     signalingUrl: () => service.url,
     extraIceServers: () => [],
     ...where,
@@ -68,17 +71,17 @@ afterEach(async () => {
 
 describe('FerryEngine', () => {
   it('pairs two devices by code and reports both as connected', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
     expect(ada.actions.lastProgress).toEqual({
       phase: 'connected',
-      peerId: 'bob-device-id',
+      peerId: bob.id,
       peerName: 'Bob',
     });
     expect(bob.actions.lastProgress).toEqual({
       phase: 'connected',
-      peerId: 'ada-device-id',
+      peerId: ada.id,
       peerName: 'Ada',
     });
     // Connecting may be reported more than once, saying what is being tried; the phases keep their order.
@@ -87,8 +90,8 @@ describe('FerryEngine', () => {
   });
 
   it('tells connected devices at once when this device is renamed', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
     ada.rename('Ada’s new laptop');
     ada.engine.announceIdentity();
@@ -99,8 +102,8 @@ describe('FerryEngine', () => {
   });
 
   it('delivers chat both ways and marks lines delivered when acknowledged', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
 
     expect(ada.engine.sendChat(bob.id, '  hello bob  ')).toBe('sent');
@@ -114,8 +117,8 @@ describe('FerryEngine', () => {
   });
 
   it('shows a resent line once but acknowledges it again', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
     ada.engine.sendChat(bob.id, 'once');
     const line = ada.actions.outgoing[0];
@@ -129,8 +132,8 @@ describe('FerryEngine', () => {
   });
 
   it('keeps chatting after the signaling service is gone', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
     await service.close();
     ada.engine.sendChat(bob.id, 'no service needed');
@@ -138,8 +141,8 @@ describe('FerryEngine', () => {
   });
 
   it('turns away a joiner whose secret half of the code is wrong, on both sides', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     const code = await codeShownBy(ada);
     const wrong = `${code.slice(0, 4)}${code[4] === '2' ? '3' : '2'}${code.slice(5)}`;
     bob.engine.enterCode(wrong);
@@ -150,8 +153,22 @@ describe('FerryEngine', () => {
     expect(ada.actions.online.size + bob.actions.online.size).toBe(0);
   });
 
+  it('refuses a device that claims another device id without its key, on both sides', async () => {
+    const bob = device('Bob');
+    const ada = device('Ada');
+    // Mallory knows Bob's id (it is no secret) and the code, but holds a key of its own.
+    const mallory = device('Bob', {}, { ...testIdentity('Bob'), deviceId: bob.id });
+    const code = await codeShownBy(ada);
+    mallory.engine.enterCode(code);
+    await ada.actions.until(() => ada.actions.lastProgress?.phase === 'failed');
+    await mallory.actions.until(() => mallory.actions.lastProgress?.phase === 'failed');
+    expect(ada.actions.lastProgress).toEqual({ phase: 'failed', reason: 'identity-refused' });
+    expect(ada.actions.online.size).toBe(0);
+    expect(ada.engine.isOnline(bob.id)).toBe(false);
+  });
+
   it('explains unknown and malformed codes without touching the network twice', async () => {
-    const bob = device('bob-device-id', 'Bob');
+    const bob = device('Bob');
     bob.engine.enterCode('not a code!');
     expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-malformed' });
     bob.engine.enterCode('ZZZ-ZZZ');
@@ -160,8 +177,8 @@ describe('FerryEngine', () => {
   });
 
   it('reports the peer offline when it closes, and undelivered lines as failed', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob');
+    const ada = device('Ada');
+    const bob = device('Bob');
     await pair(ada, bob);
     bob.engine.dispose();
     await ada.actions.until(() => ada.actions.offline.includes(bob.id));
@@ -184,30 +201,30 @@ describe('a code held on a nearby device', () => {
 
   it("finds the code on the nearby device's service and pairs there, with nothing configured", async () => {
     // Ada shows her code on her own (embedded) service; Bob's app talks to another one.
-    const ada = device('ada-device-id', 'Ada', { signalingUrl: () => nearby.url });
-    const bob = device('bob-device-id', 'Bob', { nearbyServiceUrls: () => [`${nearby.url}/`] });
+    const ada = device('Ada', { signalingUrl: () => nearby.url });
+    const bob = device('Bob', { nearbyServiceUrls: () => [`${nearby.url}/`] });
     await pair(ada, bob);
     expect(bob.actions.lastProgress).toEqual({
       phase: 'connected',
-      peerId: 'ada-device-id',
+      peerId: ada.id,
       peerName: 'Ada',
     });
     expect(ada.actions.lastProgress).toEqual({
       phase: 'connected',
-      peerId: 'bob-device-id',
+      peerId: bob.id,
       peerName: 'Bob',
     });
   });
 
   it('finds a code held on the configured service while nearby services do not know it', async () => {
-    const ada = device('ada-device-id', 'Ada');
-    const bob = device('bob-device-id', 'Bob', { nearbyServiceUrls: () => [nearby.url] });
+    const ada = device('Ada');
+    const bob = device('Bob', { nearbyServiceUrls: () => [nearby.url] });
     await pair(ada, bob);
     expect(bob.actions.lastProgress?.phase).toBe('connected');
   });
 
   it('says why when no service holds the code, and a nearby device that is gone does not hide it', async () => {
-    const bob = device('bob-device-id', 'Bob', {
+    const bob = device('Bob', {
       nearbyServiceUrls: () => [nearby.url, 'http://127.0.0.1:9'],
     });
     bob.engine.enterCode('ZZZ-ZZZ');
@@ -217,8 +234,8 @@ describe('a code held on a nearby device', () => {
 
   it("looks the code up on the chosen device's service first", async () => {
     const asked: string[] = [];
-    const ada = device('ada-device-id', 'Ada', { signalingUrl: () => nearby.url });
-    const bob = device('bob-device-id', 'Bob', {
+    const ada = device('Ada', { signalingUrl: () => nearby.url });
+    const bob = device('Bob', {
       nearbyServiceUrls: () => [nearby.url],
       lookupNameplate: async (url) => {
         asked.push(url);
@@ -235,7 +252,7 @@ describe('a code held on a nearby device', () => {
 
   it('drops a lookup that finishes after the person cancelled', async () => {
     let answer: (() => void) | undefined;
-    const bob = device('bob-device-id', 'Bob', {
+    const bob = device('Bob', {
       nearbyServiceUrls: () => [nearby.url],
       lookupNameplate: () =>
         new Promise((resolve) => {

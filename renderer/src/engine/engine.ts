@@ -6,6 +6,7 @@ import { parseCode } from '../../../contracts/pairing-code';
 import { MAX_CHAT_TEXT_LENGTH, type HelloMessage, type PeerMessage } from '../../../contracts/peer-protocol';
 import type { IceServer } from '../../../contracts/signaling';
 import type { ChatLine, EngineActions } from './engine-actions';
+import { connectionFingerprints, helloIdentity } from './identity/connection-identity';
 import { PairingAttempt, type LocalIdentity, type PairingAttemptDeps } from './pairing-attempt';
 import { pairingFailureFromCode } from './pairing-errors';
 import type { PeerSession } from './peer-session';
@@ -154,9 +155,17 @@ export class FerryEngine {
    * devices show the new name at once (later connections send it anyway).
    */
   announceIdentity(): void {
-    const { deviceId, deviceName, appVersion } = this.deps.identity();
-    for (const link of this.links.values())
-      link.session.send({ type: 'hello', deviceId, deviceName, appVersion });
+    const identity = this.deps.identity();
+    for (const link of this.links.values()) {
+      const fingerprints = connectionFingerprints(link.session.connection);
+      if (!fingerprints) continue;
+      link.session.send({
+        type: 'hello',
+        ...helloIdentity(identity, fingerprints),
+        deviceName: identity.deviceName,
+        appVersion: identity.appVersion,
+      });
+    }
   }
 
   observe(observer: LinkObserver): () => void {

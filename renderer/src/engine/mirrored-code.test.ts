@@ -9,6 +9,7 @@ import { SIGNALING_PROTOCOL_VERSION } from '../../../contracts/signaling';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
 import { FerryEngine } from './engine';
 import { RecordingActions } from './testing/recording-actions';
+import { testIdentity } from './testing/test-identity';
 
 let internet: RunningSignalingService;
 let embedded: RunningSignalingService;
@@ -24,11 +25,13 @@ afterEach(async () => {
   await Promise.all([internet.close(), embedded.close()]);
 });
 
-function device(id: string, signalingUrl: () => string, mirrors: () => string[] = () => []) {
+function device(name: string, signalingUrl: () => string, mirrors: () => string[] = () => []) {
   const actions = new RecordingActions();
+  const identity = testIdentity(name);
+  const id = identity.deviceId;
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName: id, appVersion: '0.0.0-test' }),
+    identity: () => identity,
     signalingUrl,
     mirrorSignalingUrls: mirrors,
     extraIceServers: () => [],
@@ -77,8 +80,8 @@ describe('a code shown by a desktop with an internet service', () => {
     expect(await held(embedded.url, nameplate)).toBe(true);
 
     bob.engine.enterCode(code);
-    await ada.actions.until(() => ada.actions.online.has('bob'));
-    await bob.actions.until(() => bob.actions.online.has('ada'));
+    await ada.actions.until(() => ada.actions.online.has(bob.id));
+    await bob.actions.until(() => bob.actions.online.has(ada.id));
     const other = url() === internet.url ? embedded.url : internet.url;
     await expect.poll(() => held(other, nameplate)).toBe(false);
   });
@@ -93,7 +96,7 @@ describe('a code shown by a desktop with an internet service', () => {
     const bob = device('bob', () => internet.url);
     const code = await codeShownBy(ada);
     bob.engine.enterCode(code);
-    await ada.actions.until(() => ada.actions.online.has('bob'));
-    await bob.actions.until(() => bob.actions.online.has('ada'));
+    await ada.actions.until(() => ada.actions.online.has(bob.id));
+    await bob.actions.until(() => bob.actions.online.has(ada.id));
   });
 });

@@ -11,6 +11,7 @@ import type { ConnectStep, PairingProgress } from './engine-actions';
 import { MISMATCH_LINGER_MS, PairingAttempt, TOLD_REASON_GRACE_MS } from './pairing-attempt';
 import type { PeerSession, PeerSessionEvents } from './peer-session';
 import type { SignalingConnection, SignalingHandlers } from './signaling-client';
+import { testIdentity } from './testing/test-identity';
 
 /** A peer session whose events the test fires, recording what the attempt sends and whether it closed it. */
 class StandInSession {
@@ -56,7 +57,7 @@ async function openerShowingItsCode() {
   let handlers: SignalingHandlers = {};
   const attempt = new PairingAttempt({
     signalingUrl: 'http://127.0.0.1:1',
-    identity: { deviceId: 'ada-device', deviceName: 'Ada', appVersion: '0.0.0-test' },
+    identity: testIdentity('Ada'),
     extraIceServers: [],
     onProgress: (step) => progress.push(step),
     onPaired: () => {

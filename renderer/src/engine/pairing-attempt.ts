@@ -15,6 +15,8 @@ import type { HelloMessage } from '../../../contracts/peer-protocol';
 import type { IceServer, PairAbortReason, SignalData } from '../../../contracts/signaling';
 import { computeCodeProof, proofsEqual, type PairingRole } from './code-proof';
 import type { ConnectStep, PairingFailure, PairingProgress } from './engine-actions';
+import { checkPeerHello, connectionFingerprints, helloIdentity } from './identity/connection-identity';
+import type { DeviceIdentity } from './identity/device-identity';
 import { pairingFailureFromCode } from './pairing-errors';
 import { PeerSession, type PeerSessionOptions } from './peer-session';
 import {
@@ -24,8 +26,10 @@ import {
 } from './signaling-client';
 
 /** Who this device is, as told to the other device in `hello`. */
-export interface LocalIdentity {
-  readonly deviceId: string;
+export interface LocalIdentity extends Pick<
+  DeviceIdentity,
+  'deviceId' | 'publicKey' | 'certificate' | 'sign'
+> {
   readonly deviceName: string;
   readonly appVersion: string;
 }
@@ -189,9 +193,11 @@ export class PairingAttempt {
   private startSession(initiator: boolean): void {
     if (this.session || this.done) return;
     const create = this.deps.createSession ?? ((options) => new PeerSession(options));
+    const { certificate } = this.deps.identity;
     const session = create({
       initiator,
       iceServers: this.iceServers,
+      ...(certificate ? { certificates: [certificate] } : {}),
       sendViaSignaling: (data) => void this.signaling?.relay(data),
     });
     this.session = session;
@@ -213,6 +219,8 @@ export class PairingAttempt {
       else if (message.type === 'peer:error' && message.code === 'CODE_MISMATCH') this.fail('code-mismatch');
       else if (message.type === 'peer:error' && message.code === 'UNSUPPORTED_VERSION')
         this.fail('incompatible');
+      else if (message.type === 'peer:error' && message.code === 'IDENTITY_REFUSED')
+        this.fail('identity-refused');
     });
     session.on('invalidMessage', (code) => {
       // The session has already answered UNSUPPORTED_VERSION over the channel.
@@ -255,9 +263,18 @@ export class PairingAttempt {
 
   private async sendHello(session: PeerSession): Promise<void> {
     if (!this.code) return;
-    const { deviceId, deviceName, appVersion } = this.deps.identity;
+    const { deviceName, appVersion } = this.deps.identity;
+    const fingerprints = connectionFingerprints(session.connection);
     const codeProof = await computeCodeProof(this.code, this.role);
-    if (!this.done) session.send({ type: 'hello', deviceId, deviceName, appVersion, codeProof });
+    if (this.done) return;
+    if (!fingerprints) return this.fail('internal');
+    session.send({
+      type: 'hello',
+      ...helloIdentity(this.deps.identity, fingerprints),
+      deviceName,
+      appVersion,
+      codeProof,
+    });
   }
 
   private async checkHello(session: PeerSession, hello: HelloMessage): Promise<void> {
@@ -278,6 +295,20 @@ export class PairingAttempt {
       const closeAnyway = setTimeout(() => session.close(), MISMATCH_LINGER_MS);
       session.on('end', () => clearTimeout(closeAnyway));
       this.deps.onProgress({ phase: 'failed', reason: 'code-mismatch' });
+      return;
+    }
+    if (checkPeerHello(hello, connectionFingerprints(session.connection)) !== null) {
+      // It knows the code but not the key of the device it claims to be (or is not on this
+      // connection's certificate): no session, whatever it says. Told over the channel, which
+      // stays up until the other device hangs up, as for a wrong code.
+      this.finish();
+      void this.leaveSignaling();
+      const tell = () => session.send({ type: 'peer:error', code: 'IDENTITY_REFUSED' });
+      if (session.isOpen) tell();
+      else session.on('open', tell);
+      const closeAnyway = setTimeout(() => session.close(), MISMATCH_LINGER_MS);
+      session.on('end', () => clearTimeout(closeAnyway));
+      this.deps.onProgress({ phase: 'failed', reason: 'identity-refused' });
       return;
     }
     if (this.role === 'opener') {

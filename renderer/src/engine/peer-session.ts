@@ -28,6 +28,12 @@ export interface PeerSessionOptions {
   readonly iceServers: readonly IceServer[];
   /** Sends handshake data through the signaling service (used until the control channel is open). */
   readonly sendViaSignaling: (data: SignalData) => void;
+  /**
+   * This device's lasting DTLS certificate (engine/identity): with it the fingerprint is the same
+   * on every connection, so the other device can pin it. It stays in `rtcConfiguration`, so bulk
+   * connections made from it use it too.
+   */
+  readonly certificates?: readonly RTCCertificate[];
   /** Gives up when no connection is made in this time. */
   readonly connectTimeoutMs?: number;
   /** Test seam: how the underlying simple-peer is made. */
@@ -81,7 +87,10 @@ export class PeerSession {
 
   constructor(private readonly options: PeerSessionOptions) {
     const createPeer = options.createPeer ?? ((init) => new SimplePeer(init));
-    this.rtcConfiguration = { iceServers: options.iceServers.map(toRtcIceServer) };
+    this.rtcConfiguration = {
+      iceServers: options.iceServers.map(toRtcIceServer),
+      ...(options.certificates ? { certificates: [...options.certificates] } : {}),
+    };
     this.peer = createPeer({
       initiator: options.initiator,
       channelName: CONTROL_CHANNEL,

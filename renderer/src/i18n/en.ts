@@ -68,6 +68,8 @@ export const en = {
   'pair.fail.peer-closed-app': 'The other device closed Ferry before pairing finished.',
   'pair.fail.rate-limited': 'Too many attempts. Wait a minute and try again.',
   'pair.fail.incompatible': 'The other device or the pairing service runs an incompatible version of Ferry.',
+  'pair.fail.identity-refused':
+    'The other device could not prove it is the device it claims to be, so it was not connected. Pair again on a network you trust.',
   'pair.fail.internal': 'Something went wrong. Try again.',
   'chat.online': 'Online',
   'chat.offline': 'Offline',

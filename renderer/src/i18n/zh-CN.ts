@@ -66,6 +66,8 @@ export const zhCN: Record<MessageKey, string> = {
   'pair.fail.peer-closed-app': '另一台设备在配对完成前关闭了 Ferry。',
   'pair.fail.rate-limited': '尝试次数过多。请稍等一分钟再试。',
   'pair.fail.incompatible': '另一台设备或配对服务的 Ferry 版本不兼容。',
+  'pair.fail.identity-refused':
+    '另一台设备无法证明它就是它所声称的设备，因此未建立连接。请在可信的网络中重新配对。',
   'pair.fail.internal': '出了点问题，请重试。',
   'chat.online': '在线',
   'chat.offline': '离线',

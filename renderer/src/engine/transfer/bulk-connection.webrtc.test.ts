@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSignalingService, type RunningSignalingService } from '../../../../signaling/src/service';
 import { FerryEngine } from '../engine';
 import { RecordingActions } from '../testing/recording-actions';
+import { testIdentity } from '../testing/test-identity';
 import { sha256Hex } from './sha256';
 import { MemorySink, memoryFiles, patternBytes } from './testing/transfer-harness';
 import { TransferManager } from './transfer-manager';
@@ -59,11 +60,13 @@ function fireBufferedAmountLow(channel: RTCDataChannel): void {
 let service: RunningSignalingService;
 const disposers: (() => void)[] = [];
 
-function device(id: string) {
+function device(name: string) {
   const actions = new RecordingActions();
+  const identity = testIdentity(name);
+  const id = identity.deviceId;
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName: id, appVersion: '0.0.0-test' }),
+    identity: () => identity,
     signalingUrl: () => service.url,
     extraIceServers: () => [],
   });

@@ -17,6 +17,7 @@ const FAILURE_MESSAGES: Record<PairingFailure, MessageKey> = {
   'peer-closed-app': 'pair.fail.peer-closed-app',
   'rate-limited': 'pair.fail.rate-limited',
   incompatible: 'pair.fail.incompatible',
+  'identity-refused': 'pair.fail.identity-refused',
   internal: 'pair.fail.internal',
 };
 
