@@ -14,6 +14,7 @@ import type { PairingFailure } from './engine-actions';
 import { PeerSession } from './peer-session';
 import { SignalingConnection } from './signaling-client';
 import { RecordingActions } from './testing/recording-actions';
+import { testIdentity } from './testing/test-identity';
 
 let service: RunningSignalingService;
 
@@ -36,9 +37,10 @@ interface Device {
 
 function device(id: string, overrides: Partial<ConstructorParameters<typeof FerryEngine>[0]> = {}): Device {
   const actions = new RecordingActions();
+  const identity = testIdentity(id);
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName: id, appVersion: '0.0.0-test' }),
+    identity: () => identity,
     signalingUrl: () => service.url,
     extraIceServers: () => [],
     ...overrides,
