@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   CODE_ALPHABET,
-  NAMEPLATE_LENGTH,
+  MAX_NAMEPLATE_LENGTH,
   SECRET_LENGTH,
   formatCode,
-  generateNameplate,
   generateSecret,
+  isNameplate,
   parseCode,
   randomSymbols,
 } from './pairing-code';
@@ -16,13 +16,11 @@ describe('pairing codes', () => {
     expect(new Set(CODE_ALPHABET).size).toBe(CODE_ALPHABET.length);
   });
 
-  it('generates nameplates and secrets from the alphabet only', () => {
+  it('generates secrets from the alphabet only', () => {
     for (let i = 0; i < 200; i++) {
-      const nameplate = generateNameplate();
       const secret = generateSecret();
-      expect(nameplate).toHaveLength(NAMEPLATE_LENGTH);
       expect(secret).toHaveLength(SECRET_LENGTH);
-      for (const c of nameplate + secret) expect(CODE_ALPHABET).toContain(c);
+      for (const c of secret) expect(CODE_ALPHABET).toContain(c);
     }
   });
 
@@ -61,11 +59,25 @@ describe('pairing codes', () => {
     },
   );
 
+  it('takes the secret from the end, so nameplates of any length read back', () => {
+    const secret = 'Q2X'.padEnd(SECRET_LENGTH, 'Q');
+    for (let length = 1; length <= MAX_NAMEPLATE_LENGTH; length++) {
+      const nameplate = 'K7MABCDEFG'.slice(0, length);
+      const code = { nameplate, secret };
+      expect(parseCode(formatCode(code))).toEqual({ ok: true, code });
+      expect(parseCode(`${nameplate}${secret}`.toLowerCase())).toEqual({ ok: true, code });
+      expect(isNameplate(nameplate)).toBe(true);
+    }
+    expect(isNameplate('')).toBe(false);
+    expect(isNameplate('K'.repeat(MAX_NAMEPLATE_LENGTH + 1))).toBe(false);
+    expect(isNameplate('K0')).toBe(false);
+  });
+
   it.each([
     ['', 'empty'],
     ['   ', 'empty'],
-    ['K7M', 'too-short'],
-    ['K7M-Q2XA', 'too-long'],
+    ['Q'.repeat(SECRET_LENGTH), 'too-short'],
+    ['K7MABCD-Q2X'.padEnd(8 + SECRET_LENGTH, 'Q'), 'too-long'],
     ['K0M-Q2X', 'bad-character'],
     ['K7M-Q2!', 'bad-character'],
   ])('refuses %j as %s', (input, reason) => {

@@ -6,10 +6,18 @@
  * grouped as `K7M-Q2X`: the first group is the nameplate, the second the secret.
  *
  * The alphabet leaves out characters that are easy to confuse when read aloud or handwritten
- * (0/O, 1/I/L), so 31 symbols remain; 3 + 3 symbols give 29 791 nameplates and 29 791 secrets.
+ * (0/O, 1/I/L), so 31 symbols remain.
+ *
+ * The nameplate has a variable length: the service hands out the lowest free one (as
+ * magic-wormhole does), so codes are as short as the service's load allows (`7-Q2X` on a quiet
+ * service) and the nameplate grows by a symbol whenever the shorter ones are all taken, which is
+ * what keeps the space from ever running out. The secret has a fixed length, so a typed code is
+ * split from its end: the last SECRET_LENGTH symbols are the secret, the rest the nameplate.
  */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-export const NAMEPLATE_LENGTH = 3;
+export const MIN_NAMEPLATE_LENGTH = 1;
+/** 31^6 ≈ 887 million nameplates: far beyond what per-address caps let any service hold open. */
+export const MAX_NAMEPLATE_LENGTH = 6;
 export const SECRET_LENGTH = 3;
 
 export interface PairingCode {
@@ -45,10 +53,6 @@ export function randomSymbols(length: number, randomFill: RandomFill = defaultRa
   return out;
 }
 
-export function generateNameplate(randomFill?: RandomFill): string {
-  return randomSymbols(NAMEPLATE_LENGTH, randomFill);
-}
-
 export function generateSecret(randomFill?: RandomFill): string {
   return randomSymbols(SECRET_LENGTH, randomFill);
 }
@@ -68,15 +72,16 @@ export function parseCode(input: string): CodeParseResult {
   for (const character of compact) {
     if (!CODE_ALPHABET.includes(character)) return { ok: false, reason: 'bad-character', character };
   }
-  const total = NAMEPLATE_LENGTH + SECRET_LENGTH;
-  if (compact.length < total) return { ok: false, reason: 'too-short' };
-  if (compact.length > total) return { ok: false, reason: 'too-long' };
-  return {
-    ok: true,
-    code: { nameplate: compact.slice(0, NAMEPLATE_LENGTH), secret: compact.slice(NAMEPLATE_LENGTH) },
-  };
+  if (compact.length < MIN_NAMEPLATE_LENGTH + SECRET_LENGTH) return { ok: false, reason: 'too-short' };
+  if (compact.length > MAX_NAMEPLATE_LENGTH + SECRET_LENGTH) return { ok: false, reason: 'too-long' };
+  const split = compact.length - SECRET_LENGTH;
+  return { ok: true, code: { nameplate: compact.slice(0, split), secret: compact.slice(split) } };
 }
 
 export function isNameplate(value: string): boolean {
-  return value.length === NAMEPLATE_LENGTH && [...value].every((c) => CODE_ALPHABET.includes(c));
+  return (
+    value.length >= MIN_NAMEPLATE_LENGTH &&
+    value.length <= MAX_NAMEPLATE_LENGTH &&
+    [...value].every((c) => CODE_ALPHABET.includes(c))
+  );
 }

@@ -6,7 +6,7 @@
  * Every payload is parsed with these schemas on arrival; acks are `Result` envelopes.
  */
 import { z } from 'zod';
-import { CODE_ALPHABET, NAMEPLATE_LENGTH } from './pairing-code';
+import { isNameplate } from './pairing-code';
 import type { Result } from './result';
 
 /** Bumped on any incompatible change; sent in the socket.io handshake (`auth.protocol`). */
@@ -20,10 +20,7 @@ export const handshakeAuthSchema = z.object({
 });
 export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
 
-export const nameplateSchema = z
-  .string()
-  .length(NAMEPLATE_LENGTH)
-  .refine((value) => [...value].every((c) => CODE_ALPHABET.includes(c)), 'not a nameplate');
+export const nameplateSchema = z.string().max(64).refine(isNameplate, 'not a nameplate');
 
 /** An ICE server as RTCPeerConnection takes it (STUN or TURN, with REST credentials for TURN). */
 export const iceServerSchema = z.object({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rateLimitKey } from './client-address';
+import { networkKey, rateLimitKey } from './client-address';
 
 describe('rateLimitKey', () => {
   it('counts an IPv4 client by its address, also when it arrives IPv4-mapped', () => {
@@ -30,5 +30,13 @@ describe('rateLimitKey', () => {
   it('passes through anything that is not an IP address', () => {
     expect(rateLimitKey('')).toBe('');
     expect(rateLimitKey('unix-socket')).toBe('unix-socket');
+  });
+
+  it('puts every /64 of one IPv6 /48 in the same network, and IPv4 in none', () => {
+    expect(networkKey('2001:db8:aa:bb::1')).toBe('2001:db8:aa::/48');
+    expect(networkKey('2001:0db8:00aa:ffff::9')).toBe('2001:db8:aa::/48');
+    expect(networkKey('2001:db8:ab:bb::1')).not.toBe(networkKey('2001:db8:aa:bb::1'));
+    expect(networkKey('203.0.113.7')).toBeUndefined();
+    expect(networkKey('::ffff:203.0.113.7')).toBeUndefined();
   });
 });

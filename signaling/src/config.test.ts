@@ -24,6 +24,9 @@ describe('signaling configuration from the environment', () => {
       codeTtlMs: 600_000,
       staticDir: '/opt/ferry/out/renderer',
       logLevel: 'info',
+      maxOpenCodesPerAddress: 16,
+      maxConnectionsPerAddress: 64,
+      limits: { maxSessionsPerAddress: 32 },
     });
   });
 
@@ -42,6 +45,9 @@ describe('signaling configuration from the environment', () => {
         FERRY_CODE_TTL_SECONDS: '30',
         FERRY_STATIC_DIR: '/srv/ferry',
         LOG_LEVEL: 'debug',
+        FERRY_MAX_OPEN_CODES_PER_ADDRESS: '100',
+        FERRY_MAX_SESSIONS_PER_ADDRESS: '200',
+        FERRY_MAX_CONNECTIONS_PER_ADDRESS: '400',
       },
       DEFAULTS,
     );
@@ -53,6 +59,9 @@ describe('signaling configuration from the environment', () => {
       codeTtlMs: 30_000,
       staticDir: '/srv/ferry',
       logLevel: 'debug',
+      maxOpenCodesPerAddress: 100,
+      maxConnectionsPerAddress: 400,
+      limits: { maxSessionsPerAddress: 200 },
     });
   });
 

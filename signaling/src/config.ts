@@ -11,6 +11,11 @@
  *   FERRY_STATIC_DIR        built web client to serve at '/'                  default ../renderer
  *                           (relative to the built cli.js, i.e. out/renderer)
  *   LOG_LEVEL               fatal | error | warn | info | debug | trace | silent  default info
+ *   FERRY_MAX_OPEN_CODES_PER_ADDRESS    open codes one address may hold   default 16
+ *   FERRY_MAX_SESSIONS_PER_ADDRESS      socket.io sessions per address     default 32
+ *   FERRY_MAX_CONNECTIONS_PER_ADDRESS   TCP connections per address        default 64
+ *                           (an address is an IPv4 address or an IPv6 /64; raise these behind a
+ *                           carrier-grade NAT, where many users share one address)
  *
  * An empty variable counts as unset.
  */
@@ -18,6 +23,10 @@ import path from 'node:path';
 import { z } from 'zod';
 import { iceServersSchema, type IceServer } from '../../contracts/signaling';
 import { LOG_LEVELS, type LogLevel } from './logger';
+import { DEFAULT_MAX_OPEN_CODES_PER_ADDRESS } from './pairing-store';
+import { DEFAULT_CLIENT_LIMITS } from './server';
+
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
 export const DEFAULT_SIGNAL_PORT = 47100;
 export const DEFAULT_SIGNAL_HOST = '0.0.0.0';
@@ -32,6 +41,9 @@ export interface SignalingConfig {
   readonly codeTtlMs: number;
   readonly staticDir: string;
   readonly logLevel: LogLevel;
+  readonly maxOpenCodesPerAddress: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly limits: { readonly maxSessionsPerAddress: number };
 }
 
 export interface ConfigDefaults {
@@ -134,6 +146,9 @@ const envSchema = z.object({
   FERRY_CODE_TTL_SECONDS: optionalVariable(integerText(1, MAX_CODE_TTL_SECONDS)),
   FERRY_STATIC_DIR: optionalVariable(z.string()),
   LOG_LEVEL: optionalVariable(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  FERRY_MAX_OPEN_CODES_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
+  FERRY_MAX_SESSIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
+  FERRY_MAX_CONNECTIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
 });
 
 /** Reads the configuration; throws `SignalingConfigError` listing every bad variable. */
@@ -157,6 +172,12 @@ export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDef
     // A relative directory is taken from where the service was started, as a shell user expects.
     staticDir: path.resolve(vars.FERRY_STATIC_DIR ?? defaults.staticDir),
     logLevel: vars.LOG_LEVEL ?? 'info',
+    maxOpenCodesPerAddress: vars.FERRY_MAX_OPEN_CODES_PER_ADDRESS ?? DEFAULT_MAX_OPEN_CODES_PER_ADDRESS,
+    maxConnectionsPerAddress: vars.FERRY_MAX_CONNECTIONS_PER_ADDRESS ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    limits: {
+      maxSessionsPerAddress:
+        vars.FERRY_MAX_SESSIONS_PER_ADDRESS ?? DEFAULT_CLIENT_LIMITS.maxSessionsPerAddress,
+    },
   };
 }
 

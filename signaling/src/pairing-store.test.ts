@@ -1,23 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { isNameplate } from '../../contracts/pairing-code';
 import type { Result } from '../../contracts/result';
+import { nameplateAt } from './nameplate-space';
 import { createPairingStore, type ExpiredNameplate, type PairingStoreOptions } from './pairing-store';
 import { createManualClock } from './testing/manual-clock';
 
 const TTL_MS = 60_000;
-const RETENTION_MS = 3_600_000;
 
 function setup(overrides: Partial<PairingStoreOptions> = {}) {
   const clock = createManualClock();
-  const store = createPairingStore({
-    clock,
-    codeTtlMs: TTL_MS,
-    endedNameplateRetentionMs: RETENTION_MS,
-    ...overrides,
-  });
+  const store = createPairingStore({ clock, codeTtlMs: TTL_MS, ...overrides });
   const expired: ExpiredNameplate[] = [];
   store.onExpired((event) => expired.push(event));
-  return { clock, store, expired };
+  /** Each socket its own address unless a test says otherwise. */
+  const open = (socketId: string, owner = `addr-${socketId}`) => store.open(socketId, { owner });
+  return { clock, store, expired, open };
 }
 
 function valueOf<T>(result: Result<T>): T {
@@ -30,27 +27,31 @@ function codeOf(result: Result<unknown>): string | undefined {
 }
 
 describe('pairing store', () => {
-  it('opens a crypto-random nameplate that expires after the TTL', () => {
-    const { clock, store } = setup();
-    const opened = valueOf(store.open('a'));
+  it('opens the lowest free nameplate, which expires after the TTL', () => {
+    const { clock, open } = setup();
+    const opened = valueOf(open('a'));
+    expect(opened.nameplate).toBe(nameplateAt(0));
     expect(isNameplate(opened.nameplate)).toBe(true);
     expect(opened.expiresAt).toBe(clock.now() + TTL_MS);
+    expect(valueOf(open('b')).nameplate).toBe(nameplateAt(1));
   });
 
   it('opens exactly the nameplate asked for when it is free, and refuses one in use or just ended', () => {
     const { store } = setup();
-    expect(valueOf(store.open('a', 'K7M')).nameplate).toBe('K7M');
-    expect(codeOf(store.open('b', 'K7M'))).toBe('NAMEPLATE_TAKEN');
+    const open = (socketId: string, nameplate: string) =>
+      store.open(socketId, { owner: socketId, nameplate });
+    expect(valueOf(open('a', 'K7M')).nameplate).toBe('K7M');
+    expect(codeOf(open('b', 'K7M'))).toBe('NAMEPLATE_TAKEN');
     valueOf(store.join('c', 'K7M'));
     store.leave('a');
     // Recently ended nameplates stay reserved, so a late joiner gets "already used", not a stranger.
-    expect(codeOf(store.open('d', 'K7M'))).toBe('NAMEPLATE_TAKEN');
-    expect(valueOf(store.open('d', 'Q2X')).nameplate).toBe('Q2X');
+    expect(codeOf(open('d', 'K7M'))).toBe('NAMEPLATE_TAKEN');
+    expect(valueOf(open('d', 'Q2X')).nameplate).toBe('Q2X');
   });
 
   it('pairs the joiner with the opener, both ways', () => {
-    const { store } = setup();
-    const { nameplate } = valueOf(store.open('a'));
+    const { store, open } = setup();
+    const { nameplate } = valueOf(open('a'));
     expect(store.peerOf('a')).toBeUndefined();
     expect(valueOf(store.join('b', nameplate))).toEqual({ openerSocketId: 'a' });
     expect(store.peerOf('a')).toBe('b');
@@ -59,11 +60,11 @@ describe('pairing store', () => {
   });
 
   it('refuses a socket that is already in a pairing, including joining its own nameplate', () => {
-    const { store } = setup();
-    const { nameplate } = valueOf(store.open('a'));
-    expect(codeOf(store.open('a'))).toBe('ALREADY_PAIRED');
+    const { store, open } = setup();
+    const { nameplate } = valueOf(open('a'));
+    expect(codeOf(open('a'))).toBe('ALREADY_PAIRED');
     expect(codeOf(store.join('a', nameplate))).toBe('ALREADY_PAIRED');
-    const other = valueOf(store.open('c')).nameplate;
+    const other = valueOf(open('c')).nameplate;
     valueOf(store.join('b', nameplate));
     expect(codeOf(store.join('b', other))).toBe('ALREADY_PAIRED');
   });
@@ -73,23 +74,28 @@ describe('pairing store', () => {
     expect(codeOf(store.join('b', 'ZZZ'))).toBe('CODE_NOT_FOUND');
   });
 
-  it('answers PAIR_FULL to a third socket while the pair is alive', () => {
-    const { store } = setup();
-    const { nameplate } = valueOf(store.open('a'));
+  it('frees the nameplate as soon as the second device joins; the pair goes on', () => {
+    const { store, open } = setup();
+    const { nameplate } = valueOf(open('a'));
     valueOf(store.join('b', nameplate));
-    expect(codeOf(store.join('c', nameplate))).toBe('PAIR_FULL');
+    expect(store.openCount()).toBe(0);
+    expect(codeOf(store.join('c', nameplate))).toBe('CODE_USED');
+    // The next opener gets the same, lowest, nameplate; the first pair is untouched.
+    expect(valueOf(open('d')).nameplate).toBe(nameplate);
+    expect(store.peerOf('a')).toBe('b');
+    expect(valueOf(store.join('c', nameplate))).toEqual({ openerSocketId: 'd' });
   });
 
   it('expires an unjoined nameplate: tells the listener once and answers CODE_EXPIRED afterwards', () => {
-    const { clock, store, expired } = setup();
-    const { nameplate } = valueOf(store.open('a'));
+    const { clock, store, expired, open } = setup();
+    const { nameplate } = valueOf(open('a'));
     clock.advance(TTL_MS - 1);
     expect(expired).toEqual([]);
     clock.advance(1);
     expect(expired).toEqual([{ nameplate, openerSocketId: 'a' }]);
     expect(codeOf(store.join('b', nameplate))).toBe('CODE_EXPIRED');
     expect(store.leave('a')).toBeUndefined();
-    expect(valueOf(store.open('a')).nameplate).not.toBe(nameplate);
+    expect(store.openCount()).toBe(0);
   });
 
   it('treats the deadline as binding even if the expiry timer has not fired yet', () => {
@@ -98,7 +104,7 @@ describe('pairing store', () => {
     const store = createPairingStore({ clock: lateTimers, codeTtlMs: TTL_MS });
     const expired: ExpiredNameplate[] = [];
     store.onExpired((event) => expired.push(event));
-    const { nameplate } = valueOf(store.open('a'));
+    const { nameplate } = valueOf(store.open('a', { owner: 'x' }));
     clock.advance(TTL_MS);
     expect(codeOf(store.join('b', nameplate))).toBe('CODE_EXPIRED');
     expect(expired).toEqual([{ nameplate, openerSocketId: 'a' }]);
@@ -109,28 +115,27 @@ describe('pairing store', () => {
     const lateTimers = { ...clock, setTimeout: () => ({}), clearTimeout: () => undefined };
     const store = createPairingStore({ clock: lateTimers, codeTtlMs: TTL_MS });
     expect(codeOf(store.lookup('ZZZ'))).toBe('CODE_NOT_FOUND');
-    const { nameplate } = valueOf(store.open('a'));
+    const { nameplate } = valueOf(store.open('a', { owner: 'x' }));
     // Looking up twice leaves the code joinable: nothing was used up.
     expect(store.lookup(nameplate)).toEqual({ ok: true, value: null });
     expect(store.lookup(nameplate)).toEqual({ ok: true, value: null });
     expect(store.peerOf('a')).toBeUndefined();
     valueOf(store.join('b', nameplate));
-    expect(codeOf(store.lookup(nameplate))).toBe('PAIR_FULL');
+    // Joined: the nameplate is free again, and a lookup says why it cannot be joined.
+    expect(codeOf(store.lookup(nameplate))).toBe('CODE_USED');
     // The pair is untouched by the lookup.
     expect(store.peerOf('a')).toBe('b');
-    store.leave('b');
-    expect(codeOf(store.lookup(nameplate))).toBe('CODE_USED');
 
-    const late = valueOf(store.open('c')).nameplate;
+    const late = valueOf(store.open('c', { owner: 'x' })).nameplate;
     clock.advance(TTL_MS);
     // Past the deadline with its timer late: expired, and the lookup does not end it itself.
     expect(codeOf(store.lookup(late))).toBe('CODE_EXPIRED');
-    expect(codeOf(store.open('c'))).toBe('ALREADY_PAIRED');
+    expect(codeOf(store.open('c', { owner: 'x' }))).toBe('ALREADY_PAIRED');
   });
 
-  it('does not expire a nameplate once joined', () => {
-    const { clock, store, expired } = setup();
-    const { nameplate } = valueOf(store.open('a'));
+  it('does not expire a pairing once joined', () => {
+    const { clock, store, expired, open } = setup();
+    const { nameplate } = valueOf(open('a'));
     valueOf(store.join('b', nameplate));
     expect(clock.pendingTimers()).toBe(0);
     clock.advance(TTL_MS * 10);
@@ -138,63 +143,82 @@ describe('pairing store', () => {
     expect(store.peerOf('a')).toBe('b');
   });
 
-  it('ends an unjoined pairing when its opener leaves: nobody to tell, later joins get CODE_EXPIRED', () => {
-    const { clock, store, expired } = setup();
-    const { nameplate } = valueOf(store.open('a'));
-    expect(store.leave('a')).toEqual({ peerSocketId: undefined });
+  it('frees the nameplate when its opener leaves: nobody to tell, a late join gets CODE_EXPIRED', () => {
+    const { clock, store, expired, open } = setup();
+    const { nameplate } = valueOf(open('a'));
+    expect(store.leave('a')).toEqual({ peerSocketId: undefined, joinerSocketId: undefined });
     expect(clock.pendingTimers()).toBe(0);
+    expect(store.openCount()).toBe(0);
     expect(codeOf(store.join('b', nameplate))).toBe('CODE_EXPIRED');
     clock.advance(TTL_MS);
     expect(expired).toEqual([]);
+    expect(valueOf(open('c')).nameplate).toBe(nameplate);
   });
 
-  it('ends a complete pair when either side leaves, names the peer, and makes the code single-use', () => {
+  it('ends a complete pair when either side leaves and names the peer', () => {
     for (const leaver of ['a', 'b'] as const) {
-      const { store } = setup();
-      const { nameplate } = valueOf(store.open('a'));
+      const { store, open } = setup();
+      const { nameplate } = valueOf(open('a'));
       valueOf(store.join('b', nameplate));
-      expect(store.leave(leaver)).toEqual({ peerSocketId: leaver === 'a' ? 'b' : 'a' });
+      expect(store.leave(leaver)).toEqual({ peerSocketId: leaver === 'a' ? 'b' : 'a', joinerSocketId: 'b' });
       expect(store.leave(leaver === 'a' ? 'b' : 'a')).toBeUndefined();
       expect(store.peerOf('a')).toBeUndefined();
       expect(store.peerOf('b')).toBeUndefined();
       expect(codeOf(store.join('c', nameplate))).toBe('CODE_USED');
-      // Both sockets are free to pair again.
-      valueOf(store.open('a'));
-      valueOf(store.open('b'));
+      valueOf(open('a'));
+      valueOf(open('b'));
     }
   });
 
-  it('forgets ended nameplates after the retention period', () => {
-    const { clock, store } = setup();
-    const { nameplate } = valueOf(store.open('a'));
-    store.leave('a');
-    clock.advance(RETENTION_MS - 1);
-    expect(codeOf(store.join('b', nameplate))).toBe('CODE_EXPIRED');
-    clock.advance(1);
-    expect(codeOf(store.join('b', nameplate))).toBe('CODE_NOT_FOUND');
+  it('hands out the lowest free nameplate, and grows a symbol once every shorter one is taken', () => {
+    const { store, open } = setup({ maxOpenCodesPerAddress: 10_000 });
+    const first = Array.from({ length: 40 }, (_, i) => valueOf(open(`s${i}`, 'one')).nameplate);
+    expect(first.slice(0, 31).every((nameplate) => nameplate.length === 1)).toBe(true);
+    expect(first[31]).toBe(nameplateAt(31));
+    expect(first[31]).toHaveLength(2);
+    expect(new Set(first).size).toBe(40);
+    store.leave('s7');
+    store.leave('s3');
+    expect(valueOf(open('t1', 'one')).nameplate).toBe(first[3]);
+    expect(valueOf(open('t2', 'one')).nameplate).toBe(first[7]);
+    expect(valueOf(open('t3', 'one')).nameplate).toBe(nameplateAt(40));
+    expect(store.openCount()).toBe(41);
   });
 
-  it('never hands out a nameplate that is live or recently ended', () => {
-    const draws = ['AAA', 'AAA', 'BBB', 'AAA', 'BBB', 'CCC', 'AAA'];
-    const clock = createManualClock();
-    const store = createPairingStore({
-      clock,
-      endedNameplateRetentionMs: RETENTION_MS,
-      generateNameplate: () => draws.shift() ?? 'ZZZ',
-    });
-    expect(valueOf(store.open('a')).nameplate).toBe('AAA');
-    expect(valueOf(store.open('b')).nameplate).toBe('BBB');
-    store.leave('a');
+  it('caps the codes one address holds open; a join or leave gives the place back', () => {
+    const { store, open } = setup({ maxOpenCodesPerAddress: 2 });
+    const { nameplate } = valueOf(open('a', 'home'));
+    valueOf(open('b', 'home'));
+    expect(codeOf(open('c', 'home'))).toBe('RATE_LIMITED');
+    valueOf(open('c', 'elsewhere'));
+    valueOf(store.join('j', nameplate));
+    valueOf(open('d', 'home'));
     store.leave('b');
-    expect(valueOf(store.open('c')).nameplate).toBe('CCC');
-    clock.advance(RETENTION_MS);
-    expect(valueOf(store.open('d')).nameplate).toBe('AAA');
+    valueOf(open('e', 'home'));
   });
 
-  it('answers UNAVAILABLE instead of looping when no free nameplate can be found', () => {
-    const { store } = setup({ generateNameplate: () => 'AAA' });
-    valueOf(store.open('a'));
-    expect(codeOf(store.open('b'))).toBe('UNAVAILABLE');
+  it('claims an exact nameplate when it is free, and refuses one that is taken', () => {
+    const { store } = setup();
+    expect(valueOf(store.open('a', { owner: 'x', nameplate: 'K7M' })).nameplate).toBe('K7M');
+    expect(codeOf(store.open('b', { owner: 'y', nameplate: 'K7M' }))).toBe('NAMEPLATE_TAKEN');
+    expect(codeOf(store.open('b', { owner: 'y', nameplate: 'K0M' }))).toBe('INVALID_PAYLOAD');
+    // The lowest-free allocation skips what was claimed by name.
+    const two = valueOf(store.open('c', { owner: 'y', nameplate: nameplateAt(1) })).nameplate;
+    expect(valueOf(store.open('d', { owner: 'z' })).nameplate).toBe(nameplateAt(0));
+    expect(valueOf(store.open('e', { owner: 'z' })).nameplate).toBe(nameplateAt(2));
+    expect(two).toBe(nameplateAt(1));
+    valueOf(store.join('j', 'K7M'));
+  });
+
+  it('holds memory for open codes only: a million pairings leave nothing behind', () => {
+    const { store, open } = setup();
+    for (let i = 0; i < 1_000_000; i += 1) {
+      const { nameplate } = valueOf(open(`o${i}`));
+      valueOf(store.join(`j${i}`, nameplate));
+      store.leave(`o${i}`);
+    }
+    expect(store.openCount()).toBe(0);
+    expect(valueOf(open('last')).nameplate).toBe(nameplateAt(0));
   });
 
   it('refuses a code lifetime that a timer cannot represent', () => {
@@ -205,9 +229,9 @@ describe('pairing store', () => {
   });
 
   it('stops every timer on dispose', () => {
-    const { clock, store, expired } = setup();
-    valueOf(store.open('a'));
-    valueOf(store.open('b'));
+    const { clock, store, expired, open } = setup();
+    valueOf(open('a'));
+    valueOf(open('b'));
     store.dispose();
     expect(clock.pendingTimers()).toBe(0);
     clock.advance(TTL_MS);
@@ -215,11 +239,11 @@ describe('pairing store', () => {
   });
 
   it('stops telling a listener that unsubscribed', () => {
-    const { clock, store } = setup();
+    const { clock, store, open } = setup();
     const heard: ExpiredNameplate[] = [];
     const unsubscribe = store.onExpired((event) => heard.push(event));
     unsubscribe();
-    valueOf(store.open('a'));
+    valueOf(open('a'));
     clock.advance(TTL_MS);
     expect(heard).toEqual([]);
   });

@@ -1,25 +1,28 @@
 /**
- * Who is paired with whom: the service's whole state, kept in memory.
+ * Who is paired with whom, kept in memory by one service instance.
  *
  * A pairing starts when a socket opens a nameplate and is complete when a second socket joins it.
- * A nameplate is single-use: once its pairing ends (expired unjoined, opener gone, or either side
- * of a complete pair gone) it is remembered for a while as ended, so that a late join learns why
- * it failed (CODE_EXPIRED / CODE_USED) instead of CODE_NOT_FOUND, and so that the same nameplate
- * is not handed out again while someone may still be typing the old code.
+ * The nameplate is only the meeting point: it is freed the moment the second device joins (the
+ * pair goes on by socket, not by nameplate), when its opener leaves, or when it expires unjoined,
+ * and the next `open` gets the lowest free nameplate again. So an open code holds a nameplate for
+ * as long as someone is really waiting on it, and never after: the space cannot be filled by
+ * finished pairings, and an attacker can only hold what the per-address cap lets it hold open.
+ *
+ * A short, bounded memory of recently ended nameplates lets a late join hear CODE_USED or
+ * CODE_EXPIRED instead of CODE_NOT_FOUND; it never blocks a nameplate from being handed out again.
  *
  * Only the public nameplate is stored; the secret part of a pairing code never reaches the service.
  */
-import { generateNameplate } from '../../contracts/pairing-code';
+import { isNameplate } from '../../contracts/pairing-code';
 import { err, ok, type Result } from '../../contracts/result';
 import type { Clock, ClockTimer } from './clock';
+import { indexOfNameplate, LowestFreeAllocator, nameplateAt } from './nameplate-space';
 
 export const DEFAULT_CODE_TTL_MS = 10 * 60 * 1000;
-export const DEFAULT_ENDED_NAMEPLATE_RETENTION_MS = 60 * 60 * 1000;
-/**
- * Random draws before giving up on finding a free nameplate. Failing 64 draws in a row means over
- * ~95 % of the 29 791 nameplates are taken, which only a flood (which the rate limiter slows) causes.
- */
-const MAX_NAMEPLATE_DRAWS = 64;
+/** Open codes one address may hold at once: a household or office behind one NAT fits well within. */
+export const DEFAULT_MAX_OPEN_CODES_PER_ADDRESS = 16;
+const RECENTLY_ENDED_MEMORY = 4096;
+const RECENTLY_ENDED_FOR_MS = 10 * 60 * 1000;
 /** Node fires a longer timeout at once (with a warning), which would expire every code on open. */
 const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
@@ -31,6 +34,13 @@ export interface OpenedNameplate {
   readonly expiresAt: number;
 }
 
+export interface OpenRequest {
+  /** Who the opener counts as for the per-address cap (its rate-limit key). */
+  readonly owner: string;
+  /** Claim exactly this nameplate (the same code open on two services); refused if it is taken. */
+  readonly nameplate?: string | undefined;
+}
+
 export interface JoinedPairing {
   readonly openerSocketId: SocketId;
 }
@@ -38,6 +48,8 @@ export interface JoinedPairing {
 export interface LeftPairing {
   /** The other socket of a complete pair, which should be told; undefined if nobody had joined. */
   readonly peerSocketId: SocketId | undefined;
+  /** The socket that joined, whichever side left; undefined if nobody had joined. */
+  readonly joinerSocketId: SocketId | undefined;
 }
 
 export interface ExpiredNameplate {
@@ -46,8 +58,7 @@ export interface ExpiredNameplate {
 }
 
 export interface PairingStore {
-  /** Opens a free nameplate, or exactly `wanted` when it is free here (else `NAMEPLATE_TAKEN`). */
-  open(socketId: SocketId, wanted?: string): Result<OpenedNameplate>;
+  open(socketId: SocketId, request: OpenRequest): Result<OpenedNameplate>;
   join(socketId: SocketId, nameplate: string): Result<JoinedPairing>;
   /** What `join` would answer for `nameplate` (ok or why not), without joining or ending anything. */
   lookup(nameplate: string): Result<null>;
@@ -57,6 +68,8 @@ export interface PairingStore {
   leave(socketId: SocketId): LeftPairing | undefined;
   /** Called when an unjoined nameplate expires, so that its opener can be told. */
   onExpired(listener: (expired: ExpiredNameplate) => void): () => void;
+  /** Nameplates open and waiting for a second device right now. */
+  openCount(): number;
   /** Stops all timers and forgets everything. */
   dispose(): void;
 }
@@ -64,13 +77,13 @@ export interface PairingStore {
 export interface PairingStoreOptions {
   clock: Clock;
   codeTtlMs?: number;
-  endedNameplateRetentionMs?: number;
-  /** Injected by tests to force collisions; crypto randomness otherwise. */
-  generateNameplate?: () => string;
+  maxOpenCodesPerAddress?: number;
 }
 
 interface Pairing {
   readonly nameplate: string;
+  readonly index: number;
+  readonly owner: string;
   readonly openerSocketId: SocketId;
   joinerSocketId: SocketId | undefined;
   readonly expiresAt: number;
@@ -87,63 +100,95 @@ interface EndedNameplate {
 export function createPairingStore(options: PairingStoreOptions): PairingStore {
   const { clock } = options;
   const codeTtlMs = options.codeTtlMs ?? DEFAULT_CODE_TTL_MS;
-  const retentionMs = options.endedNameplateRetentionMs ?? DEFAULT_ENDED_NAMEPLATE_RETENTION_MS;
-  const drawNameplate = options.generateNameplate ?? (() => generateNameplate());
+  const maxOpenPerAddress = options.maxOpenCodesPerAddress ?? DEFAULT_MAX_OPEN_CODES_PER_ADDRESS;
   if (!Number.isInteger(codeTtlMs) || codeTtlMs <= 0 || codeTtlMs > MAX_TIMER_DELAY_MS) {
     throw new RangeError(
       `codeTtlMs must be an integer between 1 and ${MAX_TIMER_DELAY_MS}, got ${codeTtlMs}`,
     );
   }
 
-  const pairingsByNameplate = new Map<string, Pairing>();
+  const allocator = new LowestFreeAllocator();
+  /** Open (unjoined) pairings by nameplate: the only thing a join can find. */
+  const waiting = new Map<string, Pairing>();
+  /** Every pairing, open or complete, by each of its sockets. */
   const pairingsBySocket = new Map<SocketId, Pairing>();
-  // Insertion order is forget order (retention is constant), so pruning stops at the first keeper.
-  const endedNameplates = new Map<string, EndedNameplate>();
+  const openByOwner = new Map<string, number>();
+  // Insertion order is forget order (the period is constant), so pruning stops at the first keeper.
+  const recentlyEnded = new Map<string, EndedNameplate>();
   const expiryListeners = new Set<(expired: ExpiredNameplate) => void>();
 
-  function forgetOldEndedNameplates(now: number): void {
-    for (const [nameplate, ended] of endedNameplates) {
+  function rememberEnded(nameplate: string, outcome: EndedOutcome): void {
+    recentlyEnded.delete(nameplate);
+    recentlyEnded.set(nameplate, { outcome, forgetAt: clock.now() + RECENTLY_ENDED_FOR_MS });
+    // Only words for a late joiner are lost by forgetting early, so the bound can be tight.
+    while (recentlyEnded.size > RECENTLY_ENDED_MEMORY) {
+      const oldest = recentlyEnded.keys().next();
+      if (oldest.done === true) break;
+      recentlyEnded.delete(oldest.value);
+    }
+  }
+
+  function forgetOldEnded(now: number): void {
+    for (const [nameplate, ended] of recentlyEnded) {
       if (ended.forgetAt > now) return;
-      endedNameplates.delete(nameplate);
+      recentlyEnded.delete(nameplate);
     }
   }
 
-  function isTaken(nameplate: string): boolean {
-    return pairingsByNameplate.has(nameplate) || endedNameplates.has(nameplate);
+  function countOpen(owner: string, delta: 1 | -1): void {
+    const count = (openByOwner.get(owner) ?? 0) + delta;
+    if (count <= 0) openByOwner.delete(owner);
+    else openByOwner.set(owner, count);
   }
 
-  function freeNameplate(): string | undefined {
-    for (let draw = 0; draw < MAX_NAMEPLATE_DRAWS; draw++) {
-      const candidate = drawNameplate();
-      if (!isTaken(candidate)) return candidate;
-    }
-    return undefined;
-  }
-
-  function end(pairing: Pairing, outcome: EndedOutcome): void {
+  /** The nameplate is no longer open: free it for the next opener. */
+  function releaseNameplate(pairing: Pairing, outcome: EndedOutcome): void {
     if (pairing.expiryTimer !== undefined) clock.clearTimeout(pairing.expiryTimer);
-    pairingsByNameplate.delete(pairing.nameplate);
-    pairingsBySocket.delete(pairing.openerSocketId);
-    if (pairing.joinerSocketId !== undefined) pairingsBySocket.delete(pairing.joinerSocketId);
-    endedNameplates.set(pairing.nameplate, { outcome, forgetAt: clock.now() + retentionMs });
+    pairing.expiryTimer = undefined;
+    if (waiting.get(pairing.nameplate) !== pairing) return;
+    waiting.delete(pairing.nameplate);
+    allocator.release(pairing.index);
+    countOpen(pairing.owner, -1);
+    rememberEnded(pairing.nameplate, outcome);
   }
 
   function expire(pairing: Pairing): void {
-    end(pairing, 'expired');
+    releaseNameplate(pairing, 'expired');
+    pairingsBySocket.delete(pairing.openerSocketId);
     const expired = { nameplate: pairing.nameplate, openerSocketId: pairing.openerSocketId };
     for (const listener of expiryListeners) listener(expired);
   }
 
+  function takeNameplate(requested: string | undefined): Result<{ nameplate: string; index: number }> {
+    if (requested === undefined) {
+      const index = allocator.allocate();
+      if (index === undefined) return err('UNAVAILABLE', 'no free nameplate');
+      return ok({ nameplate: nameplateAt(index), index });
+    }
+    const index = isNameplate(requested) ? indexOfNameplate(requested) : undefined;
+    if (index === undefined) return err('INVALID_PAYLOAD', 'not a nameplate');
+    // A nameplate that just ended stays unclaimable by name for a while, so that a late joiner of
+    // the old code hears "already used" rather than reaching a stranger's mirrored code.
+    if (recentlyEnded.has(requested) || !allocator.claim(index)) return err('NAMEPLATE_TAKEN');
+    return ok({ nameplate: requested, index });
+  }
+
   return {
-    open(socketId, wanted) {
+    open(socketId, request) {
       if (pairingsBySocket.has(socketId)) return err('ALREADY_PAIRED');
+      if ((openByOwner.get(request.owner) ?? 0) >= maxOpenPerAddress) {
+        return err('RATE_LIMITED', 'too many open codes from this address');
+      }
       const now = clock.now();
-      forgetOldEndedNameplates(now);
-      if (wanted !== undefined && isTaken(wanted)) return err('NAMEPLATE_TAKEN');
-      const nameplate = wanted ?? freeNameplate();
-      if (nameplate === undefined) return err('UNAVAILABLE', 'no free nameplate');
+      forgetOldEnded(now);
+      const taken = takeNameplate(request.nameplate);
+      if (!taken.ok) return taken;
+      const { nameplate, index } = taken.value;
+      recentlyEnded.delete(nameplate);
       const pairing: Pairing = {
         nameplate,
+        index,
+        owner: request.owner,
         openerSocketId: socketId,
         joinerSocketId: undefined,
         expiresAt: now + codeTtlMs,
@@ -153,42 +198,40 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
         pairing.expiryTimer = undefined;
         expire(pairing);
       }, codeTtlMs);
-      pairingsByNameplate.set(nameplate, pairing);
+      waiting.set(nameplate, pairing);
       pairingsBySocket.set(socketId, pairing);
+      countOpen(request.owner, 1);
       return ok({ nameplate, expiresAt: pairing.expiresAt });
     },
 
     join(socketId, nameplate) {
       if (pairingsBySocket.has(socketId)) return err('ALREADY_PAIRED');
       const now = clock.now();
-      forgetOldEndedNameplates(now);
-      const pairing = pairingsByNameplate.get(nameplate);
+      forgetOldEnded(now);
+      const pairing = waiting.get(nameplate);
       if (pairing === undefined) {
-        const ended = endedNameplates.get(nameplate);
+        const ended = recentlyEnded.get(nameplate);
         if (ended === undefined) return err('CODE_NOT_FOUND');
         return err(ended.outcome === 'expired' ? 'CODE_EXPIRED' : 'CODE_USED');
       }
-      if (pairing.joinerSocketId !== undefined) return err('PAIR_FULL');
       // A timer may fire late (busy event loop); the deadline is what was promised to the opener.
       if (now >= pairing.expiresAt) {
         expire(pairing);
         return err('CODE_EXPIRED');
       }
-      if (pairing.expiryTimer !== undefined) clock.clearTimeout(pairing.expiryTimer);
-      pairing.expiryTimer = undefined;
+      releaseNameplate(pairing, 'used');
       pairing.joinerSocketId = socketId;
       pairingsBySocket.set(socketId, pairing);
       return ok({ openerSocketId: pairing.openerSocketId });
     },
 
     lookup(nameplate) {
-      const pairing = pairingsByNameplate.get(nameplate);
+      const pairing = waiting.get(nameplate);
       if (pairing === undefined) {
-        const ended = endedNameplates.get(nameplate);
+        const ended = recentlyEnded.get(nameplate);
         if (ended === undefined || ended.forgetAt <= clock.now()) return err('CODE_NOT_FOUND');
         return err(ended.outcome === 'expired' ? 'CODE_EXPIRED' : 'CODE_USED');
       }
-      if (pairing.joinerSocketId !== undefined) return err('PAIR_FULL');
       // Past its deadline but its timer has not run yet: expired, and the timer will say so.
       if (clock.now() >= pairing.expiresAt) return err('CODE_EXPIRED');
       return ok(null);
@@ -203,12 +246,15 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
     leave(socketId) {
       const pairing = pairingsBySocket.get(socketId);
       if (pairing === undefined) return undefined;
-      const complete = pairing.joinerSocketId !== undefined;
-      end(pairing, complete ? 'used' : 'expired');
-      if (!complete) return { peerSocketId: undefined };
+      pairingsBySocket.delete(pairing.openerSocketId);
+      if (pairing.joinerSocketId === undefined) {
+        releaseNameplate(pairing, 'expired');
+        return { peerSocketId: undefined, joinerSocketId: undefined };
+      }
+      pairingsBySocket.delete(pairing.joinerSocketId);
       const peerSocketId =
         socketId === pairing.openerSocketId ? pairing.joinerSocketId : pairing.openerSocketId;
-      return { peerSocketId };
+      return { peerSocketId, joinerSocketId: pairing.joinerSocketId };
     },
 
     onExpired(listener) {
@@ -216,13 +262,16 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
       return () => expiryListeners.delete(listener);
     },
 
+    openCount: () => waiting.size,
+
     dispose() {
-      for (const pairing of pairingsByNameplate.values()) {
+      for (const pairing of waiting.values()) {
         if (pairing.expiryTimer !== undefined) clock.clearTimeout(pairing.expiryTimer);
       }
-      pairingsByNameplate.clear();
+      waiting.clear();
       pairingsBySocket.clear();
-      endedNameplates.clear();
+      openByOwner.clear();
+      recentlyEnded.clear();
       expiryListeners.clear();
     },
   };

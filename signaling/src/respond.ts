@@ -1,7 +1,8 @@
 /**
- * The one path every client event takes: ack present → rate limit → size → schema → handler, and
- * exactly one reply. Whatever a client sends, the handler either answers with a `Result` or the
- * failure becomes an INTERNAL answer; nothing a client sends can throw out of here.
+ * The one path every client event takes: ack present → rate limit → size and depth → schema →
+ * handler, and exactly one reply. Whatever a client sends, the handler either answers with a
+ * `Result` or the failure becomes an INTERNAL answer; nothing a client sends can throw out of here,
+ * and what fails is logged under a throttle, so a client cannot flood the logs either.
  */
 import type { z } from 'zod';
 import { err, type ErrorCode, type Result } from '../../contracts/result';
@@ -9,21 +10,38 @@ import { MAX_SIGNAL_PAYLOAD_BYTES } from '../../contracts/signaling';
 import type { ClientEventName, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import type { RateLimiter } from './rate-limiter';
+import type { ThrottledErrorLog } from './throttled-log';
 
 /** Error messages are for logs only, and receivers accept at most 500 characters. */
 const MAX_ERROR_MESSAGE_LENGTH = 200;
+/**
+ * Deeper than any real payload (a relayed candidate is 4 levels); JSON.stringify and schema
+ * checks recurse, and a payload nested 100 000 levels deep would overflow the stack in both.
+ */
+const MAX_PAYLOAD_DEPTH = 32;
 
 export interface EventRoute<Schema extends z.ZodType, Value> {
   readonly schema: Schema;
-  /** Guessable actions (opening and joining nameplates) take a token from the client's bucket. */
-  readonly rateLimited: boolean;
+  /**
+   * Guessable actions (opening and joining nameplates) take tokens from the client's buckets;
+   * a relay takes one from the connection's own relay bucket.
+   */
+  readonly limit: 'address' | 'relay' | 'none';
   handle(request: z.infer<Schema>): Result<Value>;
 }
 
 export interface RespondContext {
   readonly socket: SignalingSocket;
+  /** Per address (see `limitSubjectsOf`). */
   readonly limiter: RateLimiter;
+  /** This connection's relays alone. */
+  readonly relayLimiter: RateLimiter;
   readonly logger: Logger;
+  readonly errorLog: ThrottledErrorLog;
+  /** Checked before every answer: a client that does not read its socket is cut off first. */
+  readonly mayWriteTo: (socket: SignalingSocket) => boolean;
+  /** Told of every refusal, for metrics. */
+  readonly onRefused?: (event: ClientEventName, code: ErrorCode) => void;
 }
 
 /** Builds the socket.io listener for `event`; it reads its arguments as untrusted `unknown`s. */
@@ -46,35 +64,57 @@ export function respondTo<Schema extends z.ZodType, Value>(
     const result = answer(event, context, route, payload);
     if (!result.ok) {
       logger.debug({ socketId: socket.id, event, code: result.error.code }, 'event refused');
+      context.onRefused?.(event, result.error.code);
     }
+    if (!context.mayWriteTo(socket)) return;
     try {
       ack(result);
     } catch (error) {
-      logger.error({ err: error, socketId: socket.id, event }, 'ack failed');
+      context.errorLog.error({ err: error, socketId: socket.id, event }, 'ack failed');
     }
   };
 }
 
 function answer<Schema extends z.ZodType, Value>(
   event: ClientEventName,
-  { socket, limiter, logger }: RespondContext,
+  { socket, limiter, relayLimiter, errorLog }: RespondContext,
   route: EventRoute<Schema, Value>,
   payload: unknown,
 ): Result<Value> {
   try {
-    if (route.rateLimited && !limiter.tryTake(socket.data.rateLimitKey)) return err('RATE_LIMITED');
+    if (route.limit === 'address' && !limiter.tryTake(socket.data.limitSubjects)) return err('RATE_LIMITED');
+    if (route.limit === 'relay' && !relayLimiter.tryTake(socket.id)) return err('RATE_LIMITED');
+    if (nestedDeeperThan(payload, MAX_PAYLOAD_DEPTH)) return err('INVALID_PAYLOAD', 'nested too deeply');
     if (jsonByteLength(payload) > MAX_SIGNAL_PAYLOAD_BYTES) return err('PAYLOAD_TOO_LARGE');
     const parsed = route.schema.safeParse(payload);
     if (!parsed.success) return refusal('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
     return route.handle(parsed.data);
   } catch (error) {
-    logger.error({ err: error, socketId: socket.id, event }, 'event handler failed');
+    errorLog.error({ err: error, socketId: socket.id, event }, 'event handler failed');
     return err('INTERNAL');
   }
 }
 
 function refusal<Value>(code: ErrorCode, message: string | undefined): Result<Value> {
   return err(code, message?.slice(0, MAX_ERROR_MESSAGE_LENGTH));
+}
+
+/**
+ * Whether `payload` has objects or arrays nested deeper than `limit`, found without recursion (so
+ * the check itself cannot overflow the stack) and stopping at the first path that is too deep.
+ */
+function nestedDeeperThan(payload: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[payload, 0]];
+  let visited = 0;
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [value, depth] = next;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= limit) return true;
+    // socket.io decodes JSON, so there are no cycles; the count bounds the work all the same.
+    if (++visited > 100_000) return true;
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** Size of the payload as JSON text, the unit MAX_SIGNAL_PAYLOAD_BYTES is stated in. */

@@ -1,11 +1,12 @@
 /**
- * The socket.io side of the service: refuses clients that speak another protocol version, then
- * turns `pair:*` and `signal:relay` events into pairing-store operations and relays handshake data
- * between the two sockets of a pair, and only between them.
+ * The socket.io side of the service: refuses clients that speak another protocol version or that
+ * hold too many sessions from one address, then turns `pair:*` and `signal:relay` events into
+ * pairing-store operations and relays handshake data between the two sockets of a pair, and only
+ * between them. Every write to a client first checks that the client is reading what it was sent.
  */
 import type http from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
-import { err, ok } from '../../contracts/result';
+import { err, ok, type ErrorCode, type Result } from '../../contracts/result';
 import {
   handshakeAuthSchema,
   pairAbortRequestSchema,
@@ -16,12 +17,15 @@ import {
   signalRelayRequestSchema,
   type IceServer,
 } from '../../contracts/signaling';
-import { rateLimitKey } from './client-address';
-import type { SignalingServer, SignalingSocket } from './io-types';
+import { limitSubjectsOf, rateLimitKey } from './client-address';
+import { systemClock, type Clock } from './clock';
+import type { ClientEventName, SignalingServer, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
+import { outputBacklogBytes } from './output-backlog';
 import type { PairingStore } from './pairing-store';
-import type { RateLimiter } from './rate-limiter';
+import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
 import { respondTo, type RespondContext } from './respond';
+import { createThrottledErrorLog } from './throttled-log';
 
 /**
  * socket.io drops a connection whose single message exceeds this. It is well above
@@ -32,78 +36,195 @@ export const MAX_HTTP_BUFFER_BYTES = 1_000_000;
 
 export type AllowedOrigins = '*' | readonly string[];
 
+/** What one client may do before it is refused; defaults suit both a LAN and the internet. */
+export interface ClientLimits {
+  /** Extra tokens a failed join (no such code, expired, used) costs its address: sweeps pay. */
+  readonly failedJoinCost: number;
+  /** Relayed messages per connection: a burst, then a steady rate. A pairing needs a few dozen. */
+  readonly relayBurst: number;
+  readonly relaysPerSecond: number;
+  /** A client with more than this queued and unread is disconnected (it is not reading). */
+  readonly maxOutputBacklogBytes: number;
+  /** socket.io sessions one address (IPv6: one /64) may hold at once. */
+  readonly maxSessionsPerAddress: number;
+}
+
+export const DEFAULT_CLIENT_LIMITS: ClientLimits = {
+  failedJoinCost: 4,
+  relayBurst: 200,
+  relaysPerSecond: 20,
+  maxOutputBacklogBytes: 1024 * 1024,
+  maxSessionsPerAddress: 32,
+};
+
+/** Things worth counting, for metrics; every member optional. */
+export interface SignalingEvents {
+  onRefused?(event: ClientEventName, code: ErrorCode): void;
+  onPaired?(): void;
+  onRelayed?(): void;
+  onSlowReaderCut?(): void;
+  onSessionRefused?(code: ErrorCode): void;
+}
+
 export interface SignalingServerDeps {
   readonly store: PairingStore;
   readonly limiter: RateLimiter;
   readonly logger: Logger;
+  readonly clock?: Clock;
   /** Handed to both devices so that they use the same STUN/TURN servers. */
   readonly iceServers?: readonly IceServer[];
   /** Browser origins allowed to connect; '*' by default (no cookies or credentials are used). */
   readonly allowedOrigins?: AllowedOrigins;
+  readonly limits?: Partial<ClientLimits>;
+  readonly events?: SignalingEvents;
 }
 
 export function createSignalingServer(httpServer: http.Server, deps: SignalingServerDeps): SignalingServer {
   const { store, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...deps.limits };
+  const events = deps.events ?? {};
   const iceServers = [...(deps.iceServers ?? [])];
+  const errorLog = createThrottledErrorLog(logger, { clock });
   const io: SignalingServer = new Server(httpServer, {
     ...originPolicy(deps.allowedOrigins ?? '*'),
     maxHttpBufferSize: MAX_HTTP_BUFFER_BYTES,
     serveClient: false,
+    // A connection that never completes the socket.io handshake holds a file descriptor for
+    // nothing; the default (45 s) lets a few addresses hold thousands.
+    connectTimeout: 10_000,
   });
+  const sessionsByAddress = new Map<string, number>();
 
   io.use((socket, next) => {
-    if (handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
-      next();
+    if (!handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
+      // The auth object is the client's to fill (up to a megabyte): log who, not what.
+      logger.debug({ address: socket.handshake.address }, 'handshake refused: unsupported protocol');
+      events.onSessionRefused?.('UNSUPPORTED_PROTOCOL');
+      next(refusal('UNSUPPORTED_PROTOCOL', 'unsupported signaling protocol'));
       return;
     }
-    // The auth object is the client's to fill (up to a megabyte): log who, not what.
-    logger.debug({ address: socket.handshake.address }, 'handshake refused: unsupported protocol');
-    next(
-      Object.assign(new Error('unsupported signaling protocol'), { data: { code: 'UNSUPPORTED_PROTOCOL' } }),
-    );
+    const address = rateLimitKey(socket.handshake.address);
+    const sessions = sessionsByAddress.get(address) ?? 0;
+    if (sessions >= limits.maxSessionsPerAddress) {
+      logger.debug({ address }, 'handshake refused: too many sessions from this address');
+      events.onSessionRefused?.('RATE_LIMITED');
+      next(refusal('RATE_LIMITED', 'too many connections from this address'));
+      return;
+    }
+    sessionsByAddress.set(address, sessions + 1);
+    socket.data.rateLimitKey = address;
+    socket.data.limitSubjects = limitSubjectsOf(socket.handshake.address);
+    socket.once('disconnect', () => {
+      const left = (sessionsByAddress.get(address) ?? 1) - 1;
+      if (left <= 0) sessionsByAddress.delete(address);
+      else sessionsByAddress.set(address, left);
+    });
+    next();
   });
+
+  /** False (and the client is cut off) when `socket` has stopped reading what it is sent. */
+  function mayWriteTo(socket: SignalingSocket): boolean {
+    if (!socket.connected) return false;
+    if (outputBacklogBytes(socket) <= limits.maxOutputBacklogBytes) return true;
+    logger.warn(
+      { socketId: socket.id, address: socket.data.rateLimitKey },
+      'client not reading: disconnected',
+    );
+    events.onSlowReaderCut?.();
+    socket.disconnect(true);
+    return false;
+  }
+
+  function socketById(socketId: string): SignalingSocket | undefined {
+    return io.of('/').sockets.get(socketId);
+  }
 
   store.onExpired(({ nameplate, openerSocketId }) => {
     logger.debug({ nameplate, socketId: openerSocketId }, 'nameplate expired unjoined');
-    io.to(openerSocketId).emit('pair:ended', { reason: 'expired' });
+    const opener = socketById(openerSocketId);
+    if (opener !== undefined && mayWriteTo(opener)) opener.emit('pair:ended', { reason: 'expired' });
   });
 
   io.on('connection', (socket) => {
-    socket.data.rateLimitKey = rateLimitKey(socket.handshake.address);
     logger.debug({ socketId: socket.id, address: socket.handshake.address }, 'client connected');
-    handleClient(io, socket, deps, iceServers);
+    const context: RespondContext = {
+      socket,
+      limiter: deps.limiter,
+      relayLimiter: createTokenBucketLimiter({
+        clock,
+        capacity: limits.relayBurst,
+        refillPerSecond: limits.relaysPerSecond,
+        maxTrackedKeys: 1,
+      }),
+      logger,
+      errorLog,
+      mayWriteTo,
+      ...(events.onRefused === undefined ? {} : { onRefused: events.onRefused }),
+    };
+    handleClient(socket, { ...deps, limits, events, iceServers, context, socketById, mayWriteTo });
   });
 
   return io;
 }
 
-function handleClient(
-  io: SignalingServer,
-  socket: SignalingSocket,
-  { store, limiter, logger }: SignalingServerDeps,
-  iceServers: IceServer[],
-): void {
-  const context: RespondContext = { socket, limiter, logger };
+interface ClientDeps {
+  readonly store: PairingStore;
+  readonly limiter: RateLimiter;
+  readonly logger: Logger;
+  readonly limits: ClientLimits;
+  readonly events: SignalingEvents;
+  readonly iceServers: IceServer[];
+  readonly context: RespondContext;
+  socketById(socketId: string): SignalingSocket | undefined;
+  mayWriteTo(socket: SignalingSocket): boolean;
+}
+
+const FAILED_JOIN_CODES: ReadonlySet<ErrorCode> = new Set(['CODE_NOT_FOUND', 'CODE_EXPIRED', 'CODE_USED']);
+
+function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
+  const { store, limiter, logger, limits, events, iceServers, context, socketById, mayWriteTo } = deps;
 
   function endPairing(why: 'left' | 'disconnected'): void {
     const left = store.leave(socket.id);
     if (left === undefined) return;
     logger.debug({ socketId: socket.id, why }, 'pairing ended');
-    if (left.peerSocketId !== undefined) io.to(left.peerSocketId).emit('pair:ended', { reason: 'peer-left' });
+    if (left.peerSocketId === undefined) return;
+    const peer = socketById(left.peerSocketId);
+    if (peer !== undefined && mayWriteTo(peer)) peer.emit('pair:ended', { reason: 'peer-left' });
+  }
+
+  /**
+   * Every miss costs the address more than a hit, so walking the nameplates is slow. The answer is
+   * the same whichever nameplate missed; open ones aside, which cannot be hidden from someone who
+   * may be the rightful joiner.
+   */
+  function chargeMiss<T>(result: Result<T>): Result<T> {
+    if (!result.ok && FAILED_JOIN_CODES.has(result.error.code)) {
+      limiter.charge(socket.data.limitSubjects, limits.failedJoinCost);
+    }
+    return result;
   }
 
   socket.on(
     'pair:abort',
     respondTo('pair:abort', context, {
       schema: pairAbortRequestSchema,
-      rateLimited: false,
+      limit: 'none',
       handle: ({ reason }) => {
         // Like leaving, but the other device learns why, before it could mistake the departure
         // for "the other device left". Idempotent like `pair:leave`.
         const left = store.leave(socket.id);
         if (left === undefined) return ok(null);
         logger.debug({ socketId: socket.id, reason }, 'pairing aborted');
-        if (left.peerSocketId !== undefined) io.to(left.peerSocketId).emit('pair:aborted', { reason });
+        // A joiner whose code did not match guessed wrong (or swept onto a stranger's code): that
+        // costs its address like any failed join, so hitting waiting users one by one is slow.
+        if (reason === 'code-mismatch' && left.joinerSocketId !== undefined) {
+          const joiner = socketById(left.joinerSocketId);
+          if (joiner !== undefined) limiter.charge(joiner.data.limitSubjects, limits.failedJoinCost);
+        }
+        const peer = left.peerSocketId === undefined ? undefined : socketById(left.peerSocketId);
+        if (peer !== undefined && mayWriteTo(peer)) peer.emit('pair:aborted', { reason });
         return ok(null);
       },
     }),
@@ -113,9 +234,12 @@ function handleClient(
     'pair:open',
     respondTo('pair:open', context, {
       schema: pairOpenRequestSchema,
-      rateLimited: true,
+      limit: 'address',
       handle: (request) => {
-        const opened = store.open(socket.id, request.nameplate);
+        const opened = store.open(socket.id, {
+          owner: socket.data.rateLimitKey,
+          nameplate: request.nameplate,
+        });
         if (!opened.ok) return opened;
         logger.debug({ socketId: socket.id, nameplate: opened.value.nameplate }, 'nameplate opened');
         return ok({ ...opened.value, iceServers });
@@ -127,12 +251,21 @@ function handleClient(
     'pair:join',
     respondTo('pair:join', context, {
       schema: pairJoinRequestSchema,
-      rateLimited: true,
+      limit: 'address',
       handle: ({ nameplate }) => {
         const joined = store.join(socket.id, nameplate);
-        if (!joined.ok) return joined;
+        if (!joined.ok) {
+          // Every miss costs the address more than a hit, so walking the nameplates is slow. The
+          // answer is the same whichever nameplate missed, open ones aside (which cannot be hidden
+          // from someone who may be the rightful joiner).
+          if (FAILED_JOIN_CODES.has(joined.error.code))
+            limiter.charge(socket.data.limitSubjects, limits.failedJoinCost);
+          return joined;
+        }
         logger.debug({ socketId: socket.id, nameplate }, 'nameplate joined');
-        io.to(joined.value.openerSocketId).emit('pair:peer-joined', {});
+        events.onPaired?.();
+        const opener = socketById(joined.value.openerSocketId);
+        if (opener !== undefined && mayWriteTo(opener)) opener.emit('pair:peer-joined', {});
         return ok({ iceServers });
       },
     }),
@@ -142,8 +275,9 @@ function handleClient(
     'pair:lookup',
     respondTo('pair:lookup', context, {
       schema: pairLookupRequestSchema,
-      rateLimited: true,
-      handle: ({ nameplate }) => store.lookup(nameplate),
+      // A lookup can be used to guess as well as a join can, so it is counted and charged alike.
+      limit: 'address',
+      handle: ({ nameplate }) => chargeMiss(store.lookup(nameplate)),
     }),
   );
 
@@ -151,12 +285,16 @@ function handleClient(
     'signal:relay',
     respondTo('signal:relay', context, {
       schema: signalRelayRequestSchema,
-      rateLimited: false,
+      limit: 'relay',
       handle: ({ data }) => {
         const peerSocketId = store.peerOf(socket.id);
         if (peerSocketId === undefined) return err('NOT_PAIRED');
+        const peer = socketById(peerSocketId);
+        // A peer that does not read is cut off (which ends the pair) rather than buffered for.
+        if (peer === undefined || !mayWriteTo(peer)) return err('UNAVAILABLE', 'peer not reachable');
         // Never log the data itself: SDP and candidates carry the devices' IP addresses.
-        io.to(peerSocketId).emit('signal:relay', { data });
+        peer.emit('signal:relay', { data });
+        events.onRelayed?.();
         return ok(null);
       },
     }),
@@ -166,7 +304,7 @@ function handleClient(
     'pair:leave',
     respondTo('pair:leave', context, {
       schema: pairLeaveRequestSchema,
-      rateLimited: false,
+      limit: 'none',
       handle: () => {
         // Leaving is idempotent: a client cleaning up after `pair:ended` has nothing left to leave,
         // and treating that as an error would only add a race for every client to handle.
@@ -177,6 +315,10 @@ function handleClient(
   );
 
   socket.on('disconnect', () => endPairing('disconnected'));
+}
+
+function refusal(code: ErrorCode, message: string): Error & { data: { code: ErrorCode } } {
+  return Object.assign(new Error(message), { data: { code } });
 }
 
 /**

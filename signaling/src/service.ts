@@ -8,11 +8,19 @@ import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 import type { LocalInfo } from '../../contracts/local-service';
 import type { IceServer } from '../../contracts/signaling';
 import { systemClock, type Clock } from './clock';
+import { rateLimitKey } from './client-address';
+import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './config';
 import { createHttpHandler } from './http-handler';
 import { createSilentLogger, type Logger } from './logger';
 import { createPairingStore, DEFAULT_CODE_TTL_MS } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
-import { createSignalingServer } from './server';
+import { createSignalingServer, type ClientLimits, type SignalingEvents } from './server';
+
+/** A request's headers must be in by then; slow-header (slowloris) connections are cut after it. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+/** How often Node looks for connections past those deadlines (its default is 30 s). */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 1_000;
 
 export interface SignalingServiceOptions {
   /** 0 picks a free ephemeral port; `port` of the running service says which. */
@@ -34,6 +42,17 @@ export interface SignalingServiceOptions {
   limiter?: RateLimiter | undefined;
   /** The desktop's embedded service only: this machine's join addresses and nearby devices. */
   localInfo?: (() => LocalInfo) | undefined;
+  /** Per-client limits (relays, backlog, sessions, failed joins); safe defaults otherwise. */
+  limits?: Partial<ClientLimits> | undefined;
+  /** Open codes one address may hold at once. */
+  maxOpenCodesPerAddress?: number | undefined;
+  /**
+   * TCP connections one address (IPv6: one /64) may hold open. Without a cap a few addresses can
+   * hold every file descriptor the process has with connections that never finish a request, and
+   * then even /healthz goes unanswered. A device needs one or two; a NAT of several fits within.
+   */
+  maxConnectionsPerAddress?: number | undefined;
+  events?: SignalingEvents | undefined;
 }
 
 export interface RunningSignalingService {
@@ -50,17 +69,34 @@ export async function startSignalingService(
 ): Promise<RunningSignalingService> {
   const logger = options.logger ?? createSilentLogger();
   const clock = options.clock ?? systemClock;
-  const store = createPairingStore({ clock, codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS });
+  const store = createPairingStore({
+    clock,
+    codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
+    ...(options.maxOpenCodesPerAddress === undefined
+      ? {}
+      : { maxOpenCodesPerAddress: options.maxOpenCodesPerAddress }),
+  });
   const httpServer = http.createServer(
+    {
+      headersTimeout: HEADERS_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
     createHttpHandler({ staticDir: options.staticDir, logger, localInfo: options.localInfo }),
   );
-  const connections = trackConnections(httpServer);
+  const connections = trackConnections(
+    httpServer,
+    options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  );
   const io = createSignalingServer(httpServer, {
     store,
     limiter: options.limiter ?? createTokenBucketLimiter({ clock }),
     logger,
+    clock,
     iceServers: options.iceServers ?? [],
     allowedOrigins: options.allowedOrigins ?? '*',
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.events === undefined ? {} : { events: options.events }),
   });
 
   async function shutdown(): Promise<void> {
@@ -111,17 +147,38 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
   });
 }
 
-/** Keeps every raw connection (HTTP and upgraded WebSocket alike) so that close can cut them. */
-function trackConnections(server: http.Server): { refuseNew(): void; destroyAll(): void } {
+/**
+ * Keeps every raw connection (HTTP and upgraded WebSocket alike) so that close can cut them, and
+ * caps how many one address holds: past the cap a connection is answered 429 and closed at once.
+ */
+function trackConnections(
+  server: http.Server,
+  maxPerAddress: number,
+): { refuseNew(): void; destroyAll(): void } {
   const open = new Set<Socket>();
+  const perAddress = new Map<string, number>();
   let refusing = false;
   server.on('connection', (socket: Socket) => {
     if (refusing) {
       socket.destroy();
       return;
     }
+    const address = rateLimitKey(socket.remoteAddress ?? '');
+    const held = perAddress.get(address) ?? 0;
+    if (held >= maxPerAddress) {
+      socket.on('error', () => undefined);
+      socket.end(TOO_MANY_CONNECTIONS_RESPONSE);
+      socket.destroySoon();
+      return;
+    }
+    perAddress.set(address, held + 1);
     open.add(socket);
-    socket.once('close', () => open.delete(socket));
+    socket.once('close', () => {
+      open.delete(socket);
+      const left = (perAddress.get(address) ?? 1) - 1;
+      if (left <= 0) perAddress.delete(address);
+      else perAddress.set(address, left);
+    });
   });
   return {
     refuseNew: () => {
@@ -132,6 +189,11 @@ function trackConnections(server: http.Server): { refuseNew(): void; destroyAll(
     },
   };
 }
+
+const TOO_MANY_CONNECTIONS_BODY = '{"ok":false,"error":{"code":"RATE_LIMITED"}}';
+const TOO_MANY_CONNECTIONS_RESPONSE =
+  'HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nConnection: close\r\n' +
+  `Content-Length: ${TOO_MANY_CONNECTIONS_BODY.length}\r\n\r\n${TOO_MANY_CONNECTIONS_BODY}`;
 
 /** A URL a client on this machine can open: a wildcard bind address becomes loopback. */
 export function reachableUrl(host: string, port: number): string {

@@ -15,8 +15,8 @@ describe('parseDeepLink', () => {
   it.each([
     'ferry://pair/',
     'ferry://pair',
-    'ferry://pair/K7M-Q2',
-    'ferry://pair/K7M-Q2XA',
+    'ferry://pair/Q2X',
+    'ferry://pair/K7MABCD-Q2X',
     'ferry://pair/K0M-Q2X',
     'ferry://pair/K7M-Q2X/extra',
     'ferry://pair/K7M-Q2X?then=https://evil.example',

@@ -144,7 +144,9 @@ describe('FerryEngine', () => {
     const ada = device('Ada');
     const bob = device('Bob');
     const code = await codeShownBy(ada);
-    const wrong = `${code.slice(0, 4)}${code[4] === '2' ? '3' : '2'}${code.slice(5)}`;
+    // The secret is what follows the dash; the nameplate before it may be of any length.
+    const [nameplate = '', secret = ''] = code.split('-');
+    const wrong = `${nameplate}-${secret.startsWith('2') ? '3' : '2'}${secret.slice(1)}`;
     bob.engine.enterCode(wrong);
     await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
     await ada.actions.until(() => ada.actions.lastProgress?.phase === 'failed');

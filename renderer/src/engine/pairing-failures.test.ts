@@ -19,11 +19,14 @@ import { testIdentity } from './testing/test-identity';
 let service: RunningSignalingService;
 
 beforeAll(async () => {
-  // Every run opens a code from this one address: no rate limit is under test here.
+  // Every run opens a code from this one address: no rate limit or per-address cap is under test.
   service = await startSignalingService({
     host: '127.0.0.1',
     port: 0,
-    limiter: { tryTake: () => true },
+    limiter: { tryTake: () => true, charge: () => undefined, trackedKeys: () => 0 },
+    maxOpenCodesPerAddress: 10_000,
+    maxConnectionsPerAddress: 10_000,
+    limits: { maxSessionsPerAddress: 10_000 },
   });
 });
 afterAll(async () => {

@@ -16,6 +16,11 @@ export interface TestClientOptions {
   auth?: Record<string, unknown>;
   transports?: ('websocket' | 'polling')[];
   extraHeaders?: Record<string, string>;
+  /**
+   * The source address, e.g. 127.3.0.7: every address of 127.0.0.0/8 is this machine, so one test
+   * can be a crowd of clients from many addresses. WebSocket transport only.
+   */
+  localAddress?: string;
 }
 
 function openSocket(url: string, options: TestClientOptions): TestClient {
@@ -25,6 +30,8 @@ function openSocket(url: string, options: TestClientOptions): TestClient {
     extraHeaders: options.extraHeaders ?? {},
     reconnection: false,
     forceNew: true,
+    // engine.io-client hands `localAddress` to ws in Node; socket.io-client's types leave it out.
+    ...(options.localAddress === undefined ? {} : ({ localAddress: options.localAddress } as object)),
   });
 }
 
