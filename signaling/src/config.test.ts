@@ -24,6 +24,7 @@ describe('signaling configuration from the environment', () => {
       codeTtlMs: 600_000,
       staticDir: '/opt/ferry/out/renderer',
       logLevel: 'info',
+      turn: undefined,
       maxOpenCodesPerAddress: 16,
       maxConnectionsPerAddress: 64,
       limits: { maxSessionsPerAddress: 32 },
@@ -45,6 +46,10 @@ describe('signaling configuration from the environment', () => {
         FERRY_CODE_TTL_SECONDS: '30',
         FERRY_STATIC_DIR: '/srv/ferry',
         LOG_LEVEL: 'debug',
+        FERRY_STUN_URLS: 'stun:stun.example:3478',
+        FERRY_TURN_URLS: 'turn:turn.example:3478, turns:turn.example:443?transport=tcp',
+        FERRY_TURN_SECRET: 'a-long-shared-secret',
+        FERRY_TURN_TTL_SECONDS: '600',
         FERRY_MAX_OPEN_CODES_PER_ADDRESS: '100',
         FERRY_MAX_SESSIONS_PER_ADDRESS: '200',
         FERRY_MAX_CONNECTIONS_PER_ADDRESS: '400',
@@ -55,10 +60,18 @@ describe('signaling configuration from the environment', () => {
       port: 0,
       host: '127.0.0.1',
       allowedOrigins: ['https://ferry.example', 'http://localhost:5173'],
-      iceServers: [{ urls: ['turn:turn.example:3478'], username: 'u', credential: 'c' }],
+      iceServers: [
+        { urls: ['stun:stun.example:3478'] },
+        { urls: ['turn:turn.example:3478'], username: 'u', credential: 'c' },
+      ],
       codeTtlMs: 30_000,
       staticDir: '/srv/ferry',
       logLevel: 'debug',
+      turn: {
+        urls: ['turn:turn.example:3478', 'turns:turn.example:443?transport=tcp'],
+        secret: 'a-long-shared-secret',
+        ttlSeconds: 600,
+      },
       maxOpenCodesPerAddress: 100,
       maxConnectionsPerAddress: 400,
       limits: { maxSessionsPerAddress: 200 },
@@ -87,10 +100,25 @@ describe('signaling configuration from the environment', () => {
     ['FERRY_CODE_TTL_SECONDS', '0'],
     ['FERRY_CODE_TTL_SECONDS', '86401'],
     ['LOG_LEVEL', 'verbose'],
+    ['FERRY_STUN_URLS', 'turn:turn.example'],
+    ['FERRY_TURN_URLS', 'https://turn.example'],
+    ['FERRY_TURN_URLS', ' , '],
+    ['FERRY_TURN_SECRET', 'short'],
+    ['FERRY_TURN_TTL_SECONDS', '5'],
+    ['FERRY_MAX_CONNECTIONS_PER_ADDRESS', '0'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name}\\b`));
+  });
+
+  it('needs TURN URLs and the TURN secret together', () => {
+    expect(problemsOf({ FERRY_TURN_URLS: 'turn:turn.example:3478' })).toEqual([
+      expect.stringMatching(/^FERRY_TURN_SECRET: must be set/),
+    ]);
+    expect(problemsOf({ FERRY_TURN_SECRET: 'a-long-shared-secret' })).toEqual([
+      expect.stringMatching(/^FERRY_TURN_URLS: must be set/),
+    ]);
   });
 
   it('says where inside FERRY_ICE_SERVERS the problem is', () => {

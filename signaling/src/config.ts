@@ -11,6 +11,13 @@
  *   FERRY_STATIC_DIR        built web client to serve at '/'                  default ../renderer
  *                           (relative to the built cli.js, i.e. out/renderer)
  *   LOG_LEVEL               fatal | error | warn | info | debug | trace | silent  default info
+ *   FERRY_STUN_URLS         comma-separated stun: URLs handed to clients      default none
+ *   FERRY_TURN_URLS         comma-separated turn:/turns: URLs; every client   default none
+ *                           gets its own REST credential for them (list a
+ *                           turns:…:443?transport=tcp fallback for networks
+ *                           that only let TLS on 443 out)
+ *   FERRY_TURN_SECRET       coturn's static-auth-secret (needed with TURN URLs)
+ *   FERRY_TURN_TTL_SECONDS  lifetime of an issued TURN credential             default 3600
  *   FERRY_MAX_OPEN_CODES_PER_ADDRESS    open codes one address may hold   default 16
  *   FERRY_MAX_SESSIONS_PER_ADDRESS      socket.io sessions per address     default 32
  *   FERRY_MAX_CONNECTIONS_PER_ADDRESS   TCP connections per address        default 64
@@ -22,6 +29,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { iceServersSchema, type IceServer } from '../../contracts/signaling';
+import type { TurnRestOptions } from './ice-servers';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import { DEFAULT_MAX_OPEN_CODES_PER_ADDRESS } from './pairing-store';
 import { DEFAULT_CLIENT_LIMITS } from './server';
@@ -41,6 +49,7 @@ export interface SignalingConfig {
   readonly codeTtlMs: number;
   readonly staticDir: string;
   readonly logLevel: LogLevel;
+  readonly turn: TurnRestOptions | undefined;
   readonly maxOpenCodesPerAddress: number;
   readonly maxConnectionsPerAddress: number;
   readonly limits: { readonly maxSessionsPerAddress: number };
@@ -132,6 +141,28 @@ const iceServersJsonSchema = z
   })
   .pipe(iceServersSchema);
 
+/** A comma-separated list of URLs, each with one of `schemes`. */
+const urlListSchema = (schemes: readonly string[], example: string) =>
+  z.string().transform((text, context): string[] => {
+    const urls = text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '');
+    for (const url of urls) {
+      if (!schemes.some((scheme) => url.startsWith(`${scheme}:`)) || url.length > 512 || /\s/.test(url)) {
+        context.addIssue({ code: 'custom', message: `"${url}" is not a URL like ${example}` });
+        return z.NEVER;
+      }
+    }
+    if (urls.length === 0 || urls.length > 8) {
+      context.addIssue({ code: 'custom', message: 'must list 1 to 8 URLs, separated by commas' });
+      return z.NEVER;
+    }
+    return urls;
+  });
+
+const DEFAULT_TURN_TTL_SECONDS = 3600;
+
 const envSchema = z.object({
   FERRY_SIGNAL_PORT: optionalVariable(integerText(0, 65535)),
   FERRY_SIGNAL_HOST: optionalVariable(
@@ -146,6 +177,10 @@ const envSchema = z.object({
   FERRY_CODE_TTL_SECONDS: optionalVariable(integerText(1, MAX_CODE_TTL_SECONDS)),
   FERRY_STATIC_DIR: optionalVariable(z.string()),
   LOG_LEVEL: optionalVariable(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  FERRY_STUN_URLS: optionalVariable(urlListSchema(['stun', 'stuns'], 'stun:stun.example:3478')),
+  FERRY_TURN_URLS: optionalVariable(urlListSchema(['turn', 'turns'], 'turn:turn.example:3478')),
+  FERRY_TURN_SECRET: optionalVariable(z.string().min(16, 'must be at least 16 characters').max(512)),
+  FERRY_TURN_TTL_SECONDS: optionalVariable(integerText(60, 7 * 24 * 60 * 60)),
   FERRY_MAX_OPEN_CODES_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_MAX_SESSIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_MAX_CONNECTIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
@@ -163,11 +198,27 @@ export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDef
     );
   }
   const vars = parsed.data;
+  const turnProblem =
+    vars.FERRY_TURN_URLS !== undefined && vars.FERRY_TURN_SECRET === undefined
+      ? 'FERRY_TURN_SECRET: must be set when FERRY_TURN_URLS is (coturn static-auth-secret)'
+      : vars.FERRY_TURN_SECRET !== undefined && vars.FERRY_TURN_URLS === undefined
+        ? 'FERRY_TURN_URLS: must be set when FERRY_TURN_SECRET is'
+        : undefined;
+  if (turnProblem !== undefined) throw new SignalingConfigError([turnProblem]);
+  const stunServers: IceServer[] = vars.FERRY_STUN_URLS === undefined ? [] : [{ urls: vars.FERRY_STUN_URLS }];
   return {
     port: vars.FERRY_SIGNAL_PORT ?? DEFAULT_SIGNAL_PORT,
     host: vars.FERRY_SIGNAL_HOST ?? DEFAULT_SIGNAL_HOST,
     allowedOrigins: vars.FERRY_ALLOWED_ORIGINS ?? '*',
-    iceServers: vars.FERRY_ICE_SERVERS ?? [],
+    iceServers: [...stunServers, ...(vars.FERRY_ICE_SERVERS ?? [])],
+    turn:
+      vars.FERRY_TURN_URLS === undefined || vars.FERRY_TURN_SECRET === undefined
+        ? undefined
+        : {
+            urls: vars.FERRY_TURN_URLS,
+            secret: vars.FERRY_TURN_SECRET,
+            ttlSeconds: vars.FERRY_TURN_TTL_SECONDS ?? DEFAULT_TURN_TTL_SECONDS,
+          },
     codeTtlMs: (vars.FERRY_CODE_TTL_SECONDS ?? DEFAULT_CODE_TTL_SECONDS) * 1000,
     // A relative directory is taken from where the service was started, as a shell user expects.
     staticDir: path.resolve(vars.FERRY_STATIC_DIR ?? defaults.staticDir),

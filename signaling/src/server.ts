@@ -19,6 +19,7 @@ import {
 } from '../../contracts/signaling';
 import { limitSubjectsOf, rateLimitKey } from './client-address';
 import { systemClock, type Clock } from './clock';
+import type { IceServerSource } from './ice-servers';
 import type { ClientEventName, SignalingServer, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import { outputBacklogBytes } from './output-backlog';
@@ -71,8 +72,11 @@ export interface SignalingServerDeps {
   readonly limiter: RateLimiter;
   readonly logger: Logger;
   readonly clock?: Clock;
-  /** Handed to both devices so that they use the same STUN/TURN servers. */
-  readonly iceServers?: readonly IceServer[];
+  /**
+   * Handed to both devices so that they use the same STUN/TURN servers: a fixed list, or a source
+   * that issues fresh TURN credentials for each client (see ice-servers.ts).
+   */
+  readonly iceServers?: readonly IceServer[] | IceServerSource;
   /** Browser origins allowed to connect; '*' by default (no cookies or credentials are used). */
   readonly allowedOrigins?: AllowedOrigins;
   readonly limits?: Partial<ClientLimits>;
@@ -84,7 +88,9 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   const clock = deps.clock ?? systemClock;
   const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...deps.limits };
   const events = deps.events ?? {};
-  const iceServers = [...(deps.iceServers ?? [])];
+  const configured = deps.iceServers ?? [];
+  const iceServers: IceServerSource =
+    typeof configured === 'function' ? configured : () => configured.map((server) => ({ ...server }));
   const errorLog = createThrottledErrorLog(logger, { clock });
   const io: SignalingServer = new Server(httpServer, {
     ...originPolicy(deps.allowedOrigins ?? '*'),
@@ -174,7 +180,7 @@ interface ClientDeps {
   readonly logger: Logger;
   readonly limits: ClientLimits;
   readonly events: SignalingEvents;
-  readonly iceServers: IceServer[];
+  readonly iceServers: IceServerSource;
   readonly context: RespondContext;
   socketById(socketId: string): SignalingSocket | undefined;
   mayWriteTo(socket: SignalingSocket): boolean;
@@ -242,7 +248,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
         });
         if (!opened.ok) return opened;
         logger.debug({ socketId: socket.id, nameplate: opened.value.nameplate }, 'nameplate opened');
-        return ok({ ...opened.value, iceServers });
+        return ok({ ...opened.value, iceServers: iceServers() });
       },
     }),
   );
@@ -266,7 +272,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
         events.onPaired?.();
         const opener = socketById(joined.value.openerSocketId);
         if (opener !== undefined && mayWriteTo(opener)) opener.emit('pair:peer-joined', {});
-        return ok({ iceServers });
+        return ok({ iceServers: iceServers() });
       },
     }),
   );

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from './clock';
 import { rateLimitKey } from './client-address';
 import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './config';
 import { createHttpHandler } from './http-handler';
+import { createIceServerSource, type TurnRestOptions } from './ice-servers';
 import { createSilentLogger, type Logger } from './logger';
 import { createPairingStore, DEFAULT_CODE_TTL_MS } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
@@ -29,8 +30,10 @@ export interface SignalingServiceOptions {
   host: string;
   /** The built web client (out/renderer), served at '/'; without it '/' explains how to build it. */
   staticDir?: string | undefined;
-  /** Handed to clients in the `pair:open` and `pair:join` acks. */
+  /** Handed to clients in the `pair:open` and `pair:join` acks (STUN, TURN with fixed credentials). */
   iceServers?: IceServer[] | undefined;
+  /** TURN servers for which every client gets its own short-lived REST credential. */
+  turn?: TurnRestOptions | undefined;
   /** How long an opened nameplate stays joinable; 10 minutes by default. */
   codeTtlMs?: number | undefined;
   /** Browser origins allowed to connect; '*' by default (no cookies or credentials are used). */
@@ -93,7 +96,7 @@ export async function startSignalingService(
     limiter: options.limiter ?? createTokenBucketLimiter({ clock }),
     logger,
     clock,
-    iceServers: options.iceServers ?? [],
+    iceServers: createIceServerSource({ staticServers: options.iceServers ?? [], turn: options.turn, clock }),
     allowedOrigins: options.allowedOrigins ?? '*',
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.events === undefined ? {} : { events: options.events }),

@@ -1,0 +1,102 @@
+/**
+ * A real coturn (Debian's `turnserver`) for a test: on 127.0.0.1, on a free port, with REST
+ * shared-secret authentication, stopped by its PID. Installed by scripts/ensure-coturn.sh (which
+ * .ci/run calls); where it is not installed, `coturnMissing()` says why and the test skips.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+
+const TURNSERVER_PATHS = ['/usr/bin/turnserver', '/usr/sbin/turnserver'];
+
+export function turnserverPath(): string | undefined {
+  return TURNSERVER_PATHS.find((path) => existsSync(path));
+}
+
+/** Undefined when coturn can run here; otherwise the reason to print when skipping. */
+export function coturnMissing(): string | undefined {
+  return turnserverPath() === undefined
+    ? 'coturn is not installed (turnserver not found): run `bash scripts/ensure-coturn.sh` as root'
+    : undefined;
+}
+
+export interface RunningCoturn {
+  readonly port: number;
+  /** Everything coturn logged so far (it logs 401 for refused credentials). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startCoturn(secret: string): Promise<RunningCoturn> {
+  const path = turnserverPath();
+  if (path === undefined) throw new Error(coturnMissing());
+  const port = await freePort();
+  // The flags FIELD-NOTES lists for loopback: listen and relay on 127.0.0.1, allow loopback peers.
+  const child: ChildProcess = spawn(
+    path,
+    [
+      '-n',
+      `--listening-ip=127.0.0.1`,
+      `--relay-ip=127.0.0.1`,
+      `--listening-port=${port}`,
+      '--allow-loopback-peers',
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      '--realm=ferry.test',
+      '--fingerprint',
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--no-software-attribute',
+      '--log-file=stdout',
+      '--simple-log',
+      '--verbose',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitForListening(
+    port,
+    () => child.exitCode !== null,
+    () => output,
+  );
+  return {
+    port,
+    log: () => output,
+    async stop() {
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/** coturn says nothing useful on start; it is ready once its TCP listener accepts. */
+async function waitForListening(port: number, hasExited: () => boolean, output: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (hasExited()) throw new Error(`turnserver exited at start:\n${output()}`);
+    const accepted = await new Promise<boolean>((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (accepted) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`turnserver did not listen on 127.0.0.1:${port}:\n${output()}`);
+}
