@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SignalData } from '../../contracts/signaling';
 import type { Logger } from './logger';
 import { createSilentLogger } from './logger';
+import { createServiceMetrics } from './metrics';
 import { nameplateAt } from './nameplate-space';
 import { createTokenBucketLimiter } from './rate-limiter';
 import { startSignalingService, type RunningSignalingService, type SignalingServiceOptions } from './service';
@@ -299,5 +300,49 @@ describe('hostile payloads and the logs', () => {
     }
     expect(errors.length).toBeLessThanOrEqual(10);
     await realUsersPair(service.url, 6);
+  });
+});
+
+describe('what an operator sees', () => {
+  it('counts sockets, open nameplates, pairings, failures by code, relays and limiter refusals at /metrics', async () => {
+    const metrics = createServiceMetrics();
+    const service = await start({ metrics, limits: { maxSessionsPerAddress: 2 } });
+    const waiting = await client(service.url, attackerAddress(20));
+    valueOf(await waiting.emitWithAck('pair:open', {}));
+    await realUsersPair(service.url, 7);
+    const sweeper = await client(service.url, attackerAddress(21));
+    for (let i = 0; i < 8; i++) await sweeper.emitWithAck('pair:join', { nameplate: nameplateAt(900 + i) });
+    await client(service.url, attackerAddress(21));
+    await connectExpectingRefusal(service.url, { localAddress: attackerAddress(21) });
+
+    const response = await rawRequest(service.url, '/metrics');
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/plain/);
+    const value = (line: string): number => {
+      const match = new RegExp(`^${line.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(response.body);
+      if (match === null) throw new Error(`no ${line} in /metrics`);
+      return Number(match[1]);
+    };
+    expect(value('ferry_signaling_sockets')).toBe(5);
+    expect(value('ferry_signaling_open_nameplates')).toBe(1);
+    expect(value('ferry_signaling_pairings_total')).toBe(1);
+    expect(value('ferry_signaling_relays_total')).toBe(1);
+    expect(value('ferry_signaling_failures_total{event="pair:join",code="CODE_NOT_FOUND"}')).toBe(6);
+    expect(value('ferry_signaling_failures_total{event="pair:join",code="RATE_LIMITED"}')).toBe(2);
+    expect(value('ferry_signaling_limiter_refusals_total{scope="address"}')).toBe(2);
+    expect(value('ferry_signaling_limiter_refusals_total{scope="session"}')).toBe(1);
+    expect(value('ferry_signaling_process_resident_memory_bytes')).toBeGreaterThan(0);
+
+    const ready = await rawRequest(service.url, '/readyz');
+    expect([ready.status, JSON.parse(ready.body)]).toEqual([
+      200,
+      expect.objectContaining({ status: 'ready' }),
+    ]);
+  });
+
+  it('serves no /metrics where the service was given none (the desktop app embeds it so)', async () => {
+    const service = await start();
+    expect((await rawRequest(service.url, '/metrics')).status).toBe(404);
+    expect((await rawRequest(service.url, '/readyz')).status).toBe(200);
   });
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSignalingConfig, SignalingConfigError, type SignalingConfig } from './config';
 import { createLogger } from './logger';
+import { createServiceMetrics } from './metrics';
 import { startSignalingService } from './service';
 
 /** The build puts this file in out/signaling/ and the web client in out/renderer/. */
@@ -29,11 +30,13 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const service = await startSignalingService({ ...config, logger }).catch((error: unknown) => {
-    logger.fatal({ err: error, host: config.host, port: config.port }, 'signaling service could not start');
-    process.exitCode = 1;
-    return undefined;
-  });
+  const service = await startSignalingService({ ...config, logger, metrics: createServiceMetrics() }).catch(
+    (error: unknown) => {
+      logger.fatal({ err: error, host: config.host, port: config.port }, 'signaling service could not start');
+      process.exitCode = 1;
+      return undefined;
+    },
+  );
   if (service === undefined) return;
   logger.info(
     { url: service.url, host: service.host, port: service.port, staticDir: config.staticDir },

@@ -1,5 +1,7 @@
 /**
- * Plain HTTP on the signaling port: a health check for monitors and the built web client.
+ * Plain HTTP on the signaling port: a health check (`/healthz`: the process answers), a readiness
+ * check (`/readyz`: this instance should get traffic: not shutting down, its shared store
+ * reachable), Prometheus metrics (`/metrics`, where the service has them) and the built web client.
  * socket.io answers its own `/socket.io/` requests before this handler sees them.
  */
 import type http from 'node:http';
@@ -9,6 +11,8 @@ import type { Logger } from './logger';
 import { createStaticFileHandler } from './static-files';
 
 export const HEALTH_PATH = '/healthz';
+export const READY_PATH = '/readyz';
+export const METRICS_PATH = '/metrics';
 
 export const HEALTH_REPORT = {
   status: 'ok',
@@ -31,38 +35,53 @@ export interface HttpHandlerOptions {
    * `LOCAL_INFO_PATH` (join addresses, nearby devices). Absent: that path is not found.
    */
   readonly localInfo?: (() => LocalInfo) | undefined;
+  /** Whether this instance should get traffic; always, unless the service says otherwise. */
+  readonly ready?: () => Promise<boolean> | boolean;
+  /** Prometheus text for GET /metrics; without it /metrics is not served. */
+  readonly metrics?: { readonly contentType: string; render(): Promise<string> } | undefined;
 }
 
-function sendJson(response: http.ServerResponse, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(200, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store',
-  });
-  response.end(text);
-}
-
-export function createHttpHandler({
-  staticDir,
-  logger,
-  localInfo,
-}: HttpHandlerOptions): http.RequestListener {
+export function createHttpHandler(options: HttpHandlerOptions): http.RequestListener {
+  const { staticDir, logger, metrics, localInfo } = options;
   const serveStatic = createStaticFileHandler(staticDir, logger);
+  const ready = options.ready ?? (() => true);
 
-  return (request, response) => {
-    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+  function answer(response: http.ServerResponse, status: number, contentType: string, body: string): void {
+    response.writeHead(status, {
+      'Content-Type': contentType,
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+    });
+    response.end(body);
+  }
+
+  async function handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
     const pathname = (request.url ?? '/').split(/[?#]/, 1)[0];
     const isRead = request.method === 'GET' || request.method === 'HEAD';
     if (pathname === HEALTH_PATH && isRead) {
-      sendJson(response, HEALTH_REPORT);
+      answer(response, 200, 'application/json; charset=utf-8', JSON.stringify(HEALTH_REPORT));
       return;
     }
     if (pathname === LOCAL_INFO_PATH && isRead && localInfo !== undefined) {
-      sendJson(response, localInfo());
+      answer(response, 200, 'application/json; charset=utf-8', JSON.stringify(localInfo()));
       return;
     }
-    serveStatic(request, response).catch((error: unknown) => {
+    if (pathname === READY_PATH && isRead) {
+      const isReady = await ready();
+      const body = JSON.stringify({ ...HEALTH_REPORT, status: isReady ? 'ready' : 'not-ready' });
+      answer(response, isReady ? 200 : 503, 'application/json; charset=utf-8', body);
+      return;
+    }
+    if (pathname === METRICS_PATH && isRead && metrics !== undefined) {
+      answer(response, 200, metrics.contentType, await metrics.render());
+      return;
+    }
+    await serveStatic(request, response);
+  }
+
+  return (request, response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) response.setHeader(name, value);
+    handle(request, response).catch((error: unknown) => {
       logger.error({ err: error, url: request.url }, 'http request failed');
       if (response.headersSent) {
         response.destroy();

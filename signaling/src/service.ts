@@ -15,6 +15,7 @@ import { createIceServerSource, type TurnRestOptions } from './ice-servers';
 import { createSilentLogger, type Logger } from './logger';
 import { createPairingStore, DEFAULT_CODE_TTL_MS } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
+import type { ServiceMetrics } from './metrics';
 import { createSignalingServer, type ClientLimits, type SignalingEvents } from './server';
 
 /** A request's headers must be in by then; slow-header (slowloris) connections are cut after it. */
@@ -56,6 +57,8 @@ export interface SignalingServiceOptions {
    */
   maxConnectionsPerAddress?: number | undefined;
   events?: SignalingEvents | undefined;
+  /** Prometheus metrics served at /metrics (the standalone service has them; embedded, none). */
+  metrics?: ServiceMetrics | undefined;
 }
 
 export interface RunningSignalingService {
@@ -79,18 +82,28 @@ export async function startSignalingService(
       ? {}
       : { maxOpenCodesPerAddress: options.maxOpenCodesPerAddress }),
   });
+  /** Set once close() is called: from then on /readyz says not-ready. */
+  let closing: Promise<void> | undefined;
   const httpServer = http.createServer(
     {
       headersTimeout: HEADERS_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
       connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
     },
-    createHttpHandler({ staticDir: options.staticDir, logger, localInfo: options.localInfo }),
+    createHttpHandler({
+      staticDir: options.staticDir,
+      logger,
+      localInfo: options.localInfo,
+      ready: () => closing === undefined,
+      metrics: options.metrics,
+    }),
   );
   const connections = trackConnections(
     httpServer,
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    () => options.metrics?.connectionRefused(),
   );
+  const events = options.events ?? options.metrics?.events;
   const io = createSignalingServer(httpServer, {
     store,
     limiter: options.limiter ?? createTokenBucketLimiter({ clock }),
@@ -99,7 +112,11 @@ export async function startSignalingService(
     iceServers: createIceServerSource({ staticServers: options.iceServers ?? [], turn: options.turn, clock }),
     allowedOrigins: options.allowedOrigins ?? '*',
     ...(options.limits === undefined ? {} : { limits: options.limits }),
-    ...(options.events === undefined ? {} : { events: options.events }),
+    ...(events === undefined ? {} : { events }),
+  });
+  options.metrics?.observe({
+    sockets: () => io.of('/').sockets.size,
+    openNameplates: () => store.openCount(),
   });
 
   async function shutdown(): Promise<void> {
@@ -125,7 +142,6 @@ export async function startSignalingService(
   httpServer.on('error', (error) => logger.error({ err: error }, 'http server error'));
 
   const { port } = httpServer.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   return {
     url: reachableUrl(options.host, port),
     host: options.host,
@@ -157,6 +173,7 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
 function trackConnections(
   server: http.Server,
   maxPerAddress: number,
+  onRefused: () => void,
 ): { refuseNew(): void; destroyAll(): void } {
   const open = new Set<Socket>();
   const perAddress = new Map<string, number>();
@@ -169,6 +186,7 @@ function trackConnections(
     const address = rateLimitKey(socket.remoteAddress ?? '');
     const held = perAddress.get(address) ?? 0;
     if (held >= maxPerAddress) {
+      onRefused();
       socket.on('error', () => undefined);
       socket.end(TOO_MANY_CONNECTIONS_RESPONSE);
       socket.destroySoon();
