@@ -32,7 +32,12 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<SignalingServiceOptions> = {}): Promise<RunningSignalingService> {
-  const service = await startSignalingService({ port: 0, host: '127.0.0.1', ...options });
+  const service = await startSignalingService({
+    port: 0,
+    host: '127.0.0.1',
+    nameplateAllocation: 'lowest-free',
+    ...options,
+  });
   cleanups.push(() => service.close());
   return service;
 }

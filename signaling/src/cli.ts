@@ -30,13 +30,17 @@ async function main(): Promise<void> {
     return;
   }
   const logger = createLogger(config.logLevel);
-  const service = await startSignalingService({ ...config, logger, metrics: createServiceMetrics() }).catch(
-    (error: unknown) => {
-      logger.fatal({ err: error, host: config.host, port: config.port }, 'signaling service could not start');
-      process.exitCode = 1;
-      return undefined;
-    },
-  );
+  const service = await startSignalingService({
+    ...config,
+    logger,
+    metrics: createServiceMetrics(),
+    // The internet service: short codes (lowest free nameplate); see NameplateAllocation.
+    nameplateAllocation: 'lowest-free',
+  }).catch((error: unknown) => {
+    logger.fatal({ err: error, host: config.host, port: config.port }, 'signaling service could not start');
+    process.exitCode = 1;
+    return undefined;
+  });
   if (service === undefined) return;
   logger.info(
     { url: service.url, host: service.host, port: service.port, staticDir: config.staticDir },

@@ -16,7 +16,13 @@
 import { isNameplate } from '../../contracts/pairing-code';
 import { err, ok, type Result } from '../../contracts/result';
 import type { Clock, ClockTimer } from './clock';
+import { randomInt } from 'node:crypto';
 import { indexOfNameplate, LowestFreeAllocator, nameplateAt } from './nameplate-space';
+
+/** Random draws cover the three-symbol nameplates: indices 31 + 961 up to 31 + 961 + 29 791. */
+const RANDOM_FIRST_INDEX = 31 + 31 ** 2;
+const RANDOM_SPAN = 31 ** 3;
+const RANDOM_DRAWS = 16;
 
 export const DEFAULT_CODE_TTL_MS = 10 * 60 * 1000;
 /** Open codes one address may hold at once: a household or office behind one NAT fits well within. */
@@ -74,8 +80,18 @@ export interface PairingStore {
   dispose(): void;
 }
 
+/**
+ * How a nameplate is picked when the client names none. `lowest-free` (the internet service) keeps
+ * codes short; `random` (the default, and what the desktop's embedded service uses) draws
+ * three-symbol nameplates at random, because a code is looked up on every nearby embedded service
+ * and neighbours handing out the lowest free one would all show the same nameplate. Both fall back
+ * to the lowest free nameplate (which grows) when random draws keep hitting taken ones.
+ */
+export type NameplateAllocation = 'random' | 'lowest-free';
+
 export interface PairingStoreOptions {
   clock: Clock;
+  allocation?: NameplateAllocation;
   codeTtlMs?: number;
   maxOpenCodesPerAddress?: number;
 }
@@ -101,6 +117,7 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
   const { clock } = options;
   const codeTtlMs = options.codeTtlMs ?? DEFAULT_CODE_TTL_MS;
   const maxOpenPerAddress = options.maxOpenCodesPerAddress ?? DEFAULT_MAX_OPEN_CODES_PER_ADDRESS;
+  const allocation = options.allocation ?? 'random';
   if (!Number.isInteger(codeTtlMs) || codeTtlMs <= 0 || codeTtlMs > MAX_TIMER_DELAY_MS) {
     throw new RangeError(
       `codeTtlMs must be an integer between 1 and ${MAX_TIMER_DELAY_MS}, got ${codeTtlMs}`,
@@ -161,6 +178,14 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
 
   function takeNameplate(requested: string | undefined): Result<{ nameplate: string; index: number }> {
     if (requested === undefined) {
+      if (allocation === 'random') {
+        for (let draw = 0; draw < RANDOM_DRAWS; draw++) {
+          const index = RANDOM_FIRST_INDEX + randomInt(RANDOM_SPAN);
+          if (!recentlyEnded.has(nameplateAt(index)) && allocator.claim(index)) {
+            return ok({ nameplate: nameplateAt(index), index });
+          }
+        }
+      }
       const index = allocator.allocate();
       if (index === undefined) return err('UNAVAILABLE', 'no free nameplate');
       return ok({ nameplate: nameplateAt(index), index });

@@ -149,7 +149,7 @@ describe('pairing and relaying', () => {
     const joinerRelays = recordEvents(joiner, 'signal:relay');
 
     const opened = valueOf(await opener.emitWithAck('pair:open', {}));
-    expect(opened.nameplate).toBe('2');
+    expect(opened.nameplate).toMatch(/^[2-9A-HJKMNP-Z]{3}$/);
     expect(opened.expiresAt).toBe(kit.clock.now() + CODE_TTL_MS);
     expect(opened.iceServers).toEqual(ICE_SERVERS);
 

@@ -13,7 +13,7 @@ import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './config';
 import { createHttpHandler } from './http-handler';
 import { createIceServerSource, type TurnRestOptions } from './ice-servers';
 import { createSilentLogger, type Logger } from './logger';
-import { createPairingStore, DEFAULT_CODE_TTL_MS } from './pairing-store';
+import { createPairingStore, DEFAULT_CODE_TTL_MS, type NameplateAllocation } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
 import type { ServiceMetrics } from './metrics';
 import { createSignalingServer, type ClientLimits, type SignalingEvents } from './server';
@@ -48,6 +48,8 @@ export interface SignalingServiceOptions {
   localInfo?: (() => LocalInfo) | undefined;
   /** Per-client limits (relays, backlog, sessions, failed joins); safe defaults otherwise. */
   limits?: Partial<ClientLimits> | undefined;
+  /** `random` by default (safe on a LAN of embedded services); the internet service uses lowest-free. */
+  nameplateAllocation?: NameplateAllocation | undefined;
   /** Open codes one address may hold at once. */
   maxOpenCodesPerAddress?: number | undefined;
   /**
@@ -78,6 +80,7 @@ export async function startSignalingService(
   const store = createPairingStore({
     clock,
     codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
+    allocation: options.nameplateAllocation ?? 'random',
     ...(options.maxOpenCodesPerAddress === undefined
       ? {}
       : { maxOpenCodesPerAddress: options.maxOpenCodesPerAddress }),
