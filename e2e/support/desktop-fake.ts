@@ -105,6 +105,8 @@ function installInPage(options: { desktop: boolean; ringTimeoutMs: number | null
     getAppInfo: () =>
       reply({ appVersion: '0.0.0-e2e', platform: 'linux', hostName: 'e2e', signalingUrl: location.origin }),
     getSettings: () => reply(load()),
+    // As the desktop's services answer in the tests' loopback-only namespace: no LAN address, nobody nearby.
+    getLocalInfo: () => reply({ joinBaseUrls: [], nearby: [] }),
     updateSettings: (patch: Record<string, unknown>) => {
       const next = { ...load(), ...patch };
       localStorage.setItem(SETTINGS_KEY, JSON.stringify(next));
