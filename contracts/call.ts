@@ -26,6 +26,12 @@ export const CALL_DECLINE_REASONS = [
   'declined',
   /** The callee is in another call (or ringing for one); nobody was asked. */
   'busy',
+  /**
+   * The callee's device cannot take calls at all; nobody was asked. A browser page that is not a
+   * secure context (http://<LAN address>, opened from the desktop's QR code) has no microphone:
+   * browsers offer `navigator.mediaDevices` to secure contexts only.
+   */
+  'unavailable',
 ] as const;
 export const callDeclineReasonSchema = z.enum(CALL_DECLINE_REASONS);
 export type CallDeclineReason = z.infer<typeof callDeclineReasonSchema>;

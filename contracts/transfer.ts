@@ -152,10 +152,25 @@ export const transferAcceptMessageSchema = z.object({
   offsets: z.array(resumeOffsetSchema).max(MAX_RESUME_OFFSETS),
 });
 
+export const TRANSFER_DECLINE_REASONS = [
+  /**
+   * The offer is larger than the receiver can take (`limitBytes`): a browser page that is not a
+   * secure context keeps received files in blob storage, with a limit (docs/insecure-browser.md).
+   * Declined before the person is asked.
+   */
+  'too-large',
+] as const;
+export const transferDeclineReasonSchema = z.enum(TRANSFER_DECLINE_REASONS);
+export type TransferDeclineReason = z.infer<typeof transferDeclineReasonSchema>;
+
 export const transferDeclineMessageSchema = z.object({
   v: version,
   type: z.literal('transfer:decline'),
   transferId: transferIdSchema,
+  /** Absent: the person declined. Optional fields, so an older peer reads it as a plain decline. */
+  reason: transferDeclineReasonSchema.optional(),
+  /** With `too-large`: the largest transfer the receiver can take, in bytes. */
+  limitBytes: byteCount.optional(),
 });
 
 export const transferCancelMessageSchema = z.object({

@@ -13,6 +13,7 @@ import {
   type SettingsPatch,
 } from '../../../contracts/settings';
 import { randomId } from '../engine/random-id';
+import { createBlobSink } from './blob-sink';
 import { filesApiSink, type ReceiveFilesApi } from './files-api-sink';
 import { HostError, type Host } from './host';
 import { createOpfsSink, opfsAvailable } from './opfs/opfs-sink';
@@ -75,12 +76,14 @@ function nearbyFor(env: WebHostEnvironment, origin: string): Pick<Host, 'watchNe
   };
 }
 
-/** Received files: the test seam if given, else OPFS where the browser has it. */
+/**
+ * Received files: the test seam if given, else OPFS where the browser has it, else blob storage
+ * with a size limit (a page that is not a secure context has no OPFS; docs/insecure-browser.md).
+ */
 function receiveFor(env: WebHostEnvironment): Pick<Host, 'receive' | 'savedFiles'> {
   if (env.testFiles) return { receive: filesApiSink(env.testFiles) };
-  if (!opfsAvailable()) return {};
-  const opfs = createOpfsSink();
-  return { receive: opfs.sink, savedFiles: opfs.savedFiles };
+  const store = opfsAvailable() ? createOpfsSink() : createBlobSink();
+  return { receive: store.sink, savedFiles: store.savedFiles };
 }
 
 /** "Chrome on Linux"-style default name for a browser that has none yet. */

@@ -29,6 +29,17 @@ export const en = {
   'pair.yourCode': 'Your code',
   'pair.copy': 'Copy code',
   'pair.copied': 'Code copied',
+  'pair.copySelected':
+    'This page may not copy for you (it came over plain http, not https). The code is selected: press Ctrl+C (⌘C on a Mac) to copy it, or read it out.',
+  'limited.title': 'This browser opened Ferry over plain http, so some things work differently here:',
+  'limited.files': 'Files: up to {limit} at a time, kept in this tab until you download them.',
+  'limited.noFiles': 'Files can’t be received here.',
+  'limited.calls': 'Calls aren’t possible: browsers allow the microphone only on https pages.',
+  'limited.notifications': 'No system notifications: keep this tab open to see new messages and files.',
+  'limited.copy': 'Copy buttons select the text instead; press Ctrl+C (⌘C on a Mac) to copy it.',
+  'limited.instead':
+    'Pairing and chat work as usual. For everything else, install the Ferry app or open Ferry over https.',
+  'limited.dismiss': 'Got it',
   'pair.qrAlt': 'QR code that opens Ferry in a browser with this code',
   'pair.qrAddress': 'Address in the QR code',
   'pair.openAddress': 'No camera? Open {address} on the other device and type the code.',

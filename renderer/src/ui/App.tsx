@@ -7,6 +7,7 @@ import { PairingView } from '../features/pairing/PairingView';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { carriesFiles } from '../features/transfer/drag-state';
 import { Announcer } from './Announcer';
+import { PlainHttpNotice } from './PlainHttpNotice';
 import { useFerry, useLanguage, useT } from './ferry-context';
 import { useDocumentTitle } from './document-title';
 import { focusMainPane, focusSoon } from './focus';
@@ -96,7 +97,10 @@ export function App() {
       </header>
       <CallSurface />
       <DeviceList />
-      <main className="main">{main}</main>
+      <main className="main">
+        <PlainHttpNotice />
+        {main}
+      </main>
       <Announcer />
     </div>
   );

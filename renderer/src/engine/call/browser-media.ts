@@ -147,4 +147,9 @@ function createPlayer(outputDeviceId: string): RemoteAudioPlayer {
   };
 }
 
-export const browserCallMedia: CallMedia = { openMicrophone, createLevelMeter, createPlayer };
+/** Browsers expose the microphone to secure contexts only (https, localhost, 127.0.0.0/8). */
+function canCapture(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function';
+}
+
+export const browserCallMedia: CallMedia = { openMicrophone, createLevelMeter, createPlayer, canCapture };

@@ -95,15 +95,22 @@ describe('how calls end', () => {
     [
       'the callee declines',
       outgoingRinging,
-      { type: 'decline-received', peerId: PEER, callId: CALL, busy: false, at: 3_000 },
+      { type: 'decline-received', peerId: PEER, callId: CALL, reason: 'declined', at: 3_000 },
       'peer-declined',
       [],
     ],
     [
       'the callee is busy',
       outgoingRinging,
-      { type: 'decline-received', peerId: PEER, callId: CALL, busy: true, at: 3_000 },
+      { type: 'decline-received', peerId: PEER, callId: CALL, reason: 'busy', at: 3_000 },
       'busy',
+      [],
+    ],
+    [
+      'the callee’s device cannot take calls (a browser page without microphone access)',
+      outgoingRinging,
+      { type: 'decline-received', peerId: PEER, callId: CALL, reason: 'unavailable', at: 3_000 },
+      'peer-cannot-call',
       [],
     ],
     [
@@ -266,7 +273,7 @@ describe('messages for other calls change nothing', () => {
   const stale = 'call-old0-0000';
   it.each<CallEvent>([
     { type: 'accept-received', peerId: PEER, callId: stale, at: 2 },
-    { type: 'decline-received', peerId: PEER, callId: stale, busy: false, at: 2 },
+    { type: 'decline-received', peerId: PEER, callId: stale, reason: 'declined', at: 2 },
     { type: 'end-received', peerId: PEER, callId: stale, failed: false, at: 2 },
     { type: 'ring-timeout', callId: stale, at: 2 },
     { type: 'microphone-failed', callId: stale, at: 2 },
@@ -309,7 +316,7 @@ describe('both calling each other at once', () => {
       type: 'decline-received',
       peerId: 'bob',
       callId: small,
-      busy: true,
+      reason: 'busy',
       at: 3,
     });
     expect(busy.state).toBe(adaGetsInvite.state);
@@ -330,5 +337,21 @@ describe('mute', () => {
 
   it('does nothing without a call', () => {
     expect(callTransition(IDLE_CALL, { type: 'set-muted', muted: true }).state).toBe(IDLE_CALL);
+  });
+});
+
+describe('a device that cannot take calls', () => {
+  it('never rings: it answers the invite with why, and records the call it could not take', () => {
+    const step = callTransition(IDLE_CALL, { ...invited, cannotAnswer: true });
+    expect(step.state).toMatchObject({
+      phase: 'ended',
+      reason: 'cannot-call-here',
+      direction: 'incoming',
+      peerId: PEER,
+      connectedAt: null,
+    });
+    expect(step.outbox).toEqual([
+      { peerId: PEER, message: { type: 'call:decline', callId: CALL, reason: 'unavailable' } },
+    ]);
   });
 });

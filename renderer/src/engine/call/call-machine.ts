@@ -11,7 +11,7 @@
  * recorded. Remote events name their call and device, and an event for any other call is ignored:
  * a late message can never touch the next call.
  */
-import type { CallMessage } from '../../../../contracts/call';
+import type { CallDeclineReason, CallMessage } from '../../../../contracts/call';
 
 export type CallDirection = 'outgoing' | 'incoming';
 
@@ -30,6 +30,10 @@ export type CallEndReason =
   | 'peer-declined'
   /** The other device is in another call. */
   | 'busy'
+  /** The other device cannot take calls at all (a browser page without microphone access). */
+  | 'peer-cannot-call'
+  /** Incoming: a call came, but this device cannot take calls; the caller was told why. */
+  | 'cannot-call-here'
   /** This side's microphone could not be opened. */
   | 'microphone-unavailable'
   /** The other side could not take part (no microphone, or no audio reached it). */
@@ -100,6 +104,8 @@ export type CallEvent =
       readonly peerId: string;
       readonly callId: string;
       readonly at: number;
+      /** This device cannot take calls (no microphone access here): the invite is answered with why. */
+      readonly cannotAnswer?: boolean;
     }
   | {
       readonly type: 'accept-received';
@@ -111,7 +117,7 @@ export type CallEvent =
       readonly type: 'decline-received';
       readonly peerId: string;
       readonly callId: string;
-      readonly busy: boolean;
+      readonly reason: CallDeclineReason;
       readonly at: number;
     }
   | {
@@ -208,7 +214,13 @@ export function callTransition(state: CallState, event: CallEvent): CallStep {
         microphoneReady: false,
         muted: false,
       };
-      if (!isActive(state)) return stay(ringing);
+      if (!isActive(state)) {
+        if (!event.cannotAnswer) return stay(ringing);
+        // It never rings here: recorded as a call that could not be taken, and the caller hears why.
+        return end(ringing, 'cannot-call-here', event.at, [
+          send(event.peerId, { type: 'call:decline', callId: event.callId, reason: 'unavailable' }),
+        ]);
+      }
       if (state.callId === event.callId) return stay(state);
       // Both called each other at once: the call with the larger id goes on, on both sides. The
       // other side applies the same rule, so it answers our (smaller) invite with busy, which we
@@ -242,7 +254,15 @@ export function callTransition(state: CallState, event: CallEvent): CallStep {
     case 'decline-received':
       if (!concerns(state, event.peerId, event.callId) || state.phase !== 'outgoing-ringing')
         return stay(state);
-      return end(state, event.busy ? 'busy' : 'peer-declined', event.at);
+      return end(
+        state,
+        event.reason === 'busy'
+          ? 'busy'
+          : event.reason === 'unavailable'
+            ? 'peer-cannot-call'
+            : 'peer-declined',
+        event.at,
+      );
 
     case 'cancel-received':
       // Also while connecting: the caller's cancel crossed our accept on the wire.

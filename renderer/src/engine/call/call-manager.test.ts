@@ -173,6 +173,27 @@ describe('CallManager', () => {
     expect(bob.microphones).toHaveLength(0);
   });
 
+  it('a device that cannot capture audio never rings: the caller learns why, and it cannot place a call', async () => {
+    const { ada, bob } = pairOfDevices();
+    bob.cannotCapture = true;
+    expect(bob.manager.canCallHere).toBe(false);
+    expect(ada.manager.canCallHere).toBe(true);
+    expect(ada.manager.place('bob')).toBe('ringing');
+    await settle();
+    expect(ada.records).toEqual([expect.objectContaining({ reason: 'peer-cannot-call' })]);
+    expect(bob.records).toEqual([
+      expect.objectContaining({ reason: 'cannot-call-here', direction: 'incoming' }),
+    ]);
+    // It never rang on Bob's side, and the caller's microphone is closed again.
+    expect(bob.views.some((view) => view?.phase === 'incoming-ringing')).toBe(false);
+    expect(ada.microphones[0]?.stopped).toBe(true);
+
+    expect(bob.manager.place('ada')).toBe('unavailable');
+    await settle();
+    expect(ada.view).toBeNull();
+    expect(bob.microphones).toHaveLength(0);
+  });
+
   it('a device already in a call answers busy', async () => {
     const { ada, bob } = await connectedCall();
     const carol = new FakeDevice('carol');

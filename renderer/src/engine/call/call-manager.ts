@@ -97,7 +97,8 @@ export interface CallActions {
   callEnded(record: CallRecord): void;
 }
 
-export type PlaceCallOutcome = 'ringing' | 'offline' | 'busy';
+/** `unavailable`: this device cannot make calls (no microphone access here). */
+export type PlaceCallOutcome = 'ringing' | 'offline' | 'busy' | 'unavailable';
 
 export interface CallManagerDeps {
   readonly links: CallLinks;
@@ -194,8 +195,17 @@ export class CallManager {
     return this.state;
   }
 
+  /**
+   * Whether this device can make and take calls at all: false in a browser page that is not a
+   * secure context, which browsers give no microphone (CallMedia.canCapture).
+   */
+  get canCallHere(): boolean {
+    return this.deps.media.canCapture?.() ?? true;
+  }
+
   /** Rings the device; the microphone opens now so it is ready when they accept. */
   place(peerId: string): PlaceCallOutcome {
+    if (!this.canCallHere) return 'unavailable';
     if (isActive(this.state)) return 'busy';
     if (!this.deps.links.session(peerId)) return 'offline';
     const callId = this.deps.newCallId?.() ?? randomId();
@@ -290,7 +300,13 @@ export class CallManager {
     const at = this.now();
     switch (message.type) {
       case 'call:invite':
-        return this.dispatch({ type: 'invite-received', peerId: deviceId, callId: message.callId, at });
+        return this.dispatch({
+          type: 'invite-received',
+          peerId: deviceId,
+          callId: message.callId,
+          at,
+          ...(this.canCallHere ? {} : { cannotAnswer: true }),
+        });
       case 'call:accept':
         return this.dispatch({ type: 'accept-received', peerId: deviceId, callId: message.callId, at });
       case 'call:decline':
@@ -298,7 +314,7 @@ export class CallManager {
           type: 'decline-received',
           peerId: deviceId,
           callId: message.callId,
-          busy: message.reason === 'busy',
+          reason: message.reason,
           at,
         });
       case 'call:cancel':

@@ -27,6 +27,11 @@ export interface CallMedia {
   openMicrophone(deviceId: string): Promise<MediaStream>;
   createLevelMeter(stream: MediaStream): LevelMeter;
   createPlayer(outputDeviceId: string): RemoteAudioPlayer;
+  /**
+   * Whether a microphone can be asked for here at all (absent: yes). A browser page that is not a
+   * secure context has no `navigator.mediaDevices`: no call can start or be taken there.
+   */
+  canCapture?(): boolean;
 }
 
 /** The person's choice of devices, '' meaning the system default. */

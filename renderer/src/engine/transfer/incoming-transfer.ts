@@ -108,7 +108,7 @@ export class IncomingTransfer {
         link.session.send({ type: 'transfer:complete', transferId: this.id });
         return;
       case 'declined':
-        link.session.send({ type: 'transfer:decline', transferId: this.id });
+        link.session.send(this.declineMessage());
         return;
       case 'failed':
         // The sender fixed what stopped it and offers again: go on from what is on disk.
@@ -184,6 +184,23 @@ export class IncomingTransfer {
     // No file is marked failed here: only a digest mismatch marks one, and that cannot resume.
     this.phase = 'paused';
     this.accept();
+  }
+
+  /**
+   * Declined before anyone is asked: the files are more than this device can take (`limitBytes`,
+   * the sink's limit). Returns the message to tell the sender, which names the limit.
+   */
+  declineTooLarge(limitBytes: number): OutgoingPeerMessage | null {
+    if (this.phase !== 'awaiting-you') return null;
+    this.end('declined', 'you', undefined, null, limitBytes);
+    return this.declineMessage();
+  }
+
+  private declineMessage(): OutgoingPeerMessage {
+    const limitBytes = this.outcome.limitBytes;
+    return limitBytes === undefined
+      ? { type: 'transfer:decline', transferId: this.id }
+      : { type: 'transfer:decline', transferId: this.id, reason: 'too-large', limitBytes };
   }
 
   /** This person declines; returns the message to tell the sender. */
@@ -467,9 +484,10 @@ export class IncomingTransfer {
     by?: 'you' | 'peer',
     error?: TransferErrorCode,
     resumable: 'you' | 'peer' | null = null,
+    limitBytes?: number,
   ): void {
     this.generation++;
-    this.outcome = endedOutcome(this.context.now(), by, error, resumable);
+    this.outcome = endedOutcome(this.context.now(), by, error, resumable, limitBytes);
     this.setPhase(phase);
   }
 

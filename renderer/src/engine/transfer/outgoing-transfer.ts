@@ -174,7 +174,8 @@ export class OutgoingTransfer {
     return true;
   }
 
-  declined(): void {
+  /** The receiver said no; with `limitBytes`, because the files are more than it can take. */
+  declined(limitBytes?: number): void {
     if (this.phase === 'failed' && this.outcome.resumableBy === 'peer') {
       // Offered again after the receiver restarted, and it said no: it stays failed, for good.
       const { resumableBy: _given, ...final } = this.outcome;
@@ -184,7 +185,7 @@ export class OutgoingTransfer {
       return;
     }
     if (this.phase !== 'offered') return;
-    this.end('declined', 'peer');
+    this.end('declined', 'peer', undefined, null, limitBytes);
   }
 
   /** The receiver has every file verified. */
@@ -432,9 +433,10 @@ export class OutgoingTransfer {
     by?: 'you' | 'peer',
     error?: TransferErrorCode,
     resumable: 'you' | 'peer' | null = null,
+    limitBytes?: number,
   ): void {
     this.stopRun();
-    this.outcome = endedOutcome(this.context.now(), by, error, resumable);
+    this.outcome = endedOutcome(this.context.now(), by, error, resumable, limitBytes);
     this.setPhase(phase);
     // A transfer that may resume keeps its files readable until it resumes or is given up.
     if (resumable === null) this.source.close?.();

@@ -113,6 +113,26 @@ describe.each(SINKS)('TransferManager: two peers in one process, frames received
     expect(bob.sink.partials.size + bob.sink.saved.size).toBe(0);
   });
 
+  it('an offer above the receiver’s limit is declined before anyone is asked, and both sides know the limit', async () => {
+    const { ada, bob } = setup();
+    bob.sink.limitBytes = 100;
+    // Even from a trusted device: accepting could only fail.
+    bob.autoAccept = true;
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'big.bin', bytes: patternBytes(101) }]));
+    await until(() => phaseOf(ada, 'out') === 'declined', 'sender sees the decline');
+    expect(ada.only('out')).toMatchObject({ phase: 'declined', endedBy: 'peer', limitBytes: 100 });
+    expect(bob.only('in')).toMatchObject({ phase: 'declined', endedBy: 'you', limitBytes: 100 });
+    // It never showed as a question on the receiver.
+    expect(bob.history.some((view) => view.phase === 'awaiting-you')).toBe(false);
+    expect(bob.sink.partials.size + bob.sink.saved.size).toBe(0);
+
+    // Up to the limit, files go through as always.
+    const fits = patternBytes(100, 3);
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'fits.bin', bytes: fits }]));
+    await until(() => bob.sink.saved.has('fits.bin'), 'the file within the limit saved');
+    expect(sha256Hex(bob.sink.saved.get('fits.bin') ?? new Uint8Array())).toBe(sha256Hex(fits));
+  });
+
   it.each(['sender', 'receiver'] as const)(
     'cancelled by the %s mid-transfer: both show it, no .part is kept',
     async (who) => {

@@ -319,7 +319,9 @@ export class TransferManager {
         this.out(deviceId, transfer.transferId)?.accept(link, transfer);
         return;
       case 'transfer:decline':
-        this.out(deviceId, transfer.transferId)?.declined();
+        this.out(deviceId, transfer.transferId)?.declined(
+          transfer.reason === 'too-large' ? transfer.limitBytes : undefined,
+        );
         return;
       case 'transfer:credit': {
         const out = this.out(deviceId, transfer.transferId);
@@ -409,6 +411,14 @@ export class TransferManager {
     if (previousSlot !== 0) link.incomingBySlot.delete(previousSlot);
     link.incomingBySlot.set(offer.slot, transfer);
     transfer.offered(link, offer.slot);
+    // More than this device can take (a browser that keeps files in blob storage): declined at
+    // once with the limit, so nobody accepts a transfer that is bound to fail, and both sides say why.
+    const limitBytes = this.deps.sink()?.limitBytes;
+    if (transfer.isAwaitingAnswer && limitBytes !== undefined && offer.totalBytes > limitBytes) {
+      const decline = transfer.declineTooLarge(limitBytes);
+      if (decline) link.session.send(decline);
+      return;
+    }
     // Accepted before it is first reported, so a trusted device's files never show as a question.
     if (transfer.isAwaitingAnswer && this.deps.autoAccept(link.deviceId)) transfer.accept();
     else this.report(key, true);

@@ -57,6 +57,12 @@ export interface ReceiveSink {
   forget(key: ReceiveKey, discardPartials: boolean): Promise<void>;
   /** Present where the sink receives bulk frames itself, where it writes them (frame-receiver.ts). */
   readonly heldFrames?: HeldFrameStore;
+  /**
+   * The largest transfer (all its files together) this sink can take, where it has a limit (the
+   * browser client without a private file system keeps files in blob storage). A larger offer is
+   * declined before anyone is asked, and the sender is told the limit.
+   */
+  readonly limitBytes?: number;
 }
 
 export type TransferDirection = 'out' | 'in';
@@ -115,10 +121,15 @@ export interface TransferView {
    * side that is: `you` can press Retry, `peer` will when it has fixed its side.
    */
   readonly resumableBy?: 'you' | 'peer';
+  /** Declined before anyone was asked, as larger than the receiver can take: that limit, in bytes. */
+  readonly limitBytes?: number;
 }
 
 /** How a transfer ended, as its view shows it; `finishedAt: null` while it has not. */
-export type TransferOutcome = Pick<TransferView, 'finishedAt' | 'endedBy' | 'error' | 'resumableBy'>;
+export type TransferOutcome = Pick<
+  TransferView,
+  'finishedAt' | 'endedBy' | 'error' | 'resumableBy' | 'limitBytes'
+>;
 
 /** Not ended (yet, or again after a retry or resume). */
 export const NOT_ENDED: TransferOutcome = { finishedAt: null };
@@ -128,12 +139,14 @@ export function endedOutcome(
   by: 'you' | 'peer' | undefined,
   error: TransferErrorCode | undefined,
   resumableBy: 'you' | 'peer' | null,
+  limitBytes?: number,
 ): TransferOutcome {
   return {
     finishedAt,
     ...(by ? { endedBy: by } : {}),
     ...(error ? { error } : {}),
     ...(resumableBy ? { resumableBy } : {}),
+    ...(limitBytes !== undefined ? { limitBytes } : {}),
   };
 }
 

@@ -16,9 +16,10 @@ afterEach(cleanup);
 
 const settings = testSettings();
 
-function fakeCalls() {
+function fakeCalls(canCallHere: boolean) {
   const done: string[] = [];
   const manager = {
+    canCallHere,
     place: (peerId: string) => {
       done.push(`place ${peerId}`);
       return 'ringing';
@@ -36,8 +37,8 @@ function fakeCalls() {
   return { manager, done };
 }
 
-function renderWith(store: FerryStore, ui: ReactNode) {
-  const { manager, done } = fakeCalls();
+function renderWith(store: FerryStore, ui: ReactNode, { canCallHere = true } = {}) {
+  const { manager, done } = fakeCalls(canCallHere);
   render(
     <FerryProvider value={{ store, engine: {} as FerryEngine, host: { kind: 'web' } as Host }}>
       <CallProvider manager={manager}>{ui}</CallProvider>
@@ -71,6 +72,20 @@ describe('the call UI', () => {
     expect(done).toEqual(['place bob']);
     act(() => store.getState().callChanged(call({})));
     expect(screen.getByRole('button', { name: 'Call Bob' })).toHaveProperty('disabled', true);
+  });
+
+  it('where this browser cannot make calls, “Call Bob” is disabled and a sentence beside it says why and what to do', () => {
+    const store = storeWithBob();
+    const done = renderWith(store, <CallButton deviceId="bob" peerName="Bob" online />, {
+      canCallHere: false,
+    });
+    const button = screen.getByRole('button', { name: 'Call Bob' });
+    expect(button).toHaveProperty('disabled', true);
+    fireEvent.click(button);
+    expect(done).toEqual([]);
+    const explanation = document.getElementById(button.getAttribute('aria-describedby') ?? '');
+    expect(explanation?.textContent).toContain('browsers allow the microphone only on secure (https) pages');
+    expect(screen.getByText(/install the Ferry app or open Ferry over https/)).toBe(explanation);
   });
 
   it('rings as an alert dialog with Accept focused, and passes Accept and Decline on', () => {

@@ -6,6 +6,8 @@ export const callMessagesEn = {
   'call.start': 'Call {name}',
   'call.notPossible.offline': '{name} is offline, so a call can’t start.',
   'call.notPossible.busy': 'You are already in a call. Hang up first.',
+  'call.notPossible.insecure':
+    'Calls aren’t possible in this browser here: it opened Ferry over plain http, and browsers allow the microphone only on secure (https) pages. To talk, install the Ferry app or open Ferry over https.',
   'call.incoming.label': 'Incoming call',
   'call.incoming.question': '{name} is calling you.',
   'call.accept': 'Accept',
@@ -43,6 +45,10 @@ export const callMessagesEn = {
   'call.record.declined': 'You declined a call from {name}',
   'call.record.peer-declined': '{name} declined the call',
   'call.record.busy': '{name} was in another call',
+  'call.record.peer-cannot-call':
+    '{name}’s browser can’t take calls over this address (plain http gives it no microphone). {name} can install the Ferry app or open Ferry over https.',
+  'call.record.cannot-call-here':
+    '{name} called, but this browser can’t take calls over this address (plain http gives it no microphone). Install the Ferry app or open Ferry over https to talk.',
   'call.record.cancelled': 'You cancelled the call to {name}',
   'call.record.microphone-unavailable': 'The call couldn’t start: your microphone could not be opened',
   'call.record.peer-failed': 'The call ended: {name}’s microphone or audio didn’t work',
@@ -55,6 +61,8 @@ export const callMessagesZhCN: Record<keyof typeof callMessagesEn, string> = {
   'call.start': '呼叫 {name}',
   'call.notPossible.offline': '{name} 已离线，无法发起通话。',
   'call.notPossible.busy': '你已在通话中，请先挂断。',
+  'call.notPossible.insecure':
+    '此浏览器在这里无法通话：它通过普通 http 打开了 Ferry，而浏览器只允许安全（https）页面使用麦克风。如需通话，请安装 Ferry 应用或通过 https 打开 Ferry。',
   'call.incoming.label': '来电',
   'call.incoming.question': '{name} 正在呼叫你。',
   'call.accept': '接听',
@@ -92,6 +100,10 @@ export const callMessagesZhCN: Record<keyof typeof callMessagesEn, string> = {
   'call.record.declined': '你拒绝了 {name} 的来电',
   'call.record.peer-declined': '{name} 拒绝了通话',
   'call.record.busy': '{name} 正在另一通话中',
+  'call.record.peer-cannot-call':
+    '{name} 的浏览器无法通过此地址接听通话（普通 http 下没有麦克风）。{name} 可以安装 Ferry 应用或通过 https 打开 Ferry。',
+  'call.record.cannot-call-here':
+    '{name} 呼叫了你，但此浏览器无法通过此地址接听通话（普通 http 下没有麦克风）。请安装 Ferry 应用或通过 https 打开 Ferry 后再通话。',
   'call.record.cancelled': '你取消了对 {name} 的呼叫',
   'call.record.microphone-unavailable': '通话无法开始：无法打开你的麦克风',
   'call.record.peer-failed': '通话结束：{name} 的麦克风或音频无法工作',

@@ -7,7 +7,7 @@ import type { FerryStore } from '../../state/store';
 
 /** The call actions a command can take (the CallManager has them). */
 export interface CommandCalls {
-  place(peerId: string): 'ringing' | 'offline' | 'busy';
+  place(peerId: string): 'ringing' | 'offline' | 'busy' | 'unavailable';
   accept(): boolean;
   decline(): void;
   hangUp(): void;
@@ -36,6 +36,7 @@ export function routeAppCommand(
       const outcome = calls.place(command.peerId);
       if (outcome === 'offline') state.announce('call.notPossible.offline', { name: device.name });
       else if (outcome === 'busy') state.announce('call.notPossible.busy');
+      else if (outcome === 'unavailable') state.announce('call.notPossible.insecure');
       return;
     }
     case 'accept-call': {

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useFerry, useHost, useT } from '../../ui/ferry-context';
 import { joinBaseUrls, joinLinkFor } from './join-link';
 
@@ -32,7 +32,9 @@ export function ShowCodePanel({
   const servingUrl = useFerry((state) => state.appInfo.signalingUrl);
   const internetUrl = useFerry((state) => state.settings.signalingUrl);
   const secondsLeft = useSecondsLeft(expiresAt);
-  const [copied, setCopied] = useState(false);
+  /** `selected`: the page may not write the clipboard (not a secure context); the code is selected instead. */
+  const [copied, setCopied] = useState<'no' | 'copied' | 'selected'>('no');
+  const codeElement = useRef<HTMLParagraphElement>(null);
   // The QR image of the link it was drawn for: a stale one (address or code changed) is not shown.
   const [qr, setQr] = useState<{ readonly link: string; readonly image: string } | null>(null);
   // Undefined until the desktop services answered; null from a standalone service.
@@ -70,17 +72,28 @@ export function ShowCodePanel({
 
   const copy = async () => {
     try {
+      // Absent in a page that is not a secure context (http://<LAN address>, from a QR code).
+      if (typeof navigator.clipboard?.writeText !== 'function') throw new Error('no clipboard here');
       await navigator.clipboard.writeText(code);
-      setCopied(true);
+      setCopied('copied');
     } catch {
-      setCopied(false);
+      // Selected for the person to copy with the keyboard, and the status says so: never a silent no-op.
+      const element = codeElement.current;
+      const selection = window.getSelection();
+      if (element && selection) {
+        const range = document.createRange();
+        range.selectNodeContents(element);
+        selection.removeAllRanges();
+        selection.addRange(range);
+      }
+      setCopied('selected');
     }
   };
 
   return (
     <div className="show-code">
       <h2 id="your-code-label">{t('pair.yourCode')}</h2>
-      <p className="code" aria-labelledby="your-code-label" data-testid="pairing-code">
+      <p className="code" aria-labelledby="your-code-label" data-testid="pairing-code" ref={codeElement}>
         {code}
       </p>
       <p className="muted">{t('pair.readOut')}</p>
@@ -96,7 +109,7 @@ export function ShowCodePanel({
       <p className="muted" aria-live="off">
         {t('pair.expiresIn', { time: formatDuration(secondsLeft) })}
       </p>
-      {copied && <p role="status">{t('pair.copied')}</p>}
+      {copied !== 'no' && <p role="status">{t(copied === 'copied' ? 'pair.copied' : 'pair.copySelected')}</p>}
       {qrImage && <img className="qr" src={qrImage} alt={t('pair.qrAlt')} width={160} height={160} />}
       {base !== undefined && <p className="muted join-address">{t('pair.openAddress', { address: base })}</p>}
       {bases.length > 1 && (

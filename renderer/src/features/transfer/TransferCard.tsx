@@ -9,7 +9,7 @@ import { useTransferManager } from './transfer-context';
 /** Files listed on a card; the rest are counted. */
 const FILES_SHOWN = 20;
 
-function statusText(view: TransferView, peerName: string, t: Translate): string {
+function statusText(view: TransferView, peerName: string, t: Translate, language: Language): string {
   const name = { name: peerName };
   switch (view.phase) {
     case 'offered':
@@ -23,6 +23,12 @@ function statusText(view: TransferView, peerName: string, t: Translate): string 
     case 'done':
       return t(view.direction === 'out' ? 'transfer.phase.done.out' : 'transfer.phase.done.in', name);
     case 'declined':
+      if (view.limitBytes !== undefined) {
+        const limit = formatBytes(view.limitBytes, language);
+        return view.endedBy === 'you'
+          ? t('transfer.phase.declined.tooLarge.you', { limit })
+          : t('transfer.phase.declined.tooLarge.peer', { name: peerName, limit });
+      }
       return t(view.endedBy === 'you' ? 'transfer.phase.declined.you' : 'transfer.phase.declined.peer', name);
     case 'cancelled':
       return t(
@@ -175,6 +181,7 @@ export const TransferCard = memo(function TransferCard({
   const t = useT();
   const language = useLanguage();
   const manager = useTransferManager();
+  const receiveLimit = useHost().receive?.limitBytes;
   const summary = formatSummary(view.files.length, view.totalBytes, language, t);
   const label = t(view.direction === 'out' ? 'transfer.cardLabel.out' : 'transfer.cardLabel.in', {
     name: peerName,
@@ -206,8 +213,11 @@ export const TransferCard = memo(function TransferCard({
         className={`transfer-status ${view.phase === 'failed' ? 'error' : ''}`}
         data-testid="transfer-status"
       >
-        {statusText(view, peerName, t)}
+        {statusText(view, peerName, t, language)}
       </p>
+      {view.phase === 'awaiting-you' && receiveLimit !== undefined && (
+        <p className="hint">{t('transfer.limitHint', { limit: formatBytes(receiveLimit, language) })}</p>
+      )}
       {view.phase === 'failed' && view.resumableBy !== undefined && (
         <p className="hint">
           {view.resumableBy === 'you'

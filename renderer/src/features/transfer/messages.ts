@@ -42,6 +42,12 @@ export const transferMessagesEn = {
   'transfer.phase.done.in': 'Received. Every file was checked.',
   'transfer.phase.declined.you': 'You declined these files.',
   'transfer.phase.declined.peer': '{name} declined these files.',
+  'transfer.phase.declined.tooLarge.you':
+    'Not received: this browser can receive up to {limit} at a time here. For larger files, open Ferry over https or install the Ferry app.',
+  'transfer.phase.declined.tooLarge.peer':
+    'Not sent: {name}’s browser can receive up to {limit} at a time over this address. For larger files, {name} can open Ferry over https or install the Ferry app.',
+  'transfer.limitHint':
+    'This browser can receive up to {limit} at a time here; for larger files, open Ferry over https or install the Ferry app. Files stay in this tab until you download them, and a transfer can’t continue after the page reloads.',
   'transfer.phase.cancelled.you': 'You cancelled this transfer.',
   'transfer.phase.cancelled.peer': '{name} cancelled this transfer.',
   'transfer.phase.failed': 'The transfer stopped: {reason}',
@@ -118,6 +124,12 @@ export const transferMessagesZhCN: Record<TransferMessageKey, string> = {
   'transfer.phase.done.in': '已接收。全部文件均已通过校验。',
   'transfer.phase.declined.you': '你拒绝了这些文件。',
   'transfer.phase.declined.peer': '{name} 拒绝了这些文件。',
+  'transfer.phase.declined.tooLarge.you':
+    '未接收：此浏览器在这里一次最多只能接收 {limit}。如需接收更大的文件，请通过 https 打开 Ferry，或安装 Ferry 应用。',
+  'transfer.phase.declined.tooLarge.peer':
+    '未发送：{name} 的浏览器通过此地址一次最多只能接收 {limit}。如需更大的文件，{name} 可以通过 https 打开 Ferry，或安装 Ferry 应用。',
+  'transfer.limitHint':
+    '此浏览器在这里一次最多可接收 {limit}；如需接收更大的文件，请通过 https 打开 Ferry，或安装 Ferry 应用。文件会保留在此标签页中直到你下载；页面重新加载后，未完成的传输无法继续。',
   'transfer.phase.cancelled.you': '你取消了这次传输。',
   'transfer.phase.cancelled.peer': '{name} 取消了这次传输。',
   'transfer.phase.failed': '传输已停止：{reason}',

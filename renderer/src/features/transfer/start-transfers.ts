@@ -10,7 +10,7 @@ import type { Host } from '../../host/host';
 import { createTranslator, resolveLanguage } from '../../i18n/i18n';
 import type { FerryStore } from '../../state/store';
 import { acceptsAutomatically, migrateLegacyAutoAccept } from '../devices/paired-devices';
-import { formatSummary } from './format';
+import { formatBytes, formatSummary } from './format';
 import { openTransferHistory, type TransferHistory } from './transfer-history';
 
 export interface TransferFeature {
@@ -49,6 +49,12 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
       });
     } else if (view.phase === 'failed') {
       state().announce('transfer.announce.failed', { name });
+    } else if (view.phase === 'declined' && view.limitBytes !== undefined) {
+      // Declined by the receiver's limit without anyone pressing a button: say so on both sides.
+      const language = resolveLanguage(state().settings.language, navigator.languages);
+      const limit = formatBytes(view.limitBytes, language);
+      if (view.direction === 'in') state().announce('transfer.phase.declined.tooLarge.you', { limit });
+      else state().announce('transfer.phase.declined.tooLarge.peer', { name, limit });
     }
   };
 

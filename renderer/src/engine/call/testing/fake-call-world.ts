@@ -165,6 +165,8 @@ export class FakeDevice implements CallActions {
   readonly players: { played: FakeTrack[]; stopped: boolean }[] = [];
   readonly links = new Map<string, FakeLinkEnd>();
   microphoneFails = false;
+  /** No microphone can be asked for at all (a browser page that is not a secure context). */
+  cannotCapture = false;
   /** The microphone request never settles (a permission prompt nobody answers). */
   microphoneHangs = false;
   readonly manager: CallManager;
@@ -194,6 +196,7 @@ export class FakeDevice implements CallActions {
         return new FakeStream(track) as unknown as MediaStream;
       },
       createLevelMeter: () => ({ read: () => 0.05, close: () => undefined }),
+      canCapture: () => !this.cannotCapture,
       createPlayer: () => {
         const player = { played: [] as FakeTrack[], stopped: false };
         this.players.push(player);

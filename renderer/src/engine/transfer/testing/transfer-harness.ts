@@ -92,6 +92,8 @@ export class MemorySink implements ReceiveSink {
   writeDelayMs = 0;
   failWritesAfterBytes: number | null = null;
   failCode = 'DISK_FULL';
+  /** The largest transfer taken (the browser's blob sink has one); none when undefined. */
+  limitBytes?: number;
   /** Bytes received but not yet written, at its highest. */
   maxPendingBytes = 0;
   pendingBytes = 0;
