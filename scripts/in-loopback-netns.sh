@@ -9,4 +9,6 @@ if [ "${FERRY_NO_NETNS:-}" = "1" ] || [ "$(id -u)" != "0" ] || ! command -v unsh
   echo "in-loopback-netns: running without a private network namespace (needs root, unshare and ip)" >&2
   exec "$@"
 fi
-exec unshare --net -- sh -c 'ip link set lo up && exec "$@"' in-loopback-netns "$@"
+# FERRY_LOOPBACK_NETNS tells tests that they run in this private namespace, where they may add
+# interfaces of their own (e2e/insecure-browser.spec.ts) without touching the machine's network.
+exec unshare --net -- sh -c 'ip link set lo up && export FERRY_LOOPBACK_NETNS=1 && exec "$@"' in-loopback-netns "$@"
