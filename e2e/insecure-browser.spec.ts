@@ -175,10 +175,20 @@ test.describe('the browser peer opened over plain http from a LAN address', () =
         secure: isSecureContext,
         subtle: typeof crypto.subtle,
         media: typeof navigator.mediaDevices,
+        storage: typeof navigator.storage,
+        clipboard: typeof navigator.clipboard,
+        notifications: typeof Notification === 'undefined' ? 'none' : Notification.permission,
       })),
     };
     expect(contexts.ada).toEqual({ secure: true, subtle: 'object', media: 'object' });
-    expect(contexts.bob).toEqual({ secure: false, subtle: 'undefined', media: 'undefined' });
+    expect(contexts.bob).toEqual({
+      secure: false,
+      subtle: 'undefined',
+      media: 'undefined',
+      storage: 'undefined',
+      clipboard: 'undefined',
+      notifications: 'denied',
+    });
     await expect(bob.page.getByRole('complementary', { name: /opened Ferry over plain http/ })).toContainText(
       'Files: up to 1 GB at a time',
     );
