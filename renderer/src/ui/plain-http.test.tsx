@@ -49,7 +49,8 @@ describe('a page served over plain http (not a secure context)', () => {
     vi.stubGlobal('navigator', { ...navigator, clipboard: undefined });
     renderWith(<ShowCodePanel code="K7M-Q2X" expiresAt={Date.now() + 60_000} onCancel={() => undefined} />, {
       kind: 'web',
-    } as Host);
+      getLocalInfo: async () => null,
+    } as unknown as Host);
     fireEvent.click(screen.getByRole('button', { name: 'Copy code' }));
     return vi.waitFor(() => {
       expect(screen.getByRole('status').textContent).toContain('The code is selected: press Ctrl+C');
