@@ -45,6 +45,8 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: 'pipe' });
 let service: RunningSignalingService;
 let lanBrowser: Browser;
 let base: string;
+/** Contexts a test opened, closed after it so no page of it lives on into the next test. */
+const opened: Peer[] = [];
 
 test.beforeAll(async () => {
   // A veth pair rather than a dummy interface: it needs no extra kernel module (CI containers
@@ -88,6 +90,7 @@ test.beforeEach(async () => {
 });
 
 test.afterEach(async () => {
+  for (const peer of opened.splice(0)) await peer.context.close();
   await fs.rm(base, { recursive: true, force: true });
 });
 
@@ -155,6 +158,7 @@ async function sharedSetup(browser: Browser): Promise<{ ada: Peer; bob: Peer }> 
   await ada.page.reload();
   await expect(ada.page.getByText('This device: Ada laptop')).toBeVisible();
   const bob = await openLanPeer('Bob phone');
+  opened.push(ada, bob);
   return { ada, bob };
 }
 
