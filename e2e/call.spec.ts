@@ -51,7 +51,7 @@ async function expectInCall(peer: Peer, other: Peer): Promise<void> {
 async function expectIdle(peer: Peer, other: Peer): Promise<void> {
   await expect(callBar(peer, other)).toHaveCount(0);
   await expect(ring(peer)).toHaveCount(0);
-  await expect(peer.page.getByRole('button', { name: `Call ${other.name}` })).toBeEnabled();
+  await expect(peer.page.getByRole('button', { name: `Call ${other.name}`, exact: true })).toBeEnabled();
 }
 
 /** Waits until `peer` has received at least `more` audio packets beyond what it had. */
@@ -142,7 +142,7 @@ test.describe('voice calls', () => {
     ]);
 
     // A new call can follow, this time from Bob's window; Ada declines it.
-    await bob.page.getByRole('button', { name: `Call ${ada.name}` }).click();
+    await bob.page.getByRole('button', { name: `Call ${ada.name}`, exact: true }).click();
     await expect(ring(ada)).toBeVisible();
     await expect
       .poll(() => notifications(ada))
@@ -214,7 +214,7 @@ test.describe('voice calls', () => {
 
     // Bob did not start the connection: his track needs the other side to renegotiate. Ada
     // accepts as the Accept button of the call notification does.
-    await bob.page.getByRole('button', { name: `Call ${ada.name}` }).click();
+    await bob.page.getByRole('button', { name: `Call ${ada.name}`, exact: true }).click();
     await expect(ring(ada)).toBeVisible();
     // The tray offers Accept and Decline while it rings (Linux notifications have no buttons).
     const bobId = await trayPeerId(ada, bob.name);
