@@ -14,7 +14,8 @@ export const uiMessagesEn = {
   'chat.pairAgain': 'Pair again',
   'call.unmute': 'Unmute',
   'call.callBack': 'Call back',
-  'call.callBackLabel': 'Call {name} back',
+  // The visible words first, so that speech input ("click Call back") finds the button.
+  'call.callBackLabel': 'Call back {name}',
   'firstRun.heading': 'Name this device',
   'firstRun.intro':
     'Devices you pair with see this name, so pick one they will recognise. You can change it later in Settings.',
