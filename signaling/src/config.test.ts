@@ -28,6 +28,7 @@ describe('signaling configuration from the environment', () => {
       maxOpenCodesPerAddress: 16,
       maxConnectionsPerAddress: 64,
       limits: { maxSessionsPerAddress: 32 },
+      trustedProxies: [],
     });
   });
 
@@ -53,6 +54,7 @@ describe('signaling configuration from the environment', () => {
         FERRY_MAX_OPEN_CODES_PER_ADDRESS: '100',
         FERRY_MAX_SESSIONS_PER_ADDRESS: '200',
         FERRY_MAX_CONNECTIONS_PER_ADDRESS: '400',
+        FERRY_TRUSTED_PROXIES: '10.0.0.5, fd00::/8,192.168.0.0/16',
       },
       DEFAULTS,
     );
@@ -75,6 +77,7 @@ describe('signaling configuration from the environment', () => {
       maxOpenCodesPerAddress: 100,
       maxConnectionsPerAddress: 400,
       limits: { maxSessionsPerAddress: 200 },
+      trustedProxies: ['10.0.0.5', 'fd00::/8', '192.168.0.0/16'],
     });
   });
 
@@ -106,6 +109,9 @@ describe('signaling configuration from the environment', () => {
     ['FERRY_TURN_SECRET', 'short'],
     ['FERRY_TURN_TTL_SECONDS', '5'],
     ['FERRY_MAX_CONNECTIONS_PER_ADDRESS', '0'],
+    ['FERRY_TRUSTED_PROXIES', 'proxy.example'],
+    ['FERRY_TRUSTED_PROXIES', '10.0.0.0/33'],
+    ['FERRY_TRUSTED_PROXIES', '10.0.0.1/8/2'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

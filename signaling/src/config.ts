@@ -23,6 +23,8 @@
  *   FERRY_MAX_CONNECTIONS_PER_ADDRESS   TCP connections per address        default 64
  *                           (an address is an IPv4 address or an IPv6 /64; raise these behind a
  *                           carrier-grade NAT, where many users share one address)
+ *   FERRY_TRUSTED_PROXIES   comma-separated IPs / CIDR blocks of reverse      default none
+ *                           proxies whose X-Forwarded-For names the client
  *
  * An empty variable counts as unset.
  */
@@ -33,6 +35,7 @@ import type { TurnRestOptions } from './ice-servers';
 import { LOG_LEVELS, type LogLevel } from './logger';
 import { DEFAULT_MAX_OPEN_CODES_PER_ADDRESS } from './pairing-store';
 import { DEFAULT_CLIENT_LIMITS } from './server';
+import { parseTrustedProxyEntry } from './trusted-proxies';
 
 export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
 
@@ -53,6 +56,7 @@ export interface SignalingConfig {
   readonly maxOpenCodesPerAddress: number;
   readonly maxConnectionsPerAddress: number;
   readonly limits: { readonly maxSessionsPerAddress: number };
+  readonly trustedProxies: string[];
 }
 
 export interface ConfigDefaults {
@@ -163,6 +167,23 @@ const urlListSchema = (schemes: readonly string[], example: string) =>
 
 const DEFAULT_TURN_TTL_SECONDS = 3600;
 
+const trustedProxiesSchema = z.string().transform((text, context): string[] => {
+  const entries = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+  for (const entry of entries) {
+    if (parseTrustedProxyEntry(entry) === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${entry}" is not an IP address or CIDR block like 10.0.0.0/8`,
+      });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
+
 const envSchema = z.object({
   FERRY_SIGNAL_PORT: optionalVariable(integerText(0, 65535)),
   FERRY_SIGNAL_HOST: optionalVariable(
@@ -184,6 +205,7 @@ const envSchema = z.object({
   FERRY_MAX_OPEN_CODES_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_MAX_SESSIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_MAX_CONNECTIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
+  FERRY_TRUSTED_PROXIES: optionalVariable(trustedProxiesSchema),
 });
 
 /** Reads the configuration; throws `SignalingConfigError` listing every bad variable. */
@@ -229,6 +251,7 @@ export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDef
       maxSessionsPerAddress:
         vars.FERRY_MAX_SESSIONS_PER_ADDRESS ?? DEFAULT_CLIENT_LIMITS.maxSessionsPerAddress,
     },
+    trustedProxies: vars.FERRY_TRUSTED_PROXIES ?? [],
   };
 }
 

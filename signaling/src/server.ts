@@ -27,6 +27,7 @@ import type { PairingStore } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
 import { respondTo, type RespondContext } from './respond';
 import { createThrottledErrorLog } from './throttled-log';
+import { NO_TRUSTED_PROXIES, type TrustedProxies } from './trusted-proxies';
 
 /**
  * socket.io drops a connection whose single message exceeds this. It is well above
@@ -81,6 +82,8 @@ export interface SignalingServerDeps {
   readonly allowedOrigins?: AllowedOrigins;
   readonly limits?: Partial<ClientLimits>;
   readonly events?: SignalingEvents;
+  /** Proxies whose X-Forwarded-For names the client; none by default. */
+  readonly trustedProxies?: TrustedProxies;
 }
 
 export function createSignalingServer(httpServer: http.Server, deps: SignalingServerDeps): SignalingServer {
@@ -101,6 +104,7 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     connectTimeout: 10_000,
   });
   const sessionsByAddress = new Map<string, number>();
+  const trustedProxies = deps.trustedProxies ?? NO_TRUSTED_PROXIES;
 
   io.use((socket, next) => {
     if (!handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
@@ -110,7 +114,12 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       next(refusal('UNSUPPORTED_PROTOCOL', 'unsupported signaling protocol'));
       return;
     }
-    const address = rateLimitKey(socket.handshake.address);
+    // Behind a trusted proxy the client is who the proxy says; otherwise the TCP peer.
+    const clientAddress = trustedProxies.clientAddress(
+      socket.handshake.address,
+      socket.handshake.headers['x-forwarded-for'],
+    );
+    const address = rateLimitKey(clientAddress);
     const sessions = sessionsByAddress.get(address) ?? 0;
     if (sessions >= limits.maxSessionsPerAddress) {
       logger.debug({ address }, 'handshake refused: too many sessions from this address');
@@ -120,7 +129,7 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     }
     sessionsByAddress.set(address, sessions + 1);
     socket.data.rateLimitKey = address;
-    socket.data.limitSubjects = limitSubjectsOf(socket.handshake.address);
+    socket.data.limitSubjects = limitSubjectsOf(clientAddress);
     socket.once('disconnect', () => {
       const left = (sessionsByAddress.get(address) ?? 1) - 1;
       if (left <= 0) sessionsByAddress.delete(address);

@@ -17,6 +17,7 @@ import { createPairingStore, DEFAULT_CODE_TTL_MS, type NameplateAllocation } fro
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
 import type { ServiceMetrics } from './metrics';
 import { createSignalingServer, type ClientLimits, type SignalingEvents } from './server';
+import { createTrustedProxies, type TrustedProxies } from './trusted-proxies';
 
 /** A request's headers must be in by then; slow-header (slowloris) connections are cut after it. */
 const HEADERS_TIMEOUT_MS = 10_000;
@@ -61,6 +62,12 @@ export interface SignalingServiceOptions {
   events?: SignalingEvents | undefined;
   /** Prometheus metrics served at /metrics (the standalone service has them; embedded, none). */
   metrics?: ServiceMetrics | undefined;
+  /**
+   * Reverse proxies (IP addresses or CIDR blocks) whose `X-Forwarded-For` names the client that
+   * limits are counted for. Nobody else's header is believed. Their own TCP connections are not
+   * capped per address (every client of the proxy arrives on them).
+   */
+  trustedProxies?: readonly string[] | undefined;
 }
 
 export interface RunningSignalingService {
@@ -101,9 +108,11 @@ export async function startSignalingService(
       metrics: options.metrics,
     }),
   );
+  const trustedProxies = createTrustedProxies(options.trustedProxies ?? []);
   const connections = trackConnections(
     httpServer,
     options.maxConnectionsPerAddress ?? DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+    trustedProxies,
     () => options.metrics?.connectionRefused(),
   );
   const events = options.events ?? options.metrics?.events;
@@ -114,6 +123,7 @@ export async function startSignalingService(
     clock,
     iceServers: createIceServerSource({ staticServers: options.iceServers ?? [], turn: options.turn, clock }),
     allowedOrigins: options.allowedOrigins ?? '*',
+    trustedProxies,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(events === undefined ? {} : { events }),
   });
@@ -176,6 +186,7 @@ function listen(server: http.Server, port: number, host: string): Promise<void> 
 function trackConnections(
   server: http.Server,
   maxPerAddress: number,
+  trustedProxies: TrustedProxies,
   onRefused: () => void,
 ): { refuseNew(): void; destroyAll(): void } {
   const open = new Set<Socket>();
@@ -186,7 +197,14 @@ function trackConnections(
       socket.destroy();
       return;
     }
-    const address = rateLimitKey(socket.remoteAddress ?? '');
+    const remote = socket.remoteAddress ?? '';
+    // A trusted proxy carries everyone's connections; its clients are capped as sessions instead.
+    if (trustedProxies.isTrusted(remote)) {
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+      return;
+    }
+    const address = rateLimitKey(remote);
     const held = perAddress.get(address) ?? 0;
     if (held >= maxPerAddress) {
       onRefused();
