@@ -61,6 +61,12 @@ export const pairOpenRequestSchema = z.strictObject({
    * `NAMEPLATE_TAKEN` when it is not free. Absent: the service picks one.
    */
   nameplate: nameplateSchema.optional(),
+  /**
+   * With `nameplate`: take back a code this client opened before (its `PairOpened.resumeToken`),
+   * after its connection or the service instance went away. Accepted while the code is still
+   * within its deadline and nobody has joined it, on whichever instance the client reaches.
+   */
+  resumeToken: z.string().min(16).max(64).optional(),
 });
 export const pairLeaveRequestSchema = z.strictObject({});
 export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema });
@@ -93,6 +99,11 @@ export interface PairOpened {
   /** Milliseconds since the epoch when the nameplate stops being joinable. */
   readonly expiresAt: number;
   readonly iceServers: IceServer[];
+  /**
+   * Lets this client take the code back after a reconnection (see `pairOpenRequestSchema`).
+   * Always sent by this version; absent from older services.
+   */
+  readonly resumeToken?: string | undefined;
 }
 
 export interface PairJoined {
@@ -127,6 +138,7 @@ export const signalEventSchema = z.strictObject({ data: signalDataSchema });
 export const pairEndedEventSchema = z.strictObject({ reason: pairEndReasonSchema });
 export const pairAbortedEventSchema = z.strictObject({ reason: pairAbortReasonSchema });
 export const serverErrorEventSchema = z.object({ code: z.string(), message: z.string().optional() });
+export const serviceClosingEventSchema = z.strictObject({});
 
 /** Events the service sends. Clients parse them with the schemas above too. */
 export interface ServerToClientEvents {
@@ -140,4 +152,10 @@ export interface ServerToClientEvents {
   'pair:aborted': (event: z.infer<typeof pairAbortedEventSchema>) => void;
   /** An event that had no ack callback was rejected; sent instead of an ack. */
   'server:error': (event: z.infer<typeof serverErrorEventSchema>) => void;
+  /**
+   * This service instance is shutting down and is about to close the connection. The client
+   * reconnects (with back-off; behind a balancer it reaches another instance) and takes back an
+   * open code with its `resumeToken`.
+   */
+  'service:closing': (event: z.infer<typeof serviceClosingEventSchema>) => void;
 }

@@ -29,6 +29,7 @@ describe('signaling configuration from the environment', () => {
       maxConnectionsPerAddress: 64,
       limits: { maxSessionsPerAddress: 32 },
       trustedProxies: [],
+      redisUrl: undefined,
     });
   });
 
@@ -55,6 +56,7 @@ describe('signaling configuration from the environment', () => {
         FERRY_MAX_SESSIONS_PER_ADDRESS: '200',
         FERRY_MAX_CONNECTIONS_PER_ADDRESS: '400',
         FERRY_TRUSTED_PROXIES: '10.0.0.5, fd00::/8,192.168.0.0/16',
+        REDIS_URL: 'redis://redis:6379/0',
       },
       DEFAULTS,
     );
@@ -78,6 +80,7 @@ describe('signaling configuration from the environment', () => {
       maxConnectionsPerAddress: 400,
       limits: { maxSessionsPerAddress: 200 },
       trustedProxies: ['10.0.0.5', 'fd00::/8', '192.168.0.0/16'],
+      redisUrl: 'redis://redis:6379/0',
     });
   });
 
@@ -112,6 +115,7 @@ describe('signaling configuration from the environment', () => {
     ['FERRY_TRUSTED_PROXIES', 'proxy.example'],
     ['FERRY_TRUSTED_PROXIES', '10.0.0.0/33'],
     ['FERRY_TRUSTED_PROXIES', '10.0.0.1/8/2'],
+    ['REDIS_URL', 'http://redis:6379'],
   ])('refuses %s=%j with a message naming the variable', (name, value) => {
     const problems = problemsOf({ [name]: value });
     expect(problems).toHaveLength(1);

@@ -25,6 +25,8 @@
  *                           carrier-grade NAT, where many users share one address)
  *   FERRY_TRUSTED_PROXIES   comma-separated IPs / CIDR blocks of reverse      default none
  *                           proxies whose X-Forwarded-For names the client
+ *   REDIS_URL               redis:// or rediss:// URL: instances on the same  default none
+ *                           Redis act as one service (see service.ts)
  *
  * An empty variable counts as unset.
  */
@@ -57,6 +59,7 @@ export interface SignalingConfig {
   readonly maxConnectionsPerAddress: number;
   readonly limits: { readonly maxSessionsPerAddress: number };
   readonly trustedProxies: string[];
+  readonly redisUrl: string | undefined;
 }
 
 export interface ConfigDefaults {
@@ -206,6 +209,13 @@ const envSchema = z.object({
   FERRY_MAX_SESSIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_MAX_CONNECTIONS_PER_ADDRESS: optionalVariable(integerText(1, 100_000)),
   FERRY_TRUSTED_PROXIES: optionalVariable(trustedProxiesSchema),
+  REDIS_URL: optionalVariable(
+    z
+      .string()
+      .trim()
+      .max(2048)
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL, e.g. redis://redis:6379'),
+  ),
 });
 
 /** Reads the configuration; throws `SignalingConfigError` listing every bad variable. */
@@ -252,6 +262,7 @@ export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDef
         vars.FERRY_MAX_SESSIONS_PER_ADDRESS ?? DEFAULT_CLIENT_LIMITS.maxSessionsPerAddress,
     },
     trustedProxies: vars.FERRY_TRUSTED_PROXIES ?? [],
+    redisUrl: vars.REDIS_URL,
   };
 }
 

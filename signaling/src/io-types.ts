@@ -1,10 +1,27 @@
 /** socket.io types of the signaling service, typed by the event maps of the shared contract. */
 import type { Server, Socket } from 'socket.io';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/signaling';
+import type {
+  ClientToServerEvents,
+  PairAbortReason,
+  PairEndReason,
+  ServerToClientEvents,
+  SignalData,
+} from '../../contracts/signaling';
 import type { LimitSubject } from './rate-limiter';
 
-/** Instances do not talk to each other yet (one process); a Redis adapter would add events here. */
-export type InterServerEvents = Record<string, never>;
+/** A message for a socket that may be on another instance (see server.ts `deliver`). */
+export type Delivery =
+  | { readonly to: string; readonly event: 'pair:peer-joined'; readonly payload: Record<string, never> }
+  | { readonly to: string; readonly event: 'pair:ended'; readonly payload: { reason: PairEndReason } }
+  | { readonly to: string; readonly event: 'pair:aborted'; readonly payload: { reason: PairAbortReason } }
+  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: SignalData } };
+
+/** What instances sharing a Redis tell each other (socket.io's Redis adapter carries it). */
+export interface InterServerEvents {
+  'ferry:deliver': (delivery: Delivery) => void;
+  /** Charge the address of socket `to` (a failed join found out on another instance). */
+  'ferry:charge': (charge: { to: string; cost: number }) => void;
+}
 
 export interface SignalingSocketData {
   /** Who this connection counts as for per-address caps (see `rateLimitKey`). */

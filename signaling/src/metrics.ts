@@ -12,12 +12,18 @@ import type { ErrorCode } from '../../contracts/result';
 import type { ClientEventName } from './io-types';
 import type { SignalingEvents } from './server';
 
+export interface MetricSources {
+  sockets(): number;
+  /** With Redis, read from Redis: the whole service's figure, not this instance's. */
+  openNameplates(): number | Promise<number>;
+}
+
 export interface ServiceMetrics {
   readonly events: SignalingEvents;
   /** Counts a TCP connection turned away by the per-address cap. */
   connectionRefused(): void;
   /** Wires the live gauges to what they measure. */
-  observe(sources: { sockets(): number; openNameplates(): number }): void;
+  observe(sources: MetricSources): void;
   readonly contentType: string;
   render(): Promise<string>;
 }
@@ -25,7 +31,7 @@ export interface ServiceMetrics {
 export function createServiceMetrics(): ServiceMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ferry_signaling_' });
-  let sources = { sockets: () => 0, openNameplates: () => 0 };
+  let sources: MetricSources = { sockets: () => 0, openNameplates: () => 0 };
 
   new Gauge({
     name: 'ferry_signaling_sockets',
@@ -39,8 +45,13 @@ export function createServiceMetrics(): ServiceMetrics {
     name: 'ferry_signaling_open_nameplates',
     help: 'Nameplates open and waiting for a second device',
     registers: [registry],
-    collect() {
-      this.set(sources.openNameplates());
+    async collect() {
+      // Redis away: the gauge keeps its last value rather than failing the whole scrape.
+      try {
+        this.set(await sources.openNameplates());
+      } catch {
+        return;
+      }
     },
   });
   const pairings = new Counter({

@@ -248,6 +248,33 @@ describe('pairing store', () => {
     expect(expired).toEqual([]);
   });
 
+  it('lets the opener take back its own code after a reconnection, and nobody else', () => {
+    const { clock, store, open } = setup();
+    const opened = valueOf(open('a'));
+    const take = (socketId: string, resumeToken?: string) =>
+      store.open(socketId, { owner: 'addr-a', nameplate: opened.nameplate, resumeToken });
+    // Still open (the old connection not yet noticed gone): the code moves to the new socket.
+    expect(valueOf(take('a2', opened.resumeToken))).toEqual(opened);
+    expect(codeOf(take('x', 'wrong-token-wrong-token'))).toBe('NAMEPLATE_TAKEN');
+    // Its connection went: the code is free only for its token, with the original deadline.
+    store.leave('a2');
+    clock.advance(1_000);
+    expect(codeOf(take('x'))).toBe('NAMEPLATE_TAKEN');
+    expect(codeOf(take('y', 'wrong-token-wrong-token'))).toBe('NAMEPLATE_TAKEN');
+    expect(valueOf(take('a3', opened.resumeToken))).toEqual(opened);
+    const joined = valueOf(store.join('b', opened.nameplate));
+    expect(joined.openerSocketId).toBe('a3');
+    // Past the deadline there is nothing to take back.
+    const later = valueOf(open('c'));
+    store.leave('c');
+    clock.advance(TTL_MS);
+    expect(
+      codeOf(
+        store.open('c2', { owner: 'addr-c', nameplate: later.nameplate, resumeToken: later.resumeToken }),
+      ),
+    ).toBe('NAMEPLATE_TAKEN');
+  });
+
   it('stops telling a listener that unsubscribed', () => {
     const { clock, store, open } = setup();
     const heard: ExpiredNameplate[] = [];

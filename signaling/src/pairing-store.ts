@@ -11,12 +11,17 @@
  * A short, bounded memory of recently ended nameplates lets a late join hear CODE_USED or
  * CODE_EXPIRED instead of CODE_NOT_FOUND; it never blocks a nameplate from being handed out again.
  *
+ * An open code can be taken back by its opener after a reconnection (its connection dropped, or the
+ * service restarted behind a balancer): `open` with the nameplate and the resume token it was given
+ * moves a still-open code to the new connection, or reopens one its old connection left, until the
+ * original deadline. Nobody else has the token, so nobody else can take a code this way.
+ *
  * Only the public nameplate is stored; the secret part of a pairing code never reaches the service.
  */
 import { isNameplate } from '../../contracts/pairing-code';
 import { err, ok, type Result } from '../../contracts/result';
 import type { Clock, ClockTimer } from './clock';
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { indexOfNameplate, LowestFreeAllocator, nameplateAt } from './nameplate-space';
 
 /** Random draws cover the three-symbol nameplates: indices 31 + 961 up to 31 + 961 + 29 791. */
@@ -38,6 +43,13 @@ export interface OpenedNameplate {
   readonly nameplate: string;
   /** Milliseconds since the epoch when the nameplate stops being joinable. */
   readonly expiresAt: number;
+  /** Lets the opener take the code back after a reconnection. */
+  readonly resumeToken: string;
+}
+
+/** A fresh resume token: 128 random bits, unguessable. */
+export function newResumeToken(): string {
+  return randomBytes(16).toString('base64url');
 }
 
 export interface OpenRequest {
@@ -45,6 +57,8 @@ export interface OpenRequest {
   readonly owner: string;
   /** Claim exactly this nameplate (the same code open on two services); refused if it is taken. */
   readonly nameplate?: string | undefined;
+  /** With `nameplate`: take back this client's own code (see the module comment). */
+  readonly resumeToken?: string | undefined;
 }
 
 export interface JoinedPairing {
@@ -100,7 +114,9 @@ interface Pairing {
   readonly nameplate: string;
   readonly index: number;
   readonly owner: string;
-  readonly openerSocketId: SocketId;
+  /** Changes only when the opener takes its code back on a new connection. */
+  openerSocketId: SocketId;
+  readonly resumeToken: string;
   joinerSocketId: SocketId | undefined;
   readonly expiresAt: number;
   expiryTimer: ClockTimer | undefined;
@@ -111,6 +127,8 @@ type EndedOutcome = 'expired' | 'used';
 interface EndedNameplate {
   readonly outcome: EndedOutcome;
   readonly forgetAt: number;
+  /** An open code its opener left: it may take it back with this token until the deadline. */
+  readonly resume?: { readonly token: string; readonly expiresAt: number } | undefined;
 }
 
 export function createPairingStore(options: PairingStoreOptions): PairingStore {
@@ -134,9 +152,9 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
   const recentlyEnded = new Map<string, EndedNameplate>();
   const expiryListeners = new Set<(expired: ExpiredNameplate) => void>();
 
-  function rememberEnded(nameplate: string, outcome: EndedOutcome): void {
+  function rememberEnded(nameplate: string, outcome: EndedOutcome, resume?: EndedNameplate['resume']): void {
     recentlyEnded.delete(nameplate);
-    recentlyEnded.set(nameplate, { outcome, forgetAt: clock.now() + RECENTLY_ENDED_FOR_MS });
+    recentlyEnded.set(nameplate, { outcome, forgetAt: clock.now() + RECENTLY_ENDED_FOR_MS, resume });
     // Only words for a late joiner are lost by forgetting early, so the bound can be tight.
     while (recentlyEnded.size > RECENTLY_ENDED_MEMORY) {
       const oldest = recentlyEnded.keys().next();
@@ -159,14 +177,65 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
   }
 
   /** The nameplate is no longer open: free it for the next opener. */
-  function releaseNameplate(pairing: Pairing, outcome: EndedOutcome): void {
+  function releaseNameplate(pairing: Pairing, outcome: EndedOutcome, resumable = false): void {
     if (pairing.expiryTimer !== undefined) clock.clearTimeout(pairing.expiryTimer);
     pairing.expiryTimer = undefined;
     if (waiting.get(pairing.nameplate) !== pairing) return;
     waiting.delete(pairing.nameplate);
     allocator.release(pairing.index);
     countOpen(pairing.owner, -1);
-    rememberEnded(pairing.nameplate, outcome);
+    const resume = resumable ? { token: pairing.resumeToken, expiresAt: pairing.expiresAt } : undefined;
+    rememberEnded(pairing.nameplate, outcome, resume);
+  }
+
+  function place(
+    socketId: SocketId,
+    taken: { nameplate: string; index: number; owner: string; resumeToken: string; expiresAt: number },
+  ): OpenedNameplate {
+    const pairing: Pairing = {
+      ...taken,
+      openerSocketId: socketId,
+      joinerSocketId: undefined,
+      expiryTimer: undefined,
+    };
+    pairing.expiryTimer = clock.setTimeout(
+      () => {
+        pairing.expiryTimer = undefined;
+        expire(pairing);
+      },
+      Math.max(0, taken.expiresAt - clock.now()),
+    );
+    waiting.set(taken.nameplate, pairing);
+    pairingsBySocket.set(socketId, pairing);
+    countOpen(taken.owner, 1);
+    return { nameplate: taken.nameplate, expiresAt: taken.expiresAt, resumeToken: taken.resumeToken };
+  }
+
+  /** The opener taking its code back; undefined when the token does not open anything here. */
+  function resume(socketId: SocketId, request: OpenRequest, now: number): OpenedNameplate | undefined {
+    const { nameplate, resumeToken } = request;
+    if (nameplate === undefined || resumeToken === undefined) return undefined;
+    const live = waiting.get(nameplate);
+    if (live !== undefined) {
+      if (live.resumeToken !== resumeToken || now >= live.expiresAt) return undefined;
+      // The old connection has not been noticed gone yet: the code moves to the new one.
+      pairingsBySocket.delete(live.openerSocketId);
+      live.openerSocketId = socketId;
+      pairingsBySocket.set(socketId, live);
+      return { nameplate, expiresAt: live.expiresAt, resumeToken };
+    }
+    const left = recentlyEnded.get(nameplate)?.resume;
+    if (left?.token !== resumeToken || now >= left.expiresAt) return undefined;
+    const index = indexOfNameplate(nameplate);
+    if (index === undefined || !allocator.claim(index)) return undefined;
+    recentlyEnded.delete(nameplate);
+    return place(socketId, {
+      nameplate,
+      index,
+      owner: request.owner,
+      resumeToken,
+      expiresAt: left.expiresAt,
+    });
   }
 
   function expire(pairing: Pairing): void {
@@ -201,32 +270,30 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
   return {
     open(socketId, request) {
       if (pairingsBySocket.has(socketId)) return err('ALREADY_PAIRED');
+      const now = clock.now();
+      forgetOldEnded(now);
+      const live = request.nameplate === undefined ? undefined : waiting.get(request.nameplate);
+      // Moving a live code to a new connection holds nothing more, so the cap does not apply.
+      const moved = live === undefined ? undefined : resume(socketId, request, now);
+      if (moved !== undefined) return ok(moved);
       if ((openByOwner.get(request.owner) ?? 0) >= maxOpenPerAddress) {
         return err('RATE_LIMITED', 'too many open codes from this address');
       }
-      const now = clock.now();
-      forgetOldEnded(now);
+      const resumed = resume(socketId, request, now);
+      if (resumed !== undefined) return ok(resumed);
       const taken = takeNameplate(request.nameplate);
       if (!taken.ok) return taken;
       const { nameplate, index } = taken.value;
       recentlyEnded.delete(nameplate);
-      const pairing: Pairing = {
-        nameplate,
-        index,
-        owner: request.owner,
-        openerSocketId: socketId,
-        joinerSocketId: undefined,
-        expiresAt: now + codeTtlMs,
-        expiryTimer: undefined,
-      };
-      pairing.expiryTimer = clock.setTimeout(() => {
-        pairing.expiryTimer = undefined;
-        expire(pairing);
-      }, codeTtlMs);
-      waiting.set(nameplate, pairing);
-      pairingsBySocket.set(socketId, pairing);
-      countOpen(request.owner, 1);
-      return ok({ nameplate, expiresAt: pairing.expiresAt });
+      return ok(
+        place(socketId, {
+          nameplate,
+          index,
+          owner: request.owner,
+          resumeToken: request.resumeToken ?? newResumeToken(),
+          expiresAt: now + codeTtlMs,
+        }),
+      );
     },
 
     join(socketId, nameplate) {
@@ -273,7 +340,8 @@ export function createPairingStore(options: PairingStoreOptions): PairingStore {
       if (pairing === undefined) return undefined;
       pairingsBySocket.delete(pairing.openerSocketId);
       if (pairing.joinerSocketId === undefined) {
-        releaseNameplate(pairing, 'expired');
+        // Resumable: the opener may only have lost its connection, and come back for its code.
+        releaseNameplate(pairing, 'expired', true);
         return { peerSocketId: undefined, joinerSocketId: undefined };
       }
       pairingsBySocket.delete(pairing.joinerSocketId);

@@ -3,6 +3,9 @@
  * handler, and exactly one reply. Whatever a client sends, the handler either answers with a
  * `Result` or the failure becomes an INTERNAL answer; nothing a client sends can throw out of here,
  * and what fails is logged under a throttle, so a client cannot flood the logs either.
+ *
+ * Handlers may wait (on Redis); one socket's events are still answered one at a time, in the
+ * order they came, so a client sees the same order as with the in-memory store.
  */
 import type { z } from 'zod';
 import { err, type ErrorCode, type Result } from '../../contracts/result';
@@ -10,6 +13,8 @@ import { MAX_SIGNAL_PAYLOAD_BYTES } from '../../contracts/signaling';
 import type { ClientEventName, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import type { RateLimiter } from './rate-limiter';
+import { SharedStoreUnavailableError } from './redis-connection';
+import type { SharedRateLimiter } from './shared-pairing-store';
 import type { ThrottledErrorLog } from './throttled-log';
 
 /** Error messages are for logs only, and receivers accept at most 500 characters. */
@@ -27,13 +32,28 @@ export interface EventRoute<Schema extends z.ZodType, Value> {
    * a relay takes one from the connection's own relay bucket.
    */
   readonly limit: 'address' | 'relay' | 'none';
-  handle(request: z.infer<Schema>): Result<Value>;
+  handle(request: z.infer<Schema>): Result<Value> | Promise<Result<Value>>;
+}
+
+/** One socket's events, run one after another. */
+export interface RespondQueue {
+  run(task: () => Promise<void>): void;
+}
+
+export function createRespondQueue(): RespondQueue {
+  let tail: Promise<void> = Promise.resolve();
+  return {
+    run(task) {
+      // Tasks never reject (they answer every failure), but a chain must not stop on a bug either.
+      tail = tail.then(task).catch(() => undefined);
+    },
+  };
 }
 
 export interface RespondContext {
   readonly socket: SignalingSocket;
-  /** Per address (see `limitSubjectsOf`). */
-  readonly limiter: RateLimiter;
+  /** Per address (see `limitSubjectsOf`), shared by the instances when they share a Redis. */
+  readonly limiter: SharedRateLimiter;
   /** This connection's relays alone. */
   readonly relayLimiter: RateLimiter;
   readonly logger: Logger;
@@ -42,6 +62,8 @@ export interface RespondContext {
   readonly mayWriteTo: (socket: SignalingSocket) => boolean;
   /** Told of every refusal, for metrics. */
   readonly onRefused?: (event: ClientEventName, code: ErrorCode) => void;
+  /** This socket's events in order. */
+  readonly queue: RespondQueue;
 }
 
 /** Builds the socket.io listener for `event`; it reads its arguments as untrusted `unknown`s. */
@@ -61,35 +83,44 @@ export function respondTo<Schema extends z.ZodType, Value>(
       return;
     }
     const payload = args.length > 1 ? args[0] : undefined;
-    const result = answer(event, context, route, payload);
-    if (!result.ok) {
-      logger.debug({ socketId: socket.id, event, code: result.error.code }, 'event refused');
-      context.onRefused?.(event, result.error.code);
-    }
-    if (!context.mayWriteTo(socket)) return;
-    try {
-      ack(result);
-    } catch (error) {
-      context.errorLog.error({ err: error, socketId: socket.id, event }, 'ack failed');
-    }
+    context.queue.run(async () => {
+      const result = await answer(event, context, route, payload);
+      if (!result.ok) {
+        logger.debug({ socketId: socket.id, event, code: result.error.code }, 'event refused');
+        context.onRefused?.(event, result.error.code);
+      }
+      if (!context.mayWriteTo(socket)) return;
+      try {
+        ack(result);
+      } catch (error) {
+        context.errorLog.error({ err: error, socketId: socket.id, event }, 'ack failed');
+      }
+    });
   };
 }
 
-function answer<Schema extends z.ZodType, Value>(
+async function answer<Schema extends z.ZodType, Value>(
   event: ClientEventName,
   { socket, limiter, relayLimiter, errorLog }: RespondContext,
   route: EventRoute<Schema, Value>,
   payload: unknown,
-): Result<Value> {
+): Promise<Result<Value>> {
   try {
-    if (route.limit === 'address' && !limiter.tryTake(socket.data.limitSubjects)) return err('RATE_LIMITED');
     if (route.limit === 'relay' && !relayLimiter.tryTake(socket.id)) return err('RATE_LIMITED');
+    if (route.limit === 'address' && !(await limiter.tryTake(socket.data.limitSubjects))) {
+      return err('RATE_LIMITED');
+    }
     if (nestedDeeperThan(payload, MAX_PAYLOAD_DEPTH)) return err('INVALID_PAYLOAD', 'nested too deeply');
     if (jsonByteLength(payload) > MAX_SIGNAL_PAYLOAD_BYTES) return err('PAYLOAD_TOO_LARGE');
     const parsed = route.schema.safeParse(payload);
     if (!parsed.success) return refusal('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
-    return route.handle(parsed.data);
+    return await route.handle(parsed.data);
   } catch (error) {
+    // Redis away: a clear "try again later", logged under the throttle like any other failure.
+    if (error instanceof SharedStoreUnavailableError) {
+      errorLog.error({ err: error, socketId: socket.id, event }, 'shared store unreachable');
+      return err('UNAVAILABLE', 'shared store unreachable');
+    }
     errorLog.error({ err: error, socketId: socket.id, event }, 'event handler failed');
     return err('INTERNAL');
   }

@@ -11,6 +11,7 @@ import type { SignalingServer } from './io-types';
 import { createSilentLogger } from './logger';
 import { createPairingStore, type PairingStore } from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
+import { sharedFromMemory, sharedLimiterFromMemory } from './shared-pairing-store';
 import { createSignalingServer, type SignalingServerDeps } from './server';
 import { createManualClock, type ManualClock } from './testing/manual-clock';
 import {
@@ -66,8 +67,8 @@ async function startKit(options: KitOptions = {}): Promise<ProtocolKit> {
   const store = options.store ?? createPairingStore({ clock, codeTtlMs: CODE_TTL_MS });
   const httpServer = http.createServer();
   const io = createSignalingServer(httpServer, {
-    store,
-    limiter: options.limiter ?? createTokenBucketLimiter({ clock }),
+    store: sharedFromMemory(store),
+    limiter: sharedLimiterFromMemory(options.limiter ?? createTokenBucketLimiter({ clock })),
     logger: createSilentLogger(),
     iceServers: ICE_SERVERS,
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),

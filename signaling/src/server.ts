@@ -3,6 +3,11 @@
  * hold too many sessions from one address, then turns `pair:*` and `signal:relay` events into
  * pairing-store operations and relays handshake data between the two sockets of a pair, and only
  * between them. Every write to a client first checks that the client is reading what it was sent.
+ *
+ * With several instances (Redis), the two sockets of a pair may be on different instances: a
+ * message for a socket that is not here is published to the other instances (socket.io's Redis
+ * adapter, `serverSideEmit`), and the instance that holds the socket writes it after the same
+ * reading check.
  */
 import type http from 'node:http';
 import { Server, type ServerOptions } from 'socket.io';
@@ -20,12 +25,12 @@ import {
 import { limitSubjectsOf, rateLimitKey } from './client-address';
 import { systemClock, type Clock } from './clock';
 import type { IceServerSource } from './ice-servers';
-import type { ClientEventName, SignalingServer, SignalingSocket } from './io-types';
+import type { ClientEventName, Delivery, SignalingServer, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import { outputBacklogBytes } from './output-backlog';
-import type { PairingStore } from './pairing-store';
-import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
-import { respondTo, type RespondContext } from './respond';
+import { createTokenBucketLimiter } from './rate-limiter';
+import { createRespondQueue, respondTo, type RespondContext } from './respond';
+import type { SharedPairingStore, SharedRateLimiter } from './shared-pairing-store';
 import { createThrottledErrorLog } from './throttled-log';
 import { NO_TRUSTED_PROXIES, type TrustedProxies } from './trusted-proxies';
 
@@ -69,8 +74,8 @@ export interface SignalingEvents {
 }
 
 export interface SignalingServerDeps {
-  readonly store: PairingStore;
-  readonly limiter: RateLimiter;
+  readonly store: SharedPairingStore;
+  readonly limiter: SharedRateLimiter;
   readonly logger: Logger;
   readonly clock?: Clock;
   /**
@@ -84,6 +89,14 @@ export interface SignalingServerDeps {
   readonly events?: SignalingEvents;
   /** Proxies whose X-Forwarded-For names the client; none by default. */
   readonly trustedProxies?: TrustedProxies;
+  /**
+   * socket.io's Redis adapter when instances share a Redis: then the other socket of a pair may be
+   * on another instance and is reached through it, and only WebSocket is offered (no long-polling,
+   * so a balancer needs no sticky sessions).
+   */
+  readonly adapter?: ServerOptions['adapter'];
+  /** Pairings being ended for sockets that went, so that a shutdown can wait for them. */
+  readonly pendingLeaves?: Set<Promise<void>>;
 }
 
 export function createSignalingServer(httpServer: http.Server, deps: SignalingServerDeps): SignalingServer {
@@ -102,7 +115,9 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     // A connection that never completes the socket.io handshake holds a file descriptor for
     // nothing; the default (45 s) lets a few addresses hold thousands.
     connectTimeout: 10_000,
+    ...(deps.adapter === undefined ? {} : { adapter: deps.adapter, transports: ['websocket'] as const }),
   });
+  const crossInstance = deps.adapter !== undefined;
   const sessionsByAddress = new Map<string, number>();
   const trustedProxies = deps.trustedProxies ?? NO_TRUSTED_PROXIES;
 
@@ -155,10 +170,67 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     return io.of('/').sockets.get(socketId);
   }
 
+  /** Writes to a socket of this instance; false when it is not here or not reading. */
+  function deliverHere(delivery: Delivery): boolean {
+    const socket = socketById(delivery.to);
+    if (socket === undefined || !mayWriteTo(socket)) return false;
+    switch (delivery.event) {
+      case 'pair:peer-joined':
+        socket.emit('pair:peer-joined', {});
+        break;
+      case 'pair:ended':
+        socket.emit('pair:ended', delivery.payload);
+        break;
+      case 'pair:aborted':
+        socket.emit('pair:aborted', delivery.payload);
+        break;
+      case 'signal:relay':
+        socket.emit('signal:relay', delivery.payload);
+        break;
+    }
+    return true;
+  }
+
+  /**
+   * Delivers to `delivery.to` wherever it is. 'here' / 'unreachable' when it is on this instance;
+   * 'elsewhere' when it was handed to the other instances (one of which holds it, or none if it
+   * has just gone; either way its own instance applies the reading check).
+   */
+  function deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere' {
+    if (socketById(delivery.to) !== undefined) return deliverHere(delivery) ? 'here' : 'unreachable';
+    if (!crossInstance) return 'unreachable';
+    io.serverSideEmit('ferry:deliver', delivery);
+    return 'elsewhere';
+  }
+
+  /** Charges the address of a socket wherever it is (a joiner that guessed wrong, say). */
+  function chargeSocket(socketId: string, cost: number): void {
+    const socket = socketById(socketId);
+    if (socket !== undefined) {
+      deps.limiter.charge(socket.data.limitSubjects, cost).catch((error: unknown) => {
+        errorLog.error({ err: error }, 'charging a failed join failed');
+      });
+    } else if (crossInstance) {
+      io.serverSideEmit('ferry:charge', { to: socketId, cost });
+    }
+  }
+
+  if (crossInstance) {
+    io.on('ferry:deliver', (delivery) => {
+      deliverHere(delivery);
+    });
+    io.on('ferry:charge', ({ to, cost }) => {
+      const socket = socketById(to);
+      if (socket === undefined) return;
+      deps.limiter.charge(socket.data.limitSubjects, cost).catch((error: unknown) => {
+        errorLog.error({ err: error }, 'charging a failed join failed');
+      });
+    });
+  }
+
   store.onExpired(({ nameplate, openerSocketId }) => {
     logger.debug({ nameplate, socketId: openerSocketId }, 'nameplate expired unjoined');
-    const opener = socketById(openerSocketId);
-    if (opener !== undefined && mayWriteTo(opener)) opener.emit('pair:ended', { reason: 'expired' });
+    deliverHere({ to: openerSocketId, event: 'pair:ended', payload: { reason: 'expired' } });
   });
 
   io.on('connection', (socket) => {
@@ -175,38 +247,39 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       logger,
       errorLog,
       mayWriteTo,
+      queue: createRespondQueue(),
       ...(events.onRefused === undefined ? {} : { onRefused: events.onRefused }),
     };
-    handleClient(socket, { ...deps, limits, events, iceServers, context, socketById, mayWriteTo });
+    handleClient(socket, { ...deps, limits, events, iceServers, context, deliver, chargeSocket });
   });
 
   return io;
 }
 
 interface ClientDeps {
-  readonly store: PairingStore;
-  readonly limiter: RateLimiter;
+  readonly store: SharedPairingStore;
+  readonly limiter: SharedRateLimiter;
   readonly logger: Logger;
   readonly limits: ClientLimits;
   readonly events: SignalingEvents;
   readonly iceServers: IceServerSource;
   readonly context: RespondContext;
-  socketById(socketId: string): SignalingSocket | undefined;
-  mayWriteTo(socket: SignalingSocket): boolean;
+  readonly pendingLeaves?: Set<Promise<void>> | undefined;
+  deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere';
+  chargeSocket(socketId: string, cost: number): void;
 }
 
 const FAILED_JOIN_CODES: ReadonlySet<ErrorCode> = new Set(['CODE_NOT_FOUND', 'CODE_EXPIRED', 'CODE_USED']);
 
 function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
-  const { store, limiter, logger, limits, events, iceServers, context, socketById, mayWriteTo } = deps;
+  const { store, limiter, logger, limits, events, iceServers, context, deliver, chargeSocket } = deps;
 
-  function endPairing(why: 'left' | 'disconnected'): void {
-    const left = store.leave(socket.id);
+  async function endPairing(why: 'left' | 'disconnected'): Promise<void> {
+    const left = await store.leave(socket.id);
     if (left === undefined) return;
     logger.debug({ socketId: socket.id, why }, 'pairing ended');
     if (left.peerSocketId === undefined) return;
-    const peer = socketById(left.peerSocketId);
-    if (peer !== undefined && mayWriteTo(peer)) peer.emit('pair:ended', { reason: 'peer-left' });
+    deliver({ to: left.peerSocketId, event: 'pair:ended', payload: { reason: 'peer-left' } });
   }
 
   /**
@@ -214,9 +287,9 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
    * the same whichever nameplate missed; open ones aside, which cannot be hidden from someone who
    * may be the rightful joiner.
    */
-  function chargeMiss<T>(result: Result<T>): Result<T> {
+  async function chargeMiss<T>(result: Result<T>): Promise<Result<T>> {
     if (!result.ok && FAILED_JOIN_CODES.has(result.error.code)) {
-      limiter.charge(socket.data.limitSubjects, limits.failedJoinCost);
+      await limiter.charge(socket.data.limitSubjects, limits.failedJoinCost);
     }
     return result;
   }
@@ -226,20 +299,20 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('pair:abort', context, {
       schema: pairAbortRequestSchema,
       limit: 'none',
-      handle: ({ reason }) => {
+      handle: async ({ reason }) => {
         // Like leaving, but the other device learns why, before it could mistake the departure
         // for "the other device left". Idempotent like `pair:leave`.
-        const left = store.leave(socket.id);
+        const left = await store.leave(socket.id);
         if (left === undefined) return ok(null);
         logger.debug({ socketId: socket.id, reason }, 'pairing aborted');
         // A joiner whose code did not match guessed wrong (or swept onto a stranger's code): that
         // costs its address like any failed join, so hitting waiting users one by one is slow.
         if (reason === 'code-mismatch' && left.joinerSocketId !== undefined) {
-          const joiner = socketById(left.joinerSocketId);
-          if (joiner !== undefined) limiter.charge(joiner.data.limitSubjects, limits.failedJoinCost);
+          chargeSocket(left.joinerSocketId, limits.failedJoinCost);
         }
-        const peer = left.peerSocketId === undefined ? undefined : socketById(left.peerSocketId);
-        if (peer !== undefined && mayWriteTo(peer)) peer.emit('pair:aborted', { reason });
+        if (left.peerSocketId !== undefined) {
+          deliver({ to: left.peerSocketId, event: 'pair:aborted', payload: { reason } });
+        }
         return ok(null);
       },
     }),
@@ -250,10 +323,11 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('pair:open', context, {
       schema: pairOpenRequestSchema,
       limit: 'address',
-      handle: (request) => {
-        const opened = store.open(socket.id, {
+      handle: async (request) => {
+        const opened = await store.open(socket.id, {
           owner: socket.data.rateLimitKey,
           nameplate: request.nameplate,
+          resumeToken: request.resumeToken,
         });
         if (!opened.ok) return opened;
         logger.debug({ socketId: socket.id, nameplate: opened.value.nameplate }, 'nameplate opened');
@@ -267,20 +341,12 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('pair:join', context, {
       schema: pairJoinRequestSchema,
       limit: 'address',
-      handle: ({ nameplate }) => {
-        const joined = store.join(socket.id, nameplate);
-        if (!joined.ok) {
-          // Every miss costs the address more than a hit, so walking the nameplates is slow. The
-          // answer is the same whichever nameplate missed, open ones aside (which cannot be hidden
-          // from someone who may be the rightful joiner).
-          if (FAILED_JOIN_CODES.has(joined.error.code))
-            limiter.charge(socket.data.limitSubjects, limits.failedJoinCost);
-          return joined;
-        }
+      handle: async ({ nameplate }) => {
+        const joined = await chargeMiss(await store.join(socket.id, nameplate));
+        if (!joined.ok) return joined;
         logger.debug({ socketId: socket.id, nameplate }, 'nameplate joined');
         events.onPaired?.();
-        const opener = socketById(joined.value.openerSocketId);
-        if (opener !== undefined && mayWriteTo(opener)) opener.emit('pair:peer-joined', {});
+        deliver({ to: joined.value.openerSocketId, event: 'pair:peer-joined', payload: {} });
         return ok({ iceServers: iceServers() });
       },
     }),
@@ -292,7 +358,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
       schema: pairLookupRequestSchema,
       // A lookup can be used to guess as well as a join can, so it is counted and charged alike.
       limit: 'address',
-      handle: ({ nameplate }) => chargeMiss(store.lookup(nameplate)),
+      handle: async ({ nameplate }) => chargeMiss(await store.lookup(nameplate)),
     }),
   );
 
@@ -301,14 +367,13 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('signal:relay', context, {
       schema: signalRelayRequestSchema,
       limit: 'relay',
-      handle: ({ data }) => {
-        const peerSocketId = store.peerOf(socket.id);
+      handle: async ({ data }) => {
+        const peerSocketId = await store.peerOf(socket.id);
         if (peerSocketId === undefined) return err('NOT_PAIRED');
-        const peer = socketById(peerSocketId);
         // A peer that does not read is cut off (which ends the pair) rather than buffered for.
-        if (peer === undefined || !mayWriteTo(peer)) return err('UNAVAILABLE', 'peer not reachable');
         // Never log the data itself: SDP and candidates carry the devices' IP addresses.
-        peer.emit('signal:relay', { data });
+        const delivered = deliver({ to: peerSocketId, event: 'signal:relay', payload: { data } });
+        if (delivered === 'unreachable') return err('UNAVAILABLE', 'peer not reachable');
         events.onRelayed?.();
         return ok(null);
       },
@@ -320,16 +385,32 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('pair:leave', context, {
       schema: pairLeaveRequestSchema,
       limit: 'none',
-      handle: () => {
+      handle: async () => {
         // Leaving is idempotent: a client cleaning up after `pair:ended` has nothing left to leave,
         // and treating that as an error would only add a race for every client to handle.
-        endPairing('left');
+        await endPairing('left');
         return ok(null);
       },
     }),
   );
 
-  socket.on('disconnect', () => endPairing('disconnected'));
+  // In the socket's queue, after whatever it sent before going: an open still on its way must not
+  // land after the leave and hold a nameplate for a socket that is gone.
+  socket.on('disconnect', () => {
+    let finished: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    deps.pendingLeaves?.add(done);
+    context.queue.run(async () => {
+      try {
+        await endPairing('disconnected');
+      } catch (error) {
+        context.errorLog.error({ err: error, socketId: socket.id }, 'ending a pairing failed');
+      } finally {
+        deps.pendingLeaves?.delete(done);
+        finished();
+      }
+    });
+  });
 }
 
 function refusal(code: ErrorCode, message: string): Error & { data: { code: ErrorCode } } {

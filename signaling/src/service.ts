@@ -2,8 +2,14 @@
  * The signaling service as one thing to start and stop: an HTTP server (health check and web
  * client) with socket.io attached, on one port. The Electron main process embeds it; `cli.ts` runs
  * it standalone.
+ *
+ * With `redisUrl`, several instances behind a balancer act as one service: nameplates, pairs and
+ * address rate limits live in Redis (redis-pairing-store.ts, redis-rate-limiter.ts) and messages for
+ * a socket on another instance travel through socket.io's Redis adapter. Without it, everything
+ * is in this process's memory, as for the desktop's embedded service.
  */
 import http from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
 import { isIPv6, type AddressInfo, type Socket } from 'node:net';
 import type { LocalInfo } from '../../contracts/local-service';
 import type { IceServer } from '../../contracts/signaling';
@@ -13,8 +19,23 @@ import { DEFAULT_MAX_CONNECTIONS_PER_ADDRESS } from './config';
 import { createHttpHandler } from './http-handler';
 import { createIceServerSource, type TurnRestOptions } from './ice-servers';
 import { createSilentLogger, type Logger } from './logger';
-import { createPairingStore, DEFAULT_CODE_TTL_MS, type NameplateAllocation } from './pairing-store';
+import { NAMEPLATE_SPACE_SIZE } from './nameplate-space';
+import {
+  createPairingStore,
+  DEFAULT_CODE_TTL_MS,
+  DEFAULT_MAX_OPEN_CODES_PER_ADDRESS,
+  type NameplateAllocation,
+} from './pairing-store';
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
+import { connectRedis, type RedisConnection } from './redis-connection';
+import { createRedisPairingStore } from './redis-pairing-store';
+import { createRedisRateLimiter } from './redis-rate-limiter';
+import {
+  sharedFromMemory,
+  sharedLimiterFromMemory,
+  type SharedPairingStore,
+  type SharedRateLimiter,
+} from './shared-pairing-store';
 import type { ServiceMetrics } from './metrics';
 import { createSignalingServer, type ClientLimits, type SignalingEvents } from './server';
 import { createTrustedProxies, type TrustedProxies } from './trusted-proxies';
@@ -68,7 +89,17 @@ export interface SignalingServiceOptions {
    * capped per address (every client of the proxy arrives on them).
    */
   trustedProxies?: readonly string[] | undefined;
+  /**
+   * `redis://…`: share nameplates, pairs, rate limits and delivery with every other instance on
+   * the same Redis (lowest-free nameplates; `nameplateAllocation` does not apply).
+   */
+  redisUrl?: string | undefined;
+  /** Prefix of every Redis key and channel, so that deployments (or tests) can share one Redis. */
+  redisKeyPrefix?: string | undefined;
 }
+
+/** How long shutdown waits for disconnected clients' pairings to be ended in Redis. */
+const SHUTDOWN_DRAIN_MS = 2_000;
 
 export interface RunningSignalingService {
   /** Where a client on this machine reaches the service (a wildcard host becomes loopback). */
@@ -84,14 +115,39 @@ export async function startSignalingService(
 ): Promise<RunningSignalingService> {
   const logger = options.logger ?? createSilentLogger();
   const clock = options.clock ?? systemClock;
-  const store = createPairingStore({
-    clock,
-    codeTtlMs: options.codeTtlMs ?? DEFAULT_CODE_TTL_MS,
-    allocation: options.nameplateAllocation ?? 'random',
-    ...(options.maxOpenCodesPerAddress === undefined
-      ? {}
-      : { maxOpenCodesPerAddress: options.maxOpenCodesPerAddress }),
-  });
+  const codeTtlMs = options.codeTtlMs ?? DEFAULT_CODE_TTL_MS;
+  const keyPrefix = options.redisKeyPrefix ?? 'ferry:';
+  const redis: RedisConnection | undefined =
+    options.redisUrl === undefined ? undefined : await connectRedis(options.redisUrl, logger, clock);
+  let store: SharedPairingStore;
+  let limiter: SharedRateLimiter;
+  if (redis === undefined) {
+    store = sharedFromMemory(
+      createPairingStore({
+        clock,
+        codeTtlMs,
+        allocation: options.nameplateAllocation ?? 'random',
+        ...(options.maxOpenCodesPerAddress === undefined
+          ? {}
+          : { maxOpenCodesPerAddress: options.maxOpenCodesPerAddress }),
+      }),
+    );
+    limiter = sharedLimiterFromMemory(options.limiter ?? createTokenBucketLimiter({ clock }));
+  } else {
+    store = createRedisPairingStore({
+      redis,
+      clock,
+      codeTtlMs,
+      maxOpenCodesPerAddress: options.maxOpenCodesPerAddress ?? DEFAULT_MAX_OPEN_CODES_PER_ADDRESS,
+      keyPrefix,
+      spaceSize: NAMEPLATE_SPACE_SIZE,
+    });
+    // A limiter handed in (tests) stays this instance's own; otherwise the budget is shared.
+    limiter =
+      options.limiter === undefined
+        ? createRedisRateLimiter({ redis, clock, keyPrefix })
+        : sharedLimiterFromMemory(options.limiter);
+  }
   /** Set once close() is called: from then on /readyz says not-ready. */
   let closing: Promise<void> | undefined;
   const httpServer = http.createServer(
@@ -104,7 +160,7 @@ export async function startSignalingService(
       staticDir: options.staticDir,
       logger,
       localInfo: options.localInfo,
-      ready: () => closing === undefined,
+      ready: () => closing === undefined && (redis === undefined || redis.isReady()),
       metrics: options.metrics,
     }),
   );
@@ -116,9 +172,14 @@ export async function startSignalingService(
     () => options.metrics?.connectionRefused(),
   );
   const events = options.events ?? options.metrics?.events;
+  const pendingLeaves = new Set<Promise<void>>();
   const io = createSignalingServer(httpServer, {
     store,
-    limiter: options.limiter ?? createTokenBucketLimiter({ clock }),
+    limiter,
+    pendingLeaves,
+    ...(redis === undefined
+      ? {}
+      : { adapter: createAdapter(redis.pubClient, redis.subClient, { key: `${keyPrefix}socket.io` }) }),
     logger,
     clock,
     iceServers: createIceServerSource({ staticServers: options.iceServers ?? [], turn: options.turn, clock }),
@@ -134,7 +195,9 @@ export async function startSignalingService(
 
   async function shutdown(): Promise<void> {
     connections.refuseNew();
-    store.dispose();
+    // Tell this instance's clients first: they reconnect (to another instance behind a balancer,
+    // or here once restarted) and take back an open code with its resume token.
+    io.local.emit('service:closing', {});
     const socketIoClosed = io.close();
     // socket.io has now ended its sessions and asked the HTTP server to stop listening, but that
     // close waits for every connection: an idle keep-alive, a half-sent request, or a WebSocket
@@ -143,6 +206,14 @@ export async function startSignalingService(
     await new Promise((resolve) => setImmediate(resolve));
     connections.destroyAll();
     await socketIoClosed;
+    // The sessions' pairings end in the shared store (so a peer elsewhere hears of it and a code
+    // can be taken back); bounded, in case Redis is away.
+    await Promise.race([
+      Promise.allSettled([...pendingLeaves]),
+      new Promise((resolve) => setTimeout(resolve, SHUTDOWN_DRAIN_MS).unref()),
+    ]);
+    store.dispose();
+    await redis?.close();
   }
 
   try {

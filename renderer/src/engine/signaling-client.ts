@@ -29,6 +29,7 @@ const pairOpenedSchema = z.object({
   nameplate: z.string(),
   expiresAt: z.number(),
   iceServers: iceServersSchema,
+  resumeToken: z.string().max(64).optional(),
 });
 const pairJoinedSchema = z.object({ iceServers: iceServersSchema });
 const openAckSchema = resultSchema(pairOpenedSchema);
