@@ -20,6 +20,7 @@ function expectSafe(segments: string[]) {
     // eslint-disable-next-line no-control-regex -- looking for control characters is the point.
     expect(segment).not.toMatch(/[<>:"|?*\\/\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
     expect(segment).not.toMatch(/^\.\.?$/);
+    expect(segment).not.toMatch(/[$`]|%[^%]*%|^[~-]/);
     expect(segment).not.toMatch(/[. ]$/);
     expect(segment).not.toMatch(/^\s/);
     expect(segment.split('.')[0]?.trimEnd()).not.toMatch(/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i);
@@ -39,6 +40,9 @@ describe('sanitizeRelativePath: names from a peer never leave the receive folder
     ['..\\..\\evil.exe', ['evil.exe']],
     ['folder//nested///file', ['folder', 'nested', 'file']],
     ['..', [FALLBACK_NAME]],
+    ['~', ['_']],
+    ['~/.ssh/authorized_keys', ['_', '.ssh', 'authorized_keys']],
+    ['$HOME/x', ['_HOME', 'x']],
     ['/', [FALLBACK_NAME]],
     ['', [FALLBACK_NAME]],
   ])('%j → %j', (input, expected) => {
@@ -83,6 +87,12 @@ describe('sanitizeRelativePath: names from a peer never leave the receive folder
       '"',
       '|',
       '中',
+      '~',
+      '$',
+      '%',
+      '`',
+      '-',
+      'HOME',
     ];
     // A deterministic walk over the alphabet (tests need no randomness to be thorough).
     for (let seed = 0; seed < 2000; seed++) {
@@ -117,6 +127,18 @@ describe('sanitizeSegment', () => {
     ['  spaced  ', 'spaced'],
     ['photo\u202egpj.exe', 'photo_gpj.exe'],
     ['.bashrc', '.bashrc'],
+    // Words a shell or file manager expands never become names that look like them.
+    ['~', '_'],
+    ['~root', '_root'],
+    ['$HOME', '_HOME'],
+    ['${HOME}', '_{HOME}'],
+    ['$(reboot)', '_(reboot)'],
+    ['`reboot`', '_reboot_'],
+    ['%APPDATA%', '_APPDATA_'],
+    ['-rf', '_rf'],
+    ['--help.txt', '_-help.txt'],
+    ['a~b-c.txt', 'a~b-c.txt'],
+    ['100% done.txt', '100% done.txt'],
     ['.', null],
     ['..', null],
     ['', null],

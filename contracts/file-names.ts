@@ -4,7 +4,9 @@
  * The peer is untrusted: its relative paths may try to climb out of the receive folder (`..`,
  * absolute paths, drive letters, UNC paths), use names Windows reserves (`con.txt`), characters
  * some file systems refuse (`<>:"|?*`, control characters), disguise an extension with bidi
- * controls, or be too long. The rules here are the strictest of Windows, macOS and Linux, so that
+ * controls, be too long, or be words a shell or file manager expands (`~`, `$HOME`, `%APPDATA%`,
+ * `` `cmd` ``, `-rf`): a folder literally named `~` or `$HOME` in Downloads is one careless
+ * `rm -rf ~` or `cd $HOME` away from harm. The rules here are the strictest of Windows, macOS and Linux, so that
  * a name received on one platform can be copied to another.
  *
  * Sanitizing never fails: every input maps to at least one safe segment inside the receive folder.
@@ -25,6 +27,19 @@ const BIDI_CONTROLS = /[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
  * name the console. Superscript digits count too (COM¹ is a device since NT).
  */
 const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i;
+
+/**
+ * Characters shells expand anywhere in a word: `$` (variables, `$(…)`), the backtick (command
+ * substitution). Replaced wherever they appear; they are rare in real file names.
+ */
+const SHELL_EXPANDING = /[$`]/g;
+/** `%NAME%` expands in cmd.exe and in Windows Explorer's address bar. */
+const WINDOWS_VARIABLE = /%([^%]*)%/g;
+/**
+ * At the start of a name only: `~` (home folder: `~`, `~root`) and `-` (read as an option by
+ * `rm *`, `tar`, …).
+ */
+const SHELL_LEADING = /^[~-]/;
 
 /** Longest segment in UTF-8 bytes: 255 is the common file-system limit; room is left for " (99)" and ".part". */
 export const MAX_SEGMENT_BYTES = 200;
@@ -78,7 +93,12 @@ function limitLength(segment: string): string {
  */
 export function sanitizeSegment(raw: string): string | null {
   let segment = raw.normalize('NFC').replace(CONTROL_CHARACTERS, '_').replace(BIDI_CONTROLS, '_');
-  segment = segment.replace(RESERVED_CHARACTERS, '_').trim();
+  segment = segment
+    .replace(RESERVED_CHARACTERS, '_')
+    .replace(SHELL_EXPANDING, '_')
+    .replace(WINDOWS_VARIABLE, '_$1_')
+    .trim()
+    .replace(SHELL_LEADING, '_');
   if (segment === '' || segment === '.' || segment === '..') return null;
   // Windows drops trailing dots and spaces ("a." is "a"): strip them so names mean the same everywhere.
   segment = segment.replace(/[. ]+$/, '');

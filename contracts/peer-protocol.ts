@@ -27,14 +27,43 @@ export const MAX_DEVICE_NAME_LENGTH = 64;
 const version = z.literal(PEER_PROTOCOL_VERSION);
 const messageId = z.string().min(1).max(64);
 
+/**
+ * The latest instant a peer may put in a timestamp: the last millisecond of year 9999. JavaScript
+ * dates end at ±8.64e15 ms, and `toISOString()` throws beyond that: one chat line with
+ * `sentAt: 8640000000000001` once unmounted the whole UI. Four-digit years also keep ISO strings in
+ * their plain form.
+ */
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** Milliseconds since the epoch, within what every date API can show. */
+export const timestampSchema = z.number().int().min(0).max(MAX_TIMESTAMP_MS);
+
+/**
+ * C0/C1 controls, and the bidi embedding/override/isolate controls that make a name display as
+ * something else ("Ada\u202Epot" shows as "Adatop"): a device name is one line of plain text.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point.
+const UNSHOWABLE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A device name from the other peer, as the UI shows it: control and bidi characters removed,
+ * trimmed, and something left. Neutralised rather than refused so that a name typed with an odd
+ * character still pairs.
+ */
+export const peerDeviceNameSchema = z
+  .string()
+  .max(MAX_DEVICE_NAME_LENGTH)
+  .transform((name) => name.replace(UNSHOWABLE_IN_NAMES, '').trim())
+  .pipe(z.string().min(1));
+
 export const helloMessageSchema = z.object({
   v: version,
   type: z.literal('hello'),
   /** Id of the sending device, derived from its public key (contracts/device-identity.ts). */
   deviceId: derivedDeviceIdSchema,
   /** What the sender's user calls the device, e.g. "Ada's laptop". */
-  deviceName: z.string().min(1).max(MAX_DEVICE_NAME_LENGTH),
-  appVersion: z.string().min(1).max(32),
+  deviceName: peerDeviceNameSchema,
+  /** A version number as the sender's package gives it ("0.1.0", "1.2.0-beta.1+abc"). */
+  appVersion: z.string().regex(/^[0-9A-Za-z.+-]{1,32}$/),
   /** The sender's lasting Ed25519 public key; `deviceId` must be the id it derives to. */
   publicKey: devicePublicKeySchema,
   /**
@@ -63,7 +92,7 @@ export const chatMessageSchema = z.object({
   id: messageId,
   text: z.string().min(1).max(MAX_CHAT_TEXT_LENGTH),
   /** Sender's clock, milliseconds since the epoch; shown, never trusted for ordering. */
-  sentAt: z.number().int().nonnegative(),
+  sentAt: timestampSchema,
 });
 
 export const chatAckMessageSchema = z.object({

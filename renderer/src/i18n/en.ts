@@ -11,6 +11,13 @@ export const en = {
   'app.tagline': 'Files, messages and voice, straight to another computer.',
   'app.loading': 'Starting Ferry…',
   'app.loadFailed': 'Ferry could not start: {reason}',
+  'boundary.sidebar': 'The device list ran into a problem and was closed. Your devices stay connected.',
+  'boundary.conversation':
+    'This conversation ran into a problem and was closed. Your devices stay connected and nothing was lost.',
+  'boundary.pairing': 'Pairing ran into a problem and was closed. Try again, or pair with a new code.',
+  'boundary.settings': 'Settings ran into a problem and was closed. Saved settings are unchanged.',
+  'boundary.call': 'The call controls ran into a problem and were closed. The call itself goes on.',
+  'boundary.retry': 'Try again',
   'nav.devices': 'Devices',
   'nav.noDevices': 'No devices yet.',
   'nav.pairDevice': 'Pair a device',

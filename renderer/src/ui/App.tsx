@@ -11,6 +11,7 @@ import { PlainHttpNotice } from './PlainHttpNotice';
 import { useFerry, useLanguage, useT } from './ferry-context';
 import { useDocumentTitle } from './document-title';
 import { focusMainPane, focusSoon } from './focus';
+import { SurfaceBoundary } from './SurfaceBoundary';
 
 /**
  * The window: a fixed top bar, the call surface under it (so a ringing call shows whatever is
@@ -58,10 +59,26 @@ export function App() {
     else focusSoon(() => settingsButton.current);
   };
 
+  // Each surface fails on its own (SurfaceBoundary): one that cannot render leaves the rest usable.
   let main;
-  if (settingsOpen) main = <SettingsPanel onClose={closeSettings} />;
-  else if (!pairingOpen && selected) main = <ConversationView deviceId={selected} />;
-  else main = <PairingView />;
+  if (settingsOpen)
+    main = (
+      <SurfaceBoundary surface="settings">
+        <SettingsPanel onClose={closeSettings} />
+      </SurfaceBoundary>
+    );
+  else if (!pairingOpen && selected)
+    main = (
+      <SurfaceBoundary surface="conversation" resetKey={selected}>
+        <ConversationView deviceId={selected} />
+      </SurfaceBoundary>
+    );
+  else
+    main = (
+      <SurfaceBoundary surface="pairing">
+        <PairingView />
+      </SurfaceBoundary>
+    );
 
   return (
     <div className="app" data-view={listShown ? 'list' : 'detail'}>
@@ -95,8 +112,12 @@ export function App() {
           <span className="nav-button-text">{t('nav.settings')}</span>
         </button>
       </header>
-      <CallSurface />
-      <DeviceList />
+      <SurfaceBoundary surface="call">
+        <CallSurface />
+      </SurfaceBoundary>
+      <SurfaceBoundary surface="sidebar">
+        <DeviceList />
+      </SurfaceBoundary>
       <main className="main">
         <PlainHttpNotice />
         {main}
