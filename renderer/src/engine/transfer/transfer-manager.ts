@@ -31,10 +31,28 @@ import {
   type TransferView,
 } from './transfer-types';
 
-/** Offers waiting for an answer from one device; more are declined (a peer must not flood the screen). */
-const MAX_PENDING_OFFERS_PER_DEVICE = 32;
-/** Paths of a manifest being assembled, in UTF-16 units; a larger one is refused. */
-const MAX_MANIFEST_CHARS = 32 * 1024 * 1024;
+/**
+ * Unfinished incoming transfers from one device (waiting for an answer, or accepted and not yet
+ * done); more are declined, so a peer can flood neither the screen nor, for a device whose offers
+ * are accepted automatically, the disk and memory with transfers that never end.
+ */
+export const MAX_PENDING_OFFERS_PER_DEVICE = 32;
+/**
+ * Paths of the manifests one device has under way (offer sent, `offer-files` still to come), in
+ * UTF-16 units, all together: one largest manifest, or several smaller ones. Past it the offer
+ * that does not fit is refused. Without a budget per device, unfinished manifests piled up
+ * (+305 MB of heap from one hostile peer).
+ */
+export const MAX_MANIFEST_CHARS = 32 * 1024 * 1024;
+/** Files of the manifests one device has under way, all together (see MAX_MANIFEST_CHARS). */
+const MAX_ASSEMBLING_FILES_PER_DEVICE = MAX_FILES_PER_TRANSFER;
+/** Manifests one device may have under way at once. A real sender has one, briefly. */
+export const MAX_ASSEMBLING_PER_DEVICE = 4;
+/**
+ * A manifest not complete this long after its offer is dropped: a real sender sends the rest
+ * right after the offer, back to back.
+ */
+export const MANIFEST_ASSEMBLY_TIMEOUT_MS = 60_000;
 /** Progress reports per transfer are batched to this interval (at most 4 a second into the store). */
 const PROGRESS_INTERVAL_MS = 250;
 /**
@@ -82,9 +100,11 @@ interface DeviceLink extends TransferLink {
 }
 
 interface ManifestInProgress {
+  readonly deviceId: string;
   readonly offer: TransferOfferMessage;
   readonly files: ManifestFile[];
   chars: number;
+  readonly startedAt: number;
 }
 
 export class TransferManager {
@@ -347,9 +367,63 @@ export class TransferManager {
 
   private offerStarted(link: DeviceLink, offer: TransferOfferMessage): void {
     const key = transferKey('in', link.deviceId, offer.transferId);
-    const progress: ManifestInProgress = { offer, files: [], chars: 0 };
+    // The same transfer offered again starts its manifest over.
+    this.assembling.delete(key);
+    if (!this.roomToAssemble(link.deviceId, offer)) {
+      link.session.send({ type: 'transfer:decline', transferId: offer.transferId });
+      return;
+    }
+    const progress: ManifestInProgress = {
+      deviceId: link.deviceId,
+      offer,
+      files: [],
+      chars: 0,
+      startedAt: this.now(),
+    };
     this.assembling.set(key, progress);
     this.offerContinued(link, offer.transferId, offer.files);
+  }
+
+  /**
+   * Whether a device may start one more manifest: few enough under way, and their files and
+   * paths within the device's budget. Manifests left unfinished too long are dropped first.
+   */
+  private roomToAssemble(deviceId: string, offer: TransferOfferMessage): boolean {
+    const now = this.now();
+    let count = 0;
+    let files = offer.fileCount;
+    let chars = 0;
+    for (const [key, progress] of this.assembling) {
+      if (progress.deviceId !== deviceId) continue;
+      if (now - progress.startedAt > MANIFEST_ASSEMBLY_TIMEOUT_MS) {
+        this.assembling.delete(key);
+        continue;
+      }
+      count++;
+      files += progress.offer.fileCount;
+      chars += progress.chars;
+    }
+    return (
+      count < MAX_ASSEMBLING_PER_DEVICE &&
+      files <= MAX_ASSEMBLING_FILES_PER_DEVICE &&
+      chars < MAX_MANIFEST_CHARS
+    );
+  }
+
+  /** Incoming transfers from a device that are not over: waiting for an answer, or under way. */
+  private unfinishedFrom(deviceId: string): number {
+    let count = 0;
+    for (const transfer of this.incoming.values())
+      if (transfer.deviceId === deviceId && !transfer.isFinished) count++;
+    return count;
+  }
+
+  /** Paths of every manifest a device has under way. */
+  private assemblingChars(deviceId: string): number {
+    let chars = 0;
+    for (const progress of this.assembling.values())
+      if (progress.deviceId === deviceId) chars += progress.chars;
+    return chars;
   }
 
   private offerContinued(link: DeviceLink, transferId: string, files: readonly ManifestFile[]): void {
@@ -361,7 +435,11 @@ export class TransferManager {
       progress.chars += file.path.length;
     }
     const { offer } = progress;
-    if (progress.files.length > offer.fileCount || progress.chars > MAX_MANIFEST_CHARS) {
+    if (
+      progress.files.length > offer.fileCount ||
+      this.assemblingChars(link.deviceId) > MAX_MANIFEST_CHARS ||
+      this.now() - progress.startedAt > MANIFEST_ASSEMBLY_TIMEOUT_MS
+    ) {
       this.assembling.delete(key);
       link.session.send({ type: 'transfer:error', transferId, by: 'receiver', code: 'PROTOCOL_ERROR' });
       return;
@@ -389,10 +467,8 @@ export class TransferManager {
       return;
     }
     if (!transfer) {
-      const waiting = [...this.incoming.values()].filter(
-        (t) => t.deviceId === link.deviceId && t.isAwaitingAnswer,
-      );
-      if (waiting.length >= MAX_PENDING_OFFERS_PER_DEVICE) {
+      // Counts accepted transfers too: auto-accept must not lift the cap.
+      if (this.unfinishedFrom(link.deviceId) >= MAX_PENDING_OFFERS_PER_DEVICE) {
         link.session.send({ type: 'transfer:decline', transferId: offer.transferId });
         return;
       }

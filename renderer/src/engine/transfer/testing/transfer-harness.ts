@@ -295,6 +295,8 @@ export class Side {
   readonly views = new Map<string, TransferView>();
   readonly history: TransferView[] = [];
   autoAccept = false;
+  /** This side's clock; tests move it to see what expires. */
+  now: () => number = Date.now;
   manager: TransferManager;
 
   constructor(
@@ -334,6 +336,7 @@ export class Side {
       },
       sink: () => this.sink,
       autoAccept: () => this.autoAccept,
+      now: () => this.now(),
       openBulkChannel: (session) => (session as unknown as { channel: FakeBulkChannel }).channel,
     };
     return new TransferManager(deps);
