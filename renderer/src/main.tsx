@@ -26,7 +26,8 @@ async function start(root: HTMLElement): Promise<void> {
   ]);
   const store = createFerryStore(appInfo, settings);
   const engine = new FerryEngine({
-    actions: engineActionsFor(store),
+    // About one frame: a burst of lines is drawn once per frame, not once per line.
+    actions: engineActionsFor(store, { chatBatchMs: 16 }),
     identity: () => ({
       ...device,
       deviceName: store.getState().settings.deviceName,

@@ -71,3 +71,43 @@ describe('the Ferry store as the engine drives it', () => {
     expect(store.getState().pairing.phase).toBe('showing-code');
   });
 });
+
+describe('a burst of incoming lines', () => {
+  function batched() {
+    const store = createFerryStore(testAppInfo, settings);
+    const timers: (() => void)[] = [];
+    const actions = engineActionsFor(store, { chatBatchMs: 16, setTimer: (run) => timers.push(run) });
+    let updates = 0;
+    store.subscribe((next, previous) => void (next.chats !== previous.chats && updates++));
+    return { store, actions, timers, updates: () => updates };
+  }
+  const line = (i: number) => ({ id: `m${i}`, text: `line ${i}`, sentAt: i });
+
+  it('is shown in one store update per batch window, in order, the first line at once', () => {
+    const { store, actions, timers, updates } = batched();
+    actions.peerOnline({ id: 'ada', name: 'Ada', appVersion: '0.1.0' });
+    for (let i = 0; i < 500; i++) actions.chatIncoming('ada', line(i));
+    // The first line after a quiet spell shows at once; the rest wait for the window's end.
+    expect(store.getState().chats['ada']).toHaveLength(1);
+    expect(updates()).toBe(1);
+    timers.shift()?.();
+    expect(updates()).toBe(2);
+    expect(store.getState().chats['ada']?.map((entry) => entry.id)).toEqual(
+      Array.from({ length: 500 }, (_, i) => `m${i}`),
+    );
+    // Not looking at Ada's conversation: every line counts as unread.
+    expect(store.getState().devices['ada']?.unread).toBe(500);
+
+    // A quiet spell later, the next line shows at once again.
+    actions.chatIncoming('ada', line(500));
+    expect(store.getState().chats['ada']).toHaveLength(501);
+  });
+
+  it('a line typed meanwhile goes after the lines already received', () => {
+    const { store, actions } = batched();
+    actions.chatIncoming('ada', line(0));
+    actions.chatIncoming('ada', line(1));
+    actions.chatOutgoing('ada', { id: 'mine', text: 'reply', sentAt: 3 });
+    expect(store.getState().chats['ada']?.map((entry) => entry.id)).toEqual(['m0', 'm1', 'mine']);
+  });
+});

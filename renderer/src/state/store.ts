@@ -83,6 +83,8 @@ interface ChatSlice {
   chatOutgoing(deviceId: string, line: ChatLine): void;
   chatStatus(deviceId: string, messageId: string, status: OutgoingChatStatus): void;
   chatIncoming(deviceId: string, line: ChatLine): void;
+  /** Several lines that arrived together: one store update, so one render, for all of them. */
+  chatIncomingMany(deviceId: string, lines: readonly ChatLine[]): void;
 }
 
 interface AnnouncementSlice {
@@ -183,7 +185,7 @@ function updateChat(
   return { ...chats, [deviceId]: update(chats[deviceId] ?? []) };
 }
 
-const chatSlice: Slice<ChatSlice> = (set) => ({
+const chatSlice: Slice<ChatSlice> = (set, get) => ({
   chats: {},
   chatOutgoing: (deviceId, line) =>
     set((state) => ({
@@ -200,14 +202,17 @@ const chatSlice: Slice<ChatSlice> = (set) => ({
         ),
       ),
     })),
-  chatIncoming: (deviceId, line) =>
+  chatIncoming: (deviceId, line) => get().chatIncomingMany(deviceId, [line]),
+  chatIncomingMany: (deviceId, lines) =>
     set((state) => {
+      if (lines.length === 0) return {};
       const device = state.devices[deviceId];
       const looking = state.selectedDeviceId === deviceId && !state.pairingOpen;
+      const added = lines.map((line): ChatEntry => ({ ...line, direction: 'in' }));
       return {
-        chats: updateChat(state.chats, deviceId, (entries) => [...entries, { ...line, direction: 'in' }]),
+        chats: updateChat(state.chats, deviceId, (entries) => entries.concat(added)),
         ...(device && !looking
-          ? { devices: { ...state.devices, [deviceId]: { ...device, unread: device.unread + 1 } } }
+          ? { devices: { ...state.devices, [deviceId]: { ...device, unread: device.unread + lines.length } } }
           : {}),
       };
     }),
@@ -232,9 +237,45 @@ export function createFerryStore(appInfo: AppInfo, settings: Settings): FerrySto
   }));
 }
 
+export interface EngineActionsOptions {
+  /**
+   * Lines that arrive within this many milliseconds of a line shown at once are shown together, in
+   * one store update and so one render (0: each line at once). A burst of hundreds of lines
+   * otherwise costs a render and a layout of the conversation per line: 500 lines of 9 KB froze
+   * the page for over 20 s. The first line after a quiet spell still shows at once.
+   */
+  readonly chatBatchMs?: number;
+  readonly setTimer?: (run: () => void, ms: number) => unknown;
+}
+
 /** The engine's view of the store: it calls these, never `setState`. */
-export function engineActionsFor(store: FerryStore): EngineActions {
+export function engineActionsFor(store: FerryStore, options: EngineActionsOptions = {}): EngineActions {
   const state = () => store.getState();
+  const batchMs = options.chatBatchMs ?? 0;
+  const setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+  /** Lines waiting for the end of the batch window, by device, in arrival order. */
+  const queued = new Map<string, ChatLine[]>();
+  let windowOpen = false;
+  const flush = () => {
+    const batches = [...queued];
+    queued.clear();
+    for (const [deviceId, lines] of batches) state().chatIncomingMany(deviceId, lines);
+  };
+  const closeWindow = () => {
+    flush();
+    windowOpen = false;
+  };
+  const incoming = (deviceId: string, line: ChatLine) => {
+    if (batchMs <= 0) return state().chatIncoming(deviceId, line);
+    if (!windowOpen) {
+      windowOpen = true;
+      setTimer(closeWindow, batchMs);
+      return state().chatIncoming(deviceId, line);
+    }
+    const lines = queued.get(deviceId);
+    if (lines) lines.push(line);
+    else queued.set(deviceId, [line]);
+  };
   return {
     setPairing: (progress) => {
       state().setPairing(progress);
@@ -243,12 +284,18 @@ export function engineActionsFor(store: FerryStore): EngineActions {
     },
     peerOnline: (device) => state().peerOnline(device),
     peerOffline: (deviceId) => {
+      // Lines that arrived before the device went away show before it does.
+      flush();
       const device = state().devices[deviceId];
       state().peerOffline(deviceId);
       if (device?.online) state().announce('chat.wentOffline', { name: device.name });
     },
-    chatOutgoing: (deviceId, line) => state().chatOutgoing(deviceId, line),
+    chatOutgoing: (deviceId, line) => {
+      // A line typed now goes after every line already received.
+      flush();
+      state().chatOutgoing(deviceId, line);
+    },
     chatStatus: (deviceId, id, status) => state().chatStatus(deviceId, id, status),
-    chatIncoming: (deviceId, line) => state().chatIncoming(deviceId, line),
+    chatIncoming: incoming,
   };
 }
