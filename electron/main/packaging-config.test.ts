@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_ID } from './services/app-identity';
 import { TRAY_ICON_STATES, trayIconFileName } from './services/tray-icon';
 
@@ -29,9 +29,14 @@ function pngSize(file: string): [number, number] {
 }
 
 describe('electron-builder.yml', () => {
-  it('passes electron-builder’s own validation, with the pinned Electron and the ferry:// scheme', async () => {
-    const config = await getConfig(root, null, null);
+  let config: Record<string, unknown>;
+  // Read and validated once: electron-builder's first load takes tens of seconds on a busy machine.
+  beforeAll(async () => {
+    config = await getConfig(root, null, null);
     await validateConfiguration(config, new DebugLogger(false));
+  }, 120_000);
+
+  it('passes electron-builder’s own validation, with the pinned Electron and the ferry:// scheme', () => {
     expect(config).toMatchObject({
       // The AppUserModelID main sets on Windows must be the one the installer's shortcut carries.
       appId: APP_ID,
@@ -50,6 +55,21 @@ describe('electron-builder.yml', () => {
         },
       },
       directories: { buildResources: 'build' },
+    });
+  });
+
+  it('flips the Electron fuses that keep a packaged Ferry from being run as something else', () => {
+    expect(config['asar']).toBe(true);
+    expect(config['electronFuses']).toEqual({
+      // ELECTRON_RUN_AS_NODE would make the signed binary a general-purpose Node.js.
+      runAsNode: false,
+      // NODE_OPTIONS / NODE_EXTRA_CA_CERTS and --inspect inject code or trust into the main process.
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableCookieEncryption: true,
+      // Only app.asar is loaded, and checked against its hash: no code dropped beside it runs.
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true,
     });
   });
 

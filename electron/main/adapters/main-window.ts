@@ -29,6 +29,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       webSecurity: true,
+      webviewTag: false,
+      // A middle click on a link would open it in a new window past setWindowOpenHandler's reach
+      // in older Electrons; no part of Ferry needs auxclick.
+      disableBlinkFeatures: 'Auxclick',
+      navigateOnDragDrop: false,
       // Calls and transfers run in the renderer and must keep going while the window is hidden.
       backgroundThrottling: false,
       spellcheck: false,
