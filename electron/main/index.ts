@@ -2,6 +2,7 @@
  * Electron glue: creates the Electron objects and hands them to the services in ./services, which
  * hold the logic and are tested under plain Node.
  */
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { homedir, hostname, networkInterfaces } from 'node:os';
@@ -18,6 +19,7 @@ import { startDesktopRuntime } from './services/desktop-runtime';
 import { APP_ID } from './services/app-identity';
 import { createAppPage } from './services/app-page';
 import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
+import { createDownloadMark } from './services/files/download-mark';
 import { createFileServices, registerFileIpcHandlers } from './services/files/file-ipc';
 import { createReceiveFolder } from './services/files/receive-folder';
 import { openResumeRegistry } from './services/files/resume-registry';
@@ -261,7 +263,21 @@ async function start(): Promise<void> {
     ipcMain,
     isTrustedSender: trustedSenders.isTrusted,
     logger,
-    services: createFileServices({ receiveFolder, sources: createSendSources(), shell }),
+    services: createFileServices({
+      receiveFolder,
+      sources: createSendSources(),
+      shell,
+      markDownloaded: createDownloadMark({
+        platform: process.platform,
+        writeFile: (path, text) => fs.writeFile(path, text),
+        execFile: (file, args) =>
+          new Promise((resolve, reject) =>
+            execFile(file, [...args], (error) => (error ? reject(error) : resolve())),
+          ),
+        now: Date.now,
+        logger,
+      }),
+    }),
   });
 
   // ferry://pair/<code>: Windows and Linux pass it on the command line (this launch, or a later one

@@ -38,6 +38,7 @@ async function setup() {
     removeHandler: (channel) => void handlers.delete(channel),
   };
   const opened: string[] = [];
+  const marked: string[] = [];
   const shell: ShellLike = {
     openPath: async (path) => {
       opened.push(path);
@@ -55,14 +56,19 @@ async function setup() {
     ipcMain,
     isTrustedSender: (event) => event.sender.id === 1,
     logger: createMemoryLogger(),
-    services: createFileServices({ receiveFolder, sources: createSendSources(), shell }),
+    services: createFileServices({
+      receiveFolder,
+      sources: createSendSources(),
+      shell,
+      markDownloaded: async (path) => void marked.push(path),
+    }),
   });
   const invoke = (channel: string, event: IpcSenderInfo, ...args: unknown[]) => {
     const listener = handlers.get(channel);
     if (!listener) throw new Error(`no handler for ${channel}`);
     return listener(event, ...args);
   };
-  return { handlers, dispose, invoke, opened, folder };
+  return { handlers, dispose, invoke, opened, marked, folder };
 }
 
 describe('file IPC handlers', () => {
@@ -118,8 +124,8 @@ describe('file IPC handlers', () => {
     expect(opened).toEqual([join(folder, 'a.txt'), `show:${join(folder, 'a.txt')}`]);
   });
 
-  it('carries a whole receive through the channels', async () => {
-    const { invoke, folder } = await setup();
+  it('carries a whole receive through the channels, and marks the saved file as downloaded', async () => {
+    const { invoke, folder, marked } = await setup();
     const begun = (await invoke('files:receive-begin', fromWindow, {
       senderId: 'ada',
       transferId: 'transfer0001',
@@ -134,5 +140,19 @@ describe('file IPC handlers', () => {
       ok: true,
       value: { name: 'note.txt', location: join(folder, 'note.txt') },
     });
+    expect(marked).toEqual([join(folder, 'note.txt')]);
+    // A file that fails its check is not saved, so not marked either.
+    const second = (await invoke('files:receive-begin', fromWindow, {
+      senderId: 'ada',
+      transferId: 'transfer0001',
+      index: 1,
+      path: 'bad.txt',
+      size: 1,
+    })) as { ok: true; value: { fileId: string } };
+    await invoke('files:receive-write', fromWindow, second.value.fileId, 0, Uint8Array.from([1]));
+    expect(await invoke('files:receive-finish', fromWindow, second.value.fileId, digest)).toMatchObject({
+      ok: false,
+    });
+    expect(marked).toEqual([join(folder, 'note.txt')]);
   });
 });

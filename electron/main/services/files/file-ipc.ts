@@ -7,7 +7,7 @@
  *   const registry = await openResumeRegistry(join(app.getPath('userData'), 'receive-resume.log'), fs);
  *   const receiveFolder = createReceiveFolder({ folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'), registry, logger });
  *   registerFileIpcHandlers({ ipcMain, isTrustedSender: trusted.isTrusted, logger,
- *     services: createFileServices({ receiveFolder, sources: createSendSources(), shell }) });
+ *     services: createFileServices({ receiveFolder, sources: createSendSources(), shell, markDownloaded }) });
  * and in the preload: `files: createFerryFilesApi(ipcRenderer, webUtils)` on `window.ferry`.
  */
 import {
@@ -21,6 +21,7 @@ import { err, ok } from '../../../../contracts/result';
 import type { IpcMainLike } from '../ipc-handlers';
 import type { Logger } from '../logger';
 import type { IpcSenderInfo } from '../trusted-sender';
+import type { MarkDownloaded } from './download-mark';
 import type { ReceiveFolder } from './receive-folder';
 import type { SendSources } from './send-sources';
 
@@ -38,13 +39,20 @@ export function createFileServices(deps: {
   readonly receiveFolder: ReceiveFolder;
   readonly sources: SendSources;
   readonly shell: ShellLike;
+  /** Gives each received file the OS's downloaded-file mark (download-mark.ts). */
+  readonly markDownloaded: MarkDownloaded;
 }): FileServices {
-  const { receiveFolder: folder, sources, shell } = deps;
+  const { receiveFolder: folder, sources, shell, markDownloaded } = deps;
   return {
     'files:receive-status': (key) => folder.status(key),
     'files:receive-begin': (request) => folder.begin(request),
     'files:receive-write': (fileId, offset, bytes) => folder.write(fileId, offset, bytes),
-    'files:receive-finish': (fileId, digest) => folder.finish(fileId, digest),
+    'files:receive-finish': async (fileId, digest) => {
+      const saved = await folder.finish(fileId, digest);
+      // Before the renderer hears of it, so the file cannot be opened unmarked.
+      if (saved.ok) await markDownloaded(saved.value.location);
+      return saved;
+    },
     'files:receive-abort': (fileId, keepPartial) => folder.abort(fileId, keepPartial),
     'files:receive-forget': (key, discard) => folder.forget(key, discard),
     'files:open-sources': (paths) => sources.open(paths),
