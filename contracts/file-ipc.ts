@@ -144,6 +144,17 @@ export interface FerryFilesApi {
   readonly pathForFile?: (file: File) => string;
 }
 
+/**
+ * Preload → main: the paths behind Files the person dropped or picked in the window, as
+ * `pathForFile` learns them. `files:open-sources` reads nothing else (besides what main's own
+ * dialog returned), so a page cannot name a path of its choosing. Deliberately not a function on
+ * `FerryFilesApi`: the page reaches it only through `pathForFile`, which only sees the path of a
+ * File the OS handed over.
+ */
+export const FILE_GRANT_CHANNEL = 'files:grant-picked';
+export type FileGrantChannel = typeof FILE_GRANT_CHANNEL;
+export const fileGrantSchema = z.tuple([z.array(localPathSchema).min(1).max(MAX_SOURCE_PATHS)]);
+
 /** Which function of `FerryFilesApi` serves each channel (the preload and tests build on it). */
 export const FILE_IPC_FUNCTIONS = {
   'files:receive-status': 'receiveStatus',

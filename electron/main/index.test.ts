@@ -7,7 +7,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IPC_REQUEST_CHANNELS } from '../../contracts/ipc';
 import type * as NodeOs from 'node:os';
@@ -88,7 +87,7 @@ const window = () => {
   if (created === undefined) throw new Error('no window');
   return created;
 };
-const pageUrl = () => pathToFileURL(join(import.meta.dirname, '..', 'renderer', 'index.html')).href;
+const pageUrl = () => 'app://ferry/index.html';
 const fromPage = () => ({
   sender: { id: window().webContents.id },
   senderFrame: { url: pageUrl(), parent: null },
@@ -124,12 +123,54 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
       backgroundThrottling: false,
       preload: join(import.meta.dirname, '..', 'preload', 'index.cjs'),
     });
-    expect(window().loaded).toEqual({ file: join(import.meta.dirname, '..', 'renderer', 'index.html') });
+    expect(window().loaded).toEqual({ url: 'app://ferry/index.html' });
+  });
+
+  it('serves the page from app://ferry, a privileged scheme, and nothing outside the built renderer', async () => {
+    expect(fakeElectron.protocol.privileged).toEqual([
+      {
+        scheme: 'app',
+        privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true },
+      },
+    ]);
+    const handler = fakeElectron.protocol.handlers.get('app');
+    expect(handler).toBeDefined();
+    expect((await handler?.({ url: 'app://ferry/../../package.json', method: 'GET' }))?.status).toBe(404);
+  });
+
+  it('lets the page reach its signaling services and no other server', async () => {
+    const info = (await invoke('app:get-info')) as { ok: true; value: { signalingUrl: string } };
+    const session = fakeElectron.session.defaultSession;
+    const service = new URL(info.value.signalingUrl);
+    await vi.waitFor(async () =>
+      expect(await session.request(`ws://${service.host}/socket.io/?EIO=4&transport=websocket`)).toBe(
+        'allowed',
+      ),
+    );
+    expect(await session.request(`${info.value.signalingUrl}/socket.io/?EIO=4&transport=polling`)).toBe(
+      'allowed',
+    );
+    expect(await session.request('https://evil.example/collect')).toBe('cancelled');
+    expect(await session.request('file:///etc/passwd')).toBe('cancelled');
+    expect(await session.request('app://ferry/assets/index.js')).toBe('allowed');
   });
 
   it('keeps settings in the profile folder, with a real receive folder', async () => {
     const saved = JSON.parse(await readFile(join(dir, 'appData', 'Ferry-alice', 'settings.json'), 'utf8'));
     expect(saved).toMatchObject({ language: 'system', receiveFolder: join(dir, 'Downloads', 'Ferry') });
+  });
+
+  it('saves a receive folder only when main’s folder picker gave it, and says so in words', async () => {
+    expect(await invoke('settings:update', { receiveFolder: join(dir, 'elsewhere') })).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN', message: expect.stringContaining('Choose…') },
+    });
+    const saved = JSON.parse(await readFile(join(dir, 'appData', 'Ferry-alice', 'settings.json'), 'utf8'));
+    expect(saved.receiveFolder).toBe(join(dir, 'Downloads', 'Ferry'));
+    // Saving the rest of Settings with the folder as it is stays possible.
+    expect(
+      await invoke('settings:update', { receiveFolder: join(dir, 'Downloads', 'Ferry'), startHidden: false }),
+    ).toMatchObject({ ok: true });
   });
 
   it('answers every channel of the contract, and only our page', async () => {

@@ -7,21 +7,24 @@ import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { app, dialog, ipcMain, Menu, Notification, session, shell, Tray } from 'electron';
+import { app, dialog, ipcMain, Menu, Notification, protocol, session, shell, Tray } from 'electron';
 import { APP_COMMAND_CHANNEL, NEARBY_DEVICES_CHANNEL, type TrayState } from '../../contracts/ipc';
-import { ok } from '../../contracts/result';
+import { err, ok } from '../../contracts/result';
 import { startSignalingService } from '../../signaling/src/service';
 import { createMainWindow } from './adapters/main-window';
 import { showSystemNotification } from './adapters/system-notifications';
-import { guardPermissions, guardWebContents } from './adapters/web-guards';
+import { guardConnections, guardPermissions, guardWebContents } from './adapters/web-guards';
 import { createCommandDispatcher } from './services/app-commands';
 import { startDesktopRuntime } from './services/desktop-runtime';
 import { APP_ID } from './services/app-identity';
 import { createAppPage } from './services/app-page';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './services/app-protocol';
 import { DEEP_LINK_SCHEME, findDeepLinkInArgv, parseDeepLink } from './services/deep-link';
 import { createDownloadMark } from './services/files/download-mark';
 import { createFileServices, registerFileIpcHandlers } from './services/files/file-ipc';
+import { createPathGrants } from './services/files/path-grants';
 import { createReceiveFolder } from './services/files/receive-folder';
+import { openReceivedFiles } from './services/files/received-files';
 import { openResumeRegistry } from './services/files/resume-registry';
 import { createSendSources } from './services/files/send-sources';
 import { registerIpcHandlers } from './services/ipc-handlers';
@@ -56,6 +59,10 @@ const keepEarlyLink = (event: { preventDefault(): void }, url: string): void => 
   earlyLinks.push(url);
 };
 app.on('open-url', keepEarlyLink);
+
+// The page is served from app://ferry (services/app-protocol.ts); Electron wants the scheme's
+// privileges declared before 'ready'.
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
 
 // The profile decides the userData folder, and the single-instance lock lives in that folder, so
 // both happen before anything else: another profile then runs beside this one.
@@ -99,12 +106,14 @@ async function start(): Promise<void> {
     registry: await openResumeRegistry(join(userData, 'receive-resume.log'), fs),
     logger,
   });
+  // Files Ferry saved, across sessions: the only ones the page may have opened or shown.
+  const receivedFiles = await openReceivedFiles(join(userData, 'received-files.log'), fs);
 
   const outDir = join(import.meta.dirname, '..');
   const rendererDir = join(outDir, 'renderer');
+  protocol.handle(APP_SCHEME, createAppProtocolHandler({ rendererDir }));
   const appPage = createAppPage({
     devServerUrl: app.isPackaged ? undefined : process.env['ELECTRON_RENDERER_URL'],
-    indexHtmlPath: join(rendererDir, 'index.html'),
   });
   // Runtime assets: copied beside the app by electron-builder's extraResources when packaged.
   const resourcesDir = app.isPackaged
@@ -133,9 +142,25 @@ async function start(): Promise<void> {
     nearby: () => nearby.devices(),
     logger,
   });
-  void runtime.then(({ signaling }) => (embeddedPort = advertisedPortOf(signaling)));
+  let embeddedUrl: string | undefined;
+  void runtime.then(({ signaling }) => {
+    embeddedPort = advertisedPortOf(signaling);
+    embeddedUrl = signaling?.url;
+  });
 
   guardPermissions(session.defaultSession, appPage, logger);
+  // The servers the page may reach, as they are at each request (services/connect-policy.ts).
+  guardConnections(
+    session.defaultSession,
+    () => [
+      ...(embeddedUrl === undefined ? [] : [embeddedUrl]),
+      ...(settings.get().signalingUrl === '' ? [] : [settings.get().signalingUrl]),
+      ...nearby.devices().map((device) => device.url),
+      // The dev server serves the page and its hot reload in development.
+      ...(appPage.origin.startsWith('http') ? [appPage.origin] : []),
+    ],
+    logger,
+  );
   app.on('web-contents-created', (_event, contents) => guardWebContents(contents, appPage, logger));
 
   const launchedAtLogin = wasLaunchedAtLogin(
@@ -183,6 +208,8 @@ async function start(): Promise<void> {
     tooltip: trayTooltip(trayState, strings()),
     menu: trayMenuModel(trayState, strings()),
   });
+  // Files the person chose this session: the only ones the page may have main read to send.
+  const sendGrants = createPathGrants();
   const sendFilesDialog = createSendFilesDialog({
     dialog,
     window: () => window,
@@ -191,6 +218,7 @@ async function start(): Promise<void> {
     strings,
     peerName: (peerId) => trayState.peers.find((peer) => peer.id === peerId)?.name,
     dispatch: (command) => commands.dispatch(command),
+    grant: (paths) => sendGrants.grant(paths),
     logger,
   });
   const tray = createTrayController({
@@ -208,7 +236,7 @@ async function start(): Promise<void> {
     },
   });
 
-  const chooseReceiveFolder = createReceiveFolderChooser({
+  const receiveFolderChooser = createReceiveFolderChooser({
     dialog,
     window: () => window,
     current: () => settings.get().receiveFolder,
@@ -237,8 +265,12 @@ async function start(): Promise<void> {
         }),
       'local:get-info': async () => ok((await runtime).localInfo()),
       'settings:get': () => ok(settings.get()),
-      'settings:update': (_sender, patch) => settings.update(patch),
-      'settings:choose-receive-folder': async () => ok(await chooseReceiveFolder()),
+      // A new receive folder only from main's own folder picker (services/receive-folder-dialog.ts).
+      'settings:update': (_sender, patch) =>
+        patch.receiveFolder === undefined || receiveFolderChooser.mayUse(patch.receiveFolder)
+          ? settings.update(patch)
+          : err('FORBIDDEN', strings().receiveFolderOnlyByPicker),
+      'settings:choose-receive-folder': async () => ok(await receiveFolderChooser.choose()),
       'tray:set-state': (_sender, state) => {
         trayState = state;
         tray.show(trayView());
@@ -263,9 +295,12 @@ async function start(): Promise<void> {
     ipcMain,
     isTrustedSender: trustedSenders.isTrusted,
     logger,
+    grants: sendGrants,
     services: createFileServices({
       receiveFolder,
       sources: createSendSources(),
+      grants: sendGrants,
+      received: receivedFiles,
       shell,
       markDownloaded: createDownloadMark({
         platform: process.platform,

@@ -70,6 +70,8 @@ describe('electron-builder.yml', () => {
       // Only app.asar is loaded, and checked against its hash: no code dropped beside it runs.
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
+      // The page is served from app://ferry: file:// needs no privileges beyond a browser's.
+      grantFileProtocolExtraPrivileges: false,
     });
   });
 

@@ -3,8 +3,16 @@
  * `invoke` so it can be tested without Electron. As in desktop-api.ts, only types come from the
  * contracts (the sandboxed preload cannot load zod); main checks every argument.
  */
-import type { FerryFilesApi, FileIpcArgs, FileIpcChannel, FileIpcReply } from '../../contracts/file-ipc';
+import type {
+  FerryFilesApi,
+  FileGrantChannel,
+  FileIpcArgs,
+  FileIpcChannel,
+  FileIpcReply,
+} from '../../contracts/file-ipc';
 import type { IpcRendererLike } from './desktop-api';
+
+const FILE_GRANT_CHANNEL: FileGrantChannel = 'files:grant-picked';
 
 /** Electron's `webUtils`: the path behind a dropped or picked File. */
 export interface WebUtilsLike {
@@ -19,6 +27,17 @@ export function createFerryFilesApi(
     <C extends FileIpcChannel>(channel: C) =>
     (...args: FileIpcArgs<C>) =>
       ipc.invoke(channel, ...args) as Promise<FileIpcReply<C>>;
+  // Main reads to send only paths the person chose: each path learnt from a dropped or picked
+  // File is granted to main first, and opening sources waits until those grants have arrived.
+  const pendingGrants = new Set<Promise<unknown>>();
+  const grant = (path: string): void => {
+    const sent: Promise<unknown> = ipc
+      .invoke(FILE_GRANT_CHANNEL, [path])
+      .catch(() => undefined)
+      .finally(() => pendingGrants.delete(sent));
+    pendingGrants.add(sent);
+  };
+  const openSources = invoke('files:open-sources');
   return {
     receiveStatus: invoke('files:receive-status'),
     receiveBegin: invoke('files:receive-begin'),
@@ -26,11 +45,22 @@ export function createFerryFilesApi(
     receiveFinish: invoke('files:receive-finish'),
     receiveAbort: invoke('files:receive-abort'),
     receiveForget: invoke('files:receive-forget'),
-    openSources: invoke('files:open-sources'),
+    openSources: async (...args) => {
+      await Promise.all(pendingGrants);
+      return openSources(...args);
+    },
     readSource: invoke('files:read-source'),
     closeSource: invoke('files:close-source'),
     open: invoke('files:open'),
     showInFolder: invoke('files:show-in-folder'),
-    ...(webUtils ? { pathForFile: (file: File) => webUtils.getPathForFile(file) } : {}),
+    ...(webUtils
+      ? {
+          pathForFile: (file: File) => {
+            const path = webUtils.getPathForFile(file);
+            if (path !== '') grant(path);
+            return path;
+          },
+        }
+      : {}),
   };
 }

@@ -42,7 +42,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
   // Shown once painted, to avoid a white flash; never shown at all when starting hidden.
   if (!options.startHidden) window.once('ready-to-show', () => window.show());
   const { target } = options.appPage;
-  const loading = target.kind === 'url' ? window.loadURL(target.url) : window.loadFile(target.path);
+  const loading = window.loadURL(target.url);
   loading.catch((error: unknown) => options.logger.error({ error, target }, 'the app page did not load'));
   return window;
 }

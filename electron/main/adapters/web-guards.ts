@@ -5,6 +5,7 @@
 import { shell, type Session, type WebContents } from 'electron';
 import type { AppPage } from '../services/app-page';
 import type { Logger } from '../services/logger';
+import { isConnectAllowed } from '../services/connect-policy';
 import { decideNavigation, decideWindowOpen, isPermissionGranted } from '../services/web-policy';
 
 export function guardWebContents(contents: WebContents, appPage: AppPage, logger: Logger): void {
@@ -49,4 +50,20 @@ export function guardPermissions(session: Session, appPage: AppPage, logger: Log
       appPage,
     ),
   );
+}
+
+/**
+ * Every request of the session goes to one of `services` (read at each request, so services that
+ * come and go are followed) or is cancelled: services/connect-policy.ts.
+ */
+export function guardConnections(session: Session, services: () => readonly string[], logger: Logger): void {
+  session.webRequest.onBeforeRequest((details, callback) => {
+    const allowed = isConnectAllowed(details.url, services());
+    if (!allowed)
+      logger.warn(
+        { url: details.url.slice(0, 200) },
+        'request to a server that is not a signaling service refused',
+      );
+    callback({ cancel: !allowed });
+  });
 }

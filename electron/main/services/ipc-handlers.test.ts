@@ -26,8 +26,8 @@ function fakeIpcMain() {
   return { ipcMain, handlers, invoke };
 }
 
-const appPage = createAppPage({ indexHtmlPath: '/opt/ferry/out/renderer/index.html' });
-const APP_URL = 'file:///opt/ferry/out/renderer/index.html#/chat';
+const appPage = createAppPage();
+const APP_URL = 'app://ferry/index.html#/chat';
 const WINDOW_ID = 7;
 const fromWindow: IpcSenderInfo = { sender: { id: WINDOW_ID }, senderFrame: { url: APP_URL, parent: null } };
 

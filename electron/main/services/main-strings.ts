@@ -18,6 +18,8 @@ export interface MainStrings {
   /** Settings' folder picker for received files. */
   readonly chooseReceiveFolderTitle: string;
   readonly chooseReceiveFolderButton: string;
+  /** Settings tried to save a receive folder that did not come from the folder picker. */
+  readonly receiveFolderOnlyByPicker: string;
   readonly openChat: string;
   readonly inCallWith: (device: string) => string;
   /** A call ringing here: the tray menu's heading above Accept and Decline. */
@@ -47,6 +49,7 @@ const en: MainStrings = {
   sendFilesButton: 'Send',
   chooseReceiveFolderTitle: 'Choose where received files go',
   chooseReceiveFolderButton: 'Choose',
+  receiveFolderOnlyByPicker: 'Choose the receive folder with “Choose…”; a typed folder is not saved.',
   openChat: 'Open chat',
   inCallWith: (device) => `In a call with ${device}`,
   callingYou: (device) => `${device} is calling`,
@@ -74,6 +77,7 @@ const zhCN: MainStrings = {
   sendFilesButton: '发送',
   chooseReceiveFolderTitle: '选择接收文件的保存位置',
   chooseReceiveFolderButton: '选择',
+  receiveFolderOnlyByPicker: '请用“选择…”选择接收文件夹；手动输入的文件夹不会被保存。',
   openChat: '打开聊天',
   inCallWith: (device) => `正在与 ${device} 通话`,
   callingYou: (device) => `${device} 正在呼叫你`,

@@ -28,7 +28,7 @@ function chooser(dialog: FolderDialogLike<string>, language: 'en' | 'zh-CN' = 'e
 describe('choosing the receive folder', () => {
   it('opens a folder picker on the window at the current folder, and answers with the choice', async () => {
     const fake = fakeDialog({ canceled: false, filePaths: ['/data/inbox'] });
-    const choosing = chooser(fake.dialog)();
+    const choosing = chooser(fake.dialog).choose();
     fake.answer();
     expect(await choosing).toBe('/data/inbox');
     expect(fake.asked).toEqual([
@@ -46,14 +46,15 @@ describe('choosing the receive folder', () => {
 
   it('answers null when the person cancels', async () => {
     const fake = fakeDialog({ canceled: true, filePaths: [] });
-    const choosing = chooser(fake.dialog)();
+    const choosing = chooser(fake.dialog).choose();
     fake.answer();
     expect(await choosing).toBeNull();
   });
 
   it('opens one picker at a time, and another after it closed', async () => {
     const fake = fakeDialog({ canceled: false, filePaths: ['/data/inbox'] });
-    const choose = chooser(fake.dialog, 'zh-CN');
+    const folders = chooser(fake.dialog, 'zh-CN');
+    const choose = () => folders.choose();
     const first = choose();
     const second = choose();
     fake.answer();
@@ -64,5 +65,19 @@ describe('choosing the receive folder', () => {
     fake.answer();
     await third;
     expect(fake.asked).toHaveLength(2);
+  });
+
+  it('lets settings save only the default, the current folder, or one the person chose in it', async () => {
+    const fake = fakeDialog({ canceled: false, filePaths: ['/data/inbox'] });
+    const folders = chooser(fake.dialog);
+    expect(folders.mayUse('')).toBe(true);
+    expect(folders.mayUse('/home/ada/Downloads/Ferry')).toBe(true);
+    expect(folders.mayUse('/data/inbox')).toBe(false);
+    expect(folders.mayUse('/home/ada/.config/autostart')).toBe(false);
+    const choosing = folders.choose();
+    fake.answer();
+    await choosing;
+    expect(folders.mayUse('/data/inbox')).toBe(true);
+    expect(folders.mayUse('/home/ada/.config/autostart')).toBe(false);
   });
 });

@@ -1,6 +1,11 @@
 /**
  * Settings' "Choose…" beside the receive folder: the system's folder picker, opened by main (the
  * page cannot name a folder on disk itself). It starts at the current folder and may create one.
+ *
+ * It is also the only way to a new receive folder: `settings:update` saves a receive folder only
+ * when this picker returned it this session (or it is the current one, or empty for the default).
+ * Otherwise a page running someone else's script could point received files at, say, the
+ * Startup folder or ~/.config/autostart, where the OS runs what lands.
  */
 import type { MainStrings } from './main-strings';
 
@@ -26,11 +31,19 @@ export interface ReceiveFolderChooserOptions<W> {
   readonly strings: () => Pick<MainStrings, 'chooseReceiveFolderTitle' | 'chooseReceiveFolderButton'>;
 }
 
-/** Resolves with the chosen folder's absolute path, or null when the person cancelled. */
-export function createReceiveFolderChooser<W>(
-  options: ReceiveFolderChooserOptions<W>,
-): () => Promise<string | null> {
+export interface ReceiveFolderChooser {
+  /** Resolves with the chosen folder's absolute path, or null when the person cancelled. */
+  choose(): Promise<string | null>;
+  /**
+   * May settings save this receive folder? Empty (the default folder), the current folder, or one
+   * the person chose in this picker since the app started.
+   */
+  mayUse(folder: string): boolean;
+}
+
+export function createReceiveFolderChooser<W>(options: ReceiveFolderChooserOptions<W>): ReceiveFolderChooser {
   let open: Promise<string | null> | null = null;
+  const chosen = new Set<string>();
   const choose = async (): Promise<string | null> => {
     const strings = options.strings();
     const result = await options.dialog.showOpenDialog(options.window(), {
@@ -40,13 +53,18 @@ export function createReceiveFolderChooser<W>(
       // createDirectory: macOS's picker gets a "New Folder" button (Windows and Linux have one).
       properties: ['openDirectory', 'createDirectory'],
     });
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    const folder = result.canceled ? null : (result.filePaths[0] ?? null);
+    if (folder !== null) chosen.add(folder);
+    return folder;
   };
-  return () => {
-    // One picker at a time: a second click while it is open answers with the same choice.
-    open ??= choose().finally(() => {
-      open = null;
-    });
-    return open;
+  return {
+    choose() {
+      // One picker at a time: a second click while it is open answers with the same choice.
+      open ??= choose().finally(() => {
+        open = null;
+      });
+      return open;
+    },
+    mayUse: (folder) => folder === '' || folder === options.current() || chosen.has(folder),
   };
 }

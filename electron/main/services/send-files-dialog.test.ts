@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { appCommandSchema, type AppCommand } from '../../../contracts/ipc';
 import { createMemoryLogger } from '../test-support/memory-logger';
 import { createCommandDispatcher } from './app-commands';
+import { createPathGrants } from './files/path-grants';
 import { mainStringsFor } from './main-strings';
 import { createSendFilesDialog, dialogProperties, type OpenDialogLike } from './send-files-dialog';
 
@@ -36,6 +37,7 @@ function setup(answer: { canceled: boolean; filePaths: string[] }, platform: Nod
     logger,
   });
   commands.pageListening();
+  const grants = createPathGrants();
   const picker = createSendFilesDialog({
     dialog,
     window: () => window,
@@ -43,16 +45,24 @@ function setup(answer: { canceled: boolean; filePaths: string[] }, platform: Nod
     platform,
     strings: () => mainStringsFor('en', 'en-US'),
     peerName: (peerId) => (peerId === 'bob-device' ? 'Bob desktop' : undefined),
-    dispatch: (command) => commands.dispatch(command),
+    dispatch: (command) => {
+      order.push('dispatch');
+      commands.dispatch(command);
+    },
+    grant: (paths) => {
+      order.push('grant');
+      grants.grant(paths);
+    },
     logger,
   });
-  return { picker, window, other, asked, order, logger, gate, release: () => release() };
+  return { picker, window, other, asked, order, logger, gate, grants, release: () => release() };
 }
 
 describe('the tray’s “Send files…” dialog', () => {
   it('sends the chosen paths to the window as a send-paths command for that device', async () => {
     const paths = ['/home/ada/photo.jpg', '/home/ada/notes.txt'];
-    const { picker, window, other, asked, order } = setup({ canceled: false, filePaths: paths });
+    const { picker, window, other, asked, order, grants } = setup({ canceled: false, filePaths: paths });
+    expect(grants.allows('/home/ada/photo.jpg')).toBe(false);
     await picker.choose('bob-device');
     expect(asked).toHaveLength(1);
     expect(asked[0]?.window).toBe(window);
@@ -64,15 +74,20 @@ describe('the tray’s “Send files…” dialog', () => {
     // The window comes up before the dialog, so the dialog is in front and the transfer shows after.
     expect(order[0]).toBe('show');
     expect(order[1]).toBe('dialog');
+    // The chosen paths may be read to send, granted before the page is told of them.
+    expect(order.slice(2, 4)).toEqual(['grant', 'dispatch']);
+    expect(paths.every((path) => grants.allows(path))).toBe(true);
+    expect(grants.allows('/home/ada/.ssh/id_ed25519')).toBe(false);
     expect(window.sent).toEqual([{ type: 'send-paths', peerId: 'bob-device', paths }]);
     expect(appCommandSchema.parse(window.sent[0])).toEqual(window.sent[0]);
     expect(other.sent).toEqual([]);
   });
 
   it('does nothing when the dialog is cancelled', async () => {
-    const { picker, window } = setup({ canceled: true, filePaths: [] });
+    const { picker, window, order } = setup({ canceled: true, filePaths: [] });
     await picker.choose('bob-device');
     expect(window.sent).toEqual([]);
+    expect(order).not.toContain('grant');
   });
 
   it('asks nothing for a device the tray does not list', async () => {

@@ -30,6 +30,8 @@ export interface SendFilesDialogOptions<W> {
   readonly peerName: (peerId: string) => string | undefined;
   /** Sends a command to the renderer (the app's CommandDispatcher). */
   readonly dispatch: (command: AppCommand) => void;
+  /** Lets the page have these paths read to send (files/path-grants.ts): the person chose them. */
+  readonly grant: (paths: readonly string[]) => void;
   readonly logger: Logger;
 }
 
@@ -66,6 +68,8 @@ export function createSendFilesDialog<W>(options: SendFilesDialogOptions<W>): Se
           properties: dialogProperties(options.platform),
         });
         if (result.canceled || result.filePaths.length === 0) return;
+        // Granted before the page hears of them, so its open-sources finds them allowed.
+        options.grant(result.filePaths);
         options.dispatch({ type: 'send-paths', peerId, paths: result.filePaths });
       } catch (error) {
         options.logger.error({ error }, 'send files: the file dialog failed');

@@ -2,26 +2,30 @@ import { describe, expect, it } from 'vitest';
 import { createAppPage } from './app-page';
 import { decideNavigation, decideWindowOpen, isPermissionGranted } from './web-policy';
 
-const filePage = createAppPage({ indexHtmlPath: '/opt/ferry/out/renderer/index.html' });
-const devPage = createAppPage({ devServerUrl: 'http://localhost:5173/', indexHtmlPath: '/x/index.html' });
-const APP_URL = 'file:///opt/ferry/out/renderer/index.html';
+const filePage = createAppPage();
+const devPage = createAppPage({ devServerUrl: 'http://localhost:5173/' });
+const APP_URL = 'app://ferry/index.html';
 
 describe('createAppPage', () => {
-  it('loads the built file unless a dev server URL is given', () => {
-    expect(filePage.target).toEqual({ kind: 'file', path: '/opt/ferry/out/renderer/index.html' });
+  it('loads the built page from app://ferry unless a dev server URL is given', () => {
+    expect(filePage.target).toEqual({ kind: 'url', url: 'app://ferry/index.html' });
+    expect(filePage.origin).toBe('app://ferry');
     expect(devPage.target).toEqual({ kind: 'url', url: 'http://localhost:5173/' });
   });
 
   it('ignores a dev server URL that is not http(s)', () => {
-    const page = createAppPage({ devServerUrl: 'file:///etc/passwd', indexHtmlPath: '/x/index.html' });
-    expect(page.target.kind).toBe('file');
+    const page = createAppPage({ devServerUrl: 'file:///etc/passwd' });
+    expect(page.target.url).toBe('app://ferry/index.html');
   });
 
   it.each([
     [filePage, `${APP_URL}#/settings`, true],
     [filePage, `${APP_URL}?lang=en`, true],
-    [filePage, 'file:///opt/ferry/out/renderer/other.html', false],
-    [filePage, 'file:///opt/ferry/out/renderer/index.html.evil', false],
+    [filePage, 'app://ferry/', true],
+    [filePage, 'app://ferry/other.html', false],
+    [filePage, 'app://ferry/index.html.evil', false],
+    [filePage, 'app://evil/index.html', false],
+    [filePage, 'file:///opt/ferry/out/renderer/index.html', false],
     [filePage, 'http://localhost:5173/', false],
     [devPage, 'http://localhost:5173/#/chat', true],
     [devPage, 'http://localhost:5174/', false],
@@ -37,6 +41,8 @@ describe('navigation', () => {
     ['https://ferry.example/help', 'open-externally'],
     ['http://example.com', 'open-externally'],
     ['file:///etc/passwd', 'deny'],
+    ['file:///opt/ferry/out/renderer/index.html', 'deny'],
+    ['app://ferry/other.html', 'deny'],
     ['javascript:alert(1)', 'deny'],
     ['ferry://pair/K7MQ2X', 'deny'],
     ['not a url', 'deny'],
@@ -68,8 +74,14 @@ describe('permissions', () => {
 
   it('grants sanitized clipboard writes, and checks by origin, to our page only', () => {
     expect(
-      isPermissionGranted({ permission: 'clipboard-sanitized-write', requestingUrl: 'file:///' }, filePage),
+      isPermissionGranted(
+        { permission: 'clipboard-sanitized-write', requestingUrl: 'app://ferry' },
+        filePage,
+      ),
     ).toBe(true);
+    expect(
+      isPermissionGranted({ permission: 'clipboard-sanitized-write', requestingUrl: 'file:///' }, filePage),
+    ).toBe(false);
     expect(
       isPermissionGranted(
         { permission: 'clipboard-sanitized-write', requestingUrl: 'http://localhost:5173' },

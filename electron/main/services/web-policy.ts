@@ -49,11 +49,10 @@ export function isPermissionGranted(query: PermissionQuery, appPage: AppPage): b
 }
 
 /**
- * Permission checks may carry only an origin ("file:///" for file pages, or the dev server's
- * origin), so an origin of our page counts as our page.
+ * Permission checks may carry only an origin (`app://ferry`, or the dev server's origin), so the
+ * origin of our page counts as our page.
  */
 function isOwnPage(url: string, appPage: AppPage): boolean {
   if (appPage.isAppPage(url)) return true;
-  if (appPage.target.kind === 'file') return url === 'file:///' || url === 'file://';
-  return url === new URL(appPage.target.url).origin;
+  return url === appPage.origin || url === `${appPage.origin}/`;
 }

@@ -107,6 +107,7 @@ export class BrowserWindow extends EventEmitter {
   }
   loadURL(url: string): Promise<void> {
     this.loaded = { url };
+    setImmediate(() => this.emit('ready-to-show'));
     return Promise.resolve();
   }
   show(): void {
@@ -199,8 +200,26 @@ type PermissionRequestHandler = (
   details: Record<string, unknown>,
 ) => void;
 
+type BeforeRequestListener = (
+  details: { url: string },
+  callback: (response: { cancel: boolean }) => void,
+) => void;
+
 class FakeSession {
   permissionRequestHandler: PermissionRequestHandler | undefined;
+  beforeRequest: BeforeRequestListener | undefined;
+  readonly webRequest = {
+    onBeforeRequest: (listener: BeforeRequestListener) => {
+      this.beforeRequest = listener;
+    },
+  };
+  /** What the session answers a request from a page: cancelled or let through. */
+  request(url: string): Promise<'cancelled' | 'allowed'> {
+    return new Promise((resolve) => {
+      if (this.beforeRequest === undefined) resolve('allowed');
+      else this.beforeRequest({ url }, ({ cancel }) => resolve(cancel ? 'cancelled' : 'allowed'));
+    });
+  }
   permissionCheckHandler: ((...args: unknown[]) => boolean) | undefined;
   setPermissionRequestHandler(handler: PermissionRequestHandler): void {
     this.permissionRequestHandler = handler;
@@ -210,8 +229,23 @@ class FakeSession {
   }
 }
 
+type ProtocolHandler = (request: { url: string; method?: string }) => Promise<Response>;
+
 export const fakeElectron = {
   app: new FakeApp(),
+  protocol: {
+    privileged: [] as unknown[],
+    handlers: new Map<string, ProtocolHandler>(),
+    registerSchemesAsPrivileged(schemes: unknown[]): void {
+      // Electron accepts this only before 'ready'; handlers come after it.
+      if (fakeElectron.protocol.handlers.size > 0)
+        throw new Error('registerSchemesAsPrivileged must be called before the app is ready');
+      fakeElectron.protocol.privileged.push(...schemes);
+    },
+    handle(scheme: string, handler: ProtocolHandler): void {
+      fakeElectron.protocol.handlers.set(scheme, handler);
+    },
+  },
   ipcMain: new FakeIpcMain(),
   session: { defaultSession: new FakeSession() },
   shell: {

@@ -2,13 +2,15 @@ import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FILE_IPC_CHANNELS } from '../../../../contracts/file-ipc';
+import { FILE_GRANT_CHANNEL, FILE_IPC_CHANNELS } from '../../../../contracts/file-ipc';
 import { createMemoryLogger } from '../../test-support/memory-logger';
 import type { IpcMainLike } from '../ipc-handlers';
 import type { IpcSenderInfo } from '../trusted-sender';
 import { createFileServices, registerFileIpcHandlers, type ShellLike } from './file-ipc';
 import { FileDigest } from './file-digest';
+import { createPathGrants } from './path-grants';
 import { createReceiveFolder } from './receive-folder';
+import { openReceivedFiles } from './received-files';
 import { openResumeRegistry } from './resume-registry';
 import { createSendSources } from './send-sources';
 
@@ -52,15 +54,20 @@ async function setup() {
     registry: await openResumeRegistry(join(base, 'resume.log'), fs),
     logger: createMemoryLogger(),
   });
+  const grants = createPathGrants();
+  const received = await openReceivedFiles(join(base, 'received-files.log'), fs);
   const dispose = registerFileIpcHandlers({
     ipcMain,
     isTrustedSender: (event) => event.sender.id === 1,
     logger: createMemoryLogger(),
+    grants,
     services: createFileServices({
       receiveFolder,
       sources: createSendSources(),
       shell,
       markDownloaded: async (path) => void marked.push(path),
+      grants,
+      received,
     }),
   });
   const invoke = (channel: string, event: IpcSenderInfo, ...args: unknown[]) => {
@@ -68,13 +75,13 @@ async function setup() {
     if (!listener) throw new Error(`no handler for ${channel}`);
     return listener(event, ...args);
   };
-  return { handlers, dispose, invoke, opened, marked, folder };
+  return { handlers, dispose, invoke, opened, marked, folder, grants, received };
 }
 
 describe('file IPC handlers', () => {
   it('registers exactly the file channels, and removes them on dispose', async () => {
     const { handlers, dispose } = await setup();
-    expect([...handlers.keys()].sort()).toEqual([...FILE_IPC_CHANNELS].sort());
+    expect([...handlers.keys()].sort()).toEqual([...FILE_IPC_CHANNELS, FILE_GRANT_CHANNEL].sort());
     dispose();
     expect(handlers.size).toBe(0);
   });
@@ -107,14 +114,22 @@ describe('file IPC handlers', () => {
     });
   });
 
-  it('opens and shows only files inside the receive folder', async () => {
-    const { invoke, opened, folder } = await setup();
+  it('opens and shows only files Ferry received, not others inside the receive folder', async () => {
+    const { invoke, opened, folder, received } = await setup();
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(join(folder, 'planted.sh'), 'echo hi');
+    await received.add(join(folder, 'a.txt'));
     expect(await invoke('files:open', fromWindow, '/etc/passwd')).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await invoke('files:open', fromWindow, join(folder, 'planted.sh'))).toEqual({
       ok: false,
       error: { code: 'FORBIDDEN' },
     });
     expect(await invoke('files:show-in-folder', fromWindow, join(folder, '..', 'x'))).toMatchObject({
       ok: false,
+      error: { code: 'FORBIDDEN' },
     });
     expect(await invoke('files:open', fromWindow, join(folder, 'a.txt'))).toEqual({ ok: true, value: null });
     expect(await invoke('files:show-in-folder', fromWindow, join(folder, 'a.txt'))).toEqual({
@@ -122,6 +137,38 @@ describe('file IPC handlers', () => {
       value: null,
     });
     expect(opened).toEqual([join(folder, 'a.txt'), `show:${join(folder, 'a.txt')}`]);
+  });
+
+  it('reads to send only paths the person chose this session, through main or the grant channel', async () => {
+    const { invoke } = await setup();
+    const chosen = join(base, 'chosen.txt');
+    const secret = join(base, 'secret.txt');
+    await fs.writeFile(chosen, 'hello');
+    await fs.writeFile(secret, 'key');
+    expect(await invoke('files:open-sources', fromWindow, [secret])).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // The grant channel checks its sender and arguments like every other channel.
+    expect(await invoke(FILE_GRANT_CHANNEL, fromElsewhere, [secret])).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await invoke(FILE_GRANT_CHANNEL, fromWindow, 'not a list')).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_PAYLOAD' },
+    });
+    expect(await invoke('files:open-sources', fromWindow, [secret])).toMatchObject({ ok: false });
+    expect(await invoke(FILE_GRANT_CHANNEL, fromWindow, [chosen])).toEqual({ ok: true, value: null });
+    expect(await invoke('files:open-sources', fromWindow, [chosen])).toMatchObject({
+      ok: true,
+      value: { files: [{ index: 0, path: 'chosen.txt', size: 5 }] },
+    });
+    // One path not chosen refuses the whole request.
+    expect(await invoke('files:open-sources', fromWindow, [chosen, secret])).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
   });
 
   it('carries a whole receive through the channels, and marks the saved file as downloaded', async () => {
@@ -141,6 +188,10 @@ describe('file IPC handlers', () => {
       value: { name: 'note.txt', location: join(folder, 'note.txt') },
     });
     expect(marked).toEqual([join(folder, 'note.txt')]);
+    expect(await invoke('files:open', fromWindow, join(folder, 'note.txt'))).toEqual({
+      ok: true,
+      value: null,
+    });
     // A file that fails its check is not saved, so not marked either.
     const second = (await invoke('files:receive-begin', fromWindow, {
       senderId: 'ada',

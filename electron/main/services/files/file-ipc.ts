@@ -3,26 +3,28 @@
  * channels (ipc-handlers.ts): a sender other than our window's page gets FORBIDDEN, arguments are
  * parsed with the channel's schema before use, and a service that throws answers INTERNAL.
  *
- * Wiring, in electron/main/index.ts once the app's windows exist:
- *   const registry = await openResumeRegistry(join(app.getPath('userData'), 'receive-resume.log'), fs);
- *   const receiveFolder = createReceiveFolder({ folder: () => settings.get().receiveFolder || join(app.getPath('downloads'), 'Ferry'), registry, logger });
- *   registerFileIpcHandlers({ ipcMain, isTrustedSender: trusted.isTrusted, logger,
- *     services: createFileServices({ receiveFolder, sources: createSendSources(), shell, markDownloaded }) });
- * and in the preload: `files: createFerryFilesApi(ipcRenderer, webUtils)` on `window.ferry`.
+ * What a page running someone else's script could otherwise ask for is narrowed here: it reads
+ * only files the person chose this session (path-grants.ts: main's dialog, or the preload's
+ * FILE_GRANT_CHANNEL for drops and file inputs), and opens or shows only files Ferry received
+ * (received-files.ts). Wired in electron/main/index.ts.
  */
 import {
+  FILE_GRANT_CHANNEL,
   FILE_IPC_CHANNELS,
+  fileGrantSchema,
   fileIpcRequestSchemas,
   type FileIpcArgs,
   type FileIpcChannel,
   type FileIpcReply,
 } from '../../../../contracts/file-ipc';
-import { err, ok } from '../../../../contracts/result';
+import { err, ok, type Result } from '../../../../contracts/result';
 import type { IpcMainLike } from '../ipc-handlers';
 import type { Logger } from '../logger';
 import type { IpcSenderInfo } from '../trusted-sender';
 import type { MarkDownloaded } from './download-mark';
+import type { PathGrants } from './path-grants';
 import type { ReceiveFolder } from './receive-folder';
+import type { ReceivedFiles } from './received-files';
 import type { SendSources } from './send-sources';
 
 export type FileServices = {
@@ -41,8 +43,12 @@ export function createFileServices(deps: {
   readonly shell: ShellLike;
   /** Gives each received file the OS's downloaded-file mark (download-mark.ts). */
   readonly markDownloaded: MarkDownloaded;
+  /** Paths the person chose this session (dialog, drop, file input): the only ones sent. */
+  readonly grants: PathGrants;
+  /** Files Ferry saved: the only ones opened or shown in their folder. */
+  readonly received: ReceivedFiles;
 }): FileServices {
-  const { receiveFolder: folder, sources, shell, markDownloaded } = deps;
+  const { receiveFolder: folder, sources, shell, markDownloaded, grants, received } = deps;
   return {
     'files:receive-status': (key) => folder.status(key),
     'files:receive-begin': (request) => folder.begin(request),
@@ -50,22 +56,26 @@ export function createFileServices(deps: {
     'files:receive-finish': async (fileId, digest) => {
       const saved = await folder.finish(fileId, digest);
       // Before the renderer hears of it, so the file cannot be opened unmarked.
-      if (saved.ok) await markDownloaded(saved.value.location);
+      if (saved.ok) {
+        await markDownloaded(saved.value.location);
+        await received.add(saved.value.location);
+      }
       return saved;
     },
     'files:receive-abort': (fileId, keepPartial) => folder.abort(fileId, keepPartial),
     'files:receive-forget': (key, discard) => folder.forget(key, discard),
-    'files:open-sources': (paths) => sources.open(paths),
+    'files:open-sources': async (paths) =>
+      paths.every((path) => grants.allows(path)) ? sources.open(paths) : err('FORBIDDEN'),
     'files:read-source': (sourceId, index, offset, length) => sources.read(sourceId, index, offset, length),
     'files:close-source': (sourceId) => sources.close(sourceId),
     'files:open': async (path) => {
-      if (!folder.contains(path)) return err('FORBIDDEN');
+      if (!received.has(path)) return err('FORBIDDEN');
       // openPath answers with an error text, empty on success.
       const failure = await shell.openPath(path);
       return failure === '' ? ok(null) : err('FILE_NOT_FOUND', failure.slice(0, 200));
     },
     'files:show-in-folder': async (path) => {
-      if (!folder.contains(path)) return err('FORBIDDEN');
+      if (!received.has(path)) return err('FORBIDDEN');
       shell.showItemInFolder(path);
       return ok(null);
     },
@@ -76,16 +86,33 @@ export interface FileIpcHandlerOptions {
   readonly ipcMain: IpcMainLike;
   readonly isTrustedSender: (event: IpcSenderInfo) => boolean;
   readonly services: FileServices;
+  /** Takes the paths of dropped or picked files (FILE_GRANT_CHANNEL, from the preload). */
+  readonly grants: PathGrants;
   readonly logger: Logger;
 }
 
-/** Registers every file channel; returns a function that removes them again. */
+/** Registers every file channel and the grant channel; returns a function that removes them again. */
 export function registerFileIpcHandlers(options: FileIpcHandlerOptions): () => void {
+  const { ipcMain, logger } = options;
   for (const channel of FILE_IPC_CHANNELS) {
-    options.ipcMain.handle(channel, (event, ...args) => handle(options, channel, event, args));
+    ipcMain.handle(channel, (event, ...args) => handle(options, channel, event, args));
   }
+  ipcMain.handle(FILE_GRANT_CHANNEL, async (event, ...args): Promise<Result<null>> => {
+    if (!options.isTrustedSender(event)) {
+      logger.warn(
+        { channel: FILE_GRANT_CHANNEL, url: event.senderFrame?.url },
+        'IPC from an untrusted sender refused',
+      );
+      return err('FORBIDDEN');
+    }
+    const parsed = fileGrantSchema.safeParse(args);
+    if (!parsed.success) return err('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
+    options.grants.grant(parsed.data[0]);
+    return ok(null);
+  });
   return () => {
-    for (const channel of FILE_IPC_CHANNELS) options.ipcMain.removeHandler(channel);
+    for (const channel of FILE_IPC_CHANNELS) ipcMain.removeHandler(channel);
+    ipcMain.removeHandler(FILE_GRANT_CHANNEL);
   };
 }
 

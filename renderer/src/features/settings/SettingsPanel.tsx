@@ -173,11 +173,15 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
             </p>
             <label htmlFor={folderId}>{t('settings.receiveFolder')}</label>
             <div className="row folder-row">
+              {/* Where the desktop has the system's folder picker, it is the only way to a new
+                  folder: main saves no typed path (a script in the page could otherwise send
+                  received files anywhere, e.g. where the OS runs what lands at login). */}
               <input
                 id={folderId}
                 value={receiveFolder}
                 spellCheck={false}
                 aria-describedby={folderHintId}
+                readOnly={chooseReceiveFolder !== undefined}
                 onChange={(event) => setReceiveFolder(event.target.value)}
               />
               {chooseReceiveFolder && (

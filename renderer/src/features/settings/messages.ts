@@ -14,8 +14,7 @@ export const settingsMessagesEn = {
   'settings.receiveFolder': 'Receive folder',
   'settings.receiveFolderChoose': 'Choose…',
   'settings.receiveFolderChooseLabel': 'Choose the receive folder',
-  'settings.receiveFolderHint':
-    'Where received files are saved, as a full path. Leave empty for a Ferry folder in Downloads.',
+  'settings.receiveFolderHint': 'Where received files are saved. “Choose…” picks another folder.',
   'settings.iceServers': 'STUN/TURN servers',
   'settings.iceServersHint':
     'A JSON list, e.g. [{"urls": "turn:turn.example.org:3478", "username": "…", "credential": "…"}]. Added to those the pairing service provides. Leave empty for none.',
@@ -39,7 +38,7 @@ export const settingsMessagesZhCN: Record<keyof typeof settingsMessagesEn, strin
   'settings.receiveFolder': '接收文件夹',
   'settings.receiveFolderChoose': '选择…',
   'settings.receiveFolderChooseLabel': '选择接收文件夹',
-  'settings.receiveFolderHint': '收到的文件保存的位置，请填写完整路径。留空则使用“下载”中的 Ferry 文件夹。',
+  'settings.receiveFolderHint': '收到的文件保存的位置。用“选择…”换一个文件夹。',
   'settings.iceServers': 'STUN/TURN 服务器',
   'settings.iceServersHint':
     'JSON 列表，例如 [{"urls": "turn:turn.example.org:3478", "username": "…", "credential": "…"}]。会添加到配对服务提供的服务器之外。留空表示不添加。',

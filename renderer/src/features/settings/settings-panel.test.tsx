@@ -38,12 +38,12 @@ function renderPanel(kind: Host['kind'], chosenFolder?: string | null) {
 
 describe('the settings panel', () => {
   it('on the desktop, saves launch at login, start hidden, the receive folder and STUN/TURN servers', async () => {
-    const { patches, store } = renderPanel('desktop');
+    const { patches, store } = renderPanel('desktop', '/data/in');
     fireEvent.click(screen.getByRole('checkbox', { name: 'Start Ferry when I log in' }));
     fireEvent.click(screen.getByRole('checkbox', { name: 'Start hidden in the tray' }));
-    fireEvent.change(screen.getByRole('textbox', { name: 'Receive folder' }), {
-      target: { value: ' /data/in ' },
-    });
+    const folder = screen.getByRole('textbox', { name: 'Receive folder' }) as HTMLInputElement;
+    fireEvent.click(screen.getByRole('button', { name: 'Choose the receive folder' }));
+    await waitFor(() => expect(folder.value).toBe('/data/in'));
     fireEvent.change(screen.getByRole('textbox', { name: 'STUN/TURN servers' }), {
       target: { value: '{"urls": "stun:stun.example.org:3478"}' },
     });
@@ -67,6 +67,13 @@ describe('the settings panel', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(patches).toHaveLength(1));
     expect(patches[0]).toMatchObject({ receiveFolder: '/media/usb/Inbox' });
+  });
+
+  it('changes the receive folder only through the folder picker, never by typing', () => {
+    renderPanel('desktop', '/media/usb/Inbox');
+    const field = screen.getByRole('textbox', { name: 'Receive folder' }) as HTMLInputElement;
+    expect(field.readOnly).toBe(true);
+    expect(screen.getByText('Where received files are saved. “Choose…” picks another folder.')).toBeTruthy();
   });
 
   it('keeps the receive folder when the folder picker is cancelled', async () => {
