@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'ALREADY_PAIRED',
   'RATE_LIMITED',
   'FORBIDDEN',
+  /** A presence claim whose signature does not prove the key it names (contracts/presence.ts). */
+  'IDENTITY_REFUSED',
   'TIMEOUT',
   'UNAVAILABLE',
   'INTERNAL',

@@ -8,6 +8,12 @@
 import { z } from 'zod';
 import { isNameplate } from './pairing-code';
 import type { Result } from './result';
+import type {
+  PresenceChallengeReply,
+  PresenceJoinReply,
+  presencePeerEventSchema,
+  presenceSignalEventSchema,
+} from './presence';
 
 /** Bumped on any incompatible change; sent in the socket.io handshake (`auth.protocol`). */
 export const SIGNALING_PROTOCOL_VERSION = 1;
@@ -127,6 +133,13 @@ export interface ClientToServerEvents {
   'signal:relay': (request: unknown, ack: Ack<null>) => void;
   'pair:leave': (request: unknown, ack: Ack<null>) => void;
   'pair:abort': (request: unknown, ack: Ack<null>) => void;
+  /** Presence of remembered devices (contracts/presence.ts): a challenge for this connection. */
+  'presence:challenge': (request: unknown, ack: Ack<PresenceChallengeReply>) => void;
+  /** Enters the room shared with one remembered device, proving the key by signing the challenge. */
+  'presence:join': (request: unknown, ack: Ack<PresenceJoinReply>) => void;
+  'presence:leave': (request: unknown, ack: Ack<null>) => void;
+  /** Handshake data for the other device of a presence room. */
+  'presence:signal': (request: unknown, ack: Ack<null>) => void;
 }
 
 /** Why the service ended a pairing on its side. */
@@ -150,6 +163,10 @@ export interface ServerToClientEvents {
   'pair:ended': (event: z.infer<typeof pairEndedEventSchema>) => void;
   /** The other device gave up on the pairing and said why (`pair:abort`); the pairing has ended. */
   'pair:aborted': (event: z.infer<typeof pairAbortedEventSchema>) => void;
+  /** The other device of a presence room came or left. */
+  'presence:peer': (event: z.infer<typeof presencePeerEventSchema>) => void;
+  /** Handshake data from the other device of a presence room. */
+  'presence:signal': (event: z.infer<typeof presenceSignalEventSchema>) => void;
   /** An event that had no ack callback was rejected; sent instead of an ack. */
   'server:error': (event: z.infer<typeof serverErrorEventSchema>) => void;
   /**

@@ -4,6 +4,7 @@ import { FerryEngine } from './engine/engine';
 import { CallProvider } from './features/call/call-context';
 import { startCalls } from './features/call/start-calls';
 import { startDesktopIntegration } from './features/desktop/start-desktop';
+import { openRememberedDevices, startRememberedDevices } from './features/devices/start-remembered';
 import { codeFromJoinLink } from './features/pairing/join-link';
 import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
@@ -19,10 +20,11 @@ import './ui/styles.css';
 
 async function start(root: HTMLElement): Promise<void> {
   const host = pickHost();
-  const [appInfo, settings, device] = await Promise.all([
+  const [appInfo, settings, device, remembered] = await Promise.all([
     host.getAppInfo(),
     host.getSettings(),
     openDeviceIdentity(),
+    openRememberedDevices(),
   ]);
   const store = createFerryStore(appInfo, settings);
   const engine = new FerryEngine({
@@ -44,6 +46,9 @@ async function start(root: HTMLElement): Promise<void> {
     },
     extraIceServers: () => store.getState().settings.iceServers,
     nearbyServiceUrls: () => nearbyServiceUrls(store.getState()),
+    remembered,
+    onReconnectRefused: (peer) =>
+      store.getState().announce('devices.refused', { name: peer.alias ?? peer.name }),
   });
   const stopNearby = host.watchNearby?.((devices) => store.getState().setNearby(devices));
   window.addEventListener('pagehide', () => stopNearby?.());
@@ -74,6 +79,8 @@ async function start(root: HTMLElement): Promise<void> {
     stopDesktop();
     calls.dispose();
   });
+  const stopRemembered = startRememberedDevices({ store, engine, remembered, window, document });
+  window.addEventListener('pagehide', () => stopRemembered());
   window.addEventListener('pagehide', () => engine.dispose());
 
   createRoot(root).render(

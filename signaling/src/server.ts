@@ -28,6 +28,7 @@ import type { IceServerSource } from './ice-servers';
 import type { ClientEventName, Delivery, SignalingServer, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import { outputBacklogBytes } from './output-backlog';
+import { createPresenceRooms, handlePresence } from './presence';
 import { createTokenBucketLimiter } from './rate-limiter';
 import { createRespondQueue, respondTo, type RespondContext } from './respond';
 import type { SharedPairingStore, SharedRateLimiter } from './shared-pairing-store';
@@ -120,6 +121,7 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   const crossInstance = deps.adapter !== undefined;
   const sessionsByAddress = new Map<string, number>();
   const trustedProxies = deps.trustedProxies ?? NO_TRUSTED_PROXIES;
+  const presenceRooms = createPresenceRooms();
 
   io.use((socket, next) => {
     if (!handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
@@ -251,6 +253,7 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       ...(events.onRefused === undefined ? {} : { onRefused: events.onRefused }),
     };
     handleClient(socket, { ...deps, limits, events, iceServers, context, deliver, chargeSocket });
+    handlePresence(socket, { registry: presenceRooms, context, logger, iceServers, socketById, mayWriteTo });
   });
 
   return io;

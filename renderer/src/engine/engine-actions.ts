@@ -44,7 +44,8 @@ export interface RemoteDevice {
   readonly appVersion: string;
 }
 
-export type OutgoingChatStatus = 'sending' | 'delivered' | 'failed';
+/** `waiting`: written to a remembered device while it is offline; goes out when it is back. */
+export type OutgoingChatStatus = 'waiting' | 'sending' | 'delivered' | 'failed';
 
 export interface ChatLine {
   readonly id: string;

@@ -10,7 +10,10 @@ import { connectionFingerprints, helloIdentity } from './identity/connection-ide
 import { PairingAttempt, type LocalIdentity, type PairingAttemptDeps } from './pairing-attempt';
 import { pairingFailureFromCode } from './pairing-errors';
 import type { PeerSession } from './peer-session';
+import { Reconnector, type ReconnectRefusal } from './presence/reconnector';
 import { randomId } from './random-id';
+import type { RememberedDevice } from './remembered/device-book';
+import type { RememberedDevices } from './remembered/remembered-devices';
 import { distinctServiceUrls, findRendezvous, type LookupNameplate } from './rendezvous';
 import { SignalingConnection } from './signaling-client';
 
@@ -32,6 +35,15 @@ export interface EngineDeps {
   /** How a code is looked up on a service; a short-lived signaling connection by default. */
   readonly lookupNameplate?: LookupNameplate;
   readonly now?: () => number;
+  /**
+   * The remembered devices: kept after pairing, found again through presence without a code, and
+   * written to while offline (the outbox). Without it devices are forgotten when Ferry closes.
+   */
+  readonly remembered?: RememberedDevices;
+  /** A remembered device came back without proving the identity remembered for it. */
+  readonly onReconnectRefused?: (device: RememberedDevice, reason: ReconnectRefusal) => void;
+  /** Test seam: how the reconnector is made. */
+  readonly createReconnector?: (deps: ConstructorParameters<typeof Reconnector>[0]) => Reconnector;
   readonly createSignaling?: PairingAttemptDeps['createSignaling'];
   readonly createSession?: PairingAttemptDeps['createSession'];
 }
@@ -41,9 +53,10 @@ interface DeviceLink {
   readonly session: PeerSession;
   /** Outgoing chat lines not yet acknowledged, kept so they can be marked failed if the link drops. */
   readonly unacked: Set<string>;
-  /** Ids already shown, so a resent line is acknowledged again but not shown twice. */
-  readonly seen: Set<string>;
 }
+
+/** Incoming line ids remembered per device for dropping repeats (an outbox resent after a cut). */
+const SEEN_IDS_KEPT = 2_000;
 
 /** Lets a feature (transfers, calls) see a device's link come up and its control messages. */
 export interface LinkObserver {
@@ -52,7 +65,8 @@ export interface LinkObserver {
   linkDown?(deviceId: string): void;
 }
 
-export type SendChatOutcome = 'sent' | 'offline' | 'empty' | 'too-long';
+/** `queued`: the device is remembered but offline; the line waits in the outbox. */
+export type SendChatOutcome = 'sent' | 'queued' | 'offline' | 'empty' | 'too-long';
 
 export interface EnterCodeOptions {
   /** Services to look the code up on before any other (a nearby device the person chose). */
@@ -66,9 +80,60 @@ export class FerryEngine {
   private readonly links = new Map<string, DeviceLink>();
   private readonly now: () => number;
   private readonly observers = new Set<LinkObserver>();
+  /** Ids of lines already shown, per device, across connections. */
+  private readonly seen = new Map<string, Set<string>>();
+  private readonly reconnector: Reconnector | null;
 
   constructor(private readonly deps: EngineDeps) {
     this.now = deps.now ?? Date.now;
+    const remembered = deps.remembered;
+    this.reconnector = remembered
+      ? (deps.createReconnector ?? ((d) => new Reconnector(d)))({
+          identity: deps.identity,
+          remembered,
+          serviceUrls: () => [
+            deps.signalingUrl(),
+            ...(deps.mirrorSignalingUrls?.() ?? []),
+            ...(deps.nearbyServiceUrls?.() ?? []),
+          ],
+          extraIceServers: deps.extraIceServers,
+          isOnline: (deviceId) => this.isOnline(deviceId),
+          adopt: (session, hello) => this.adopt(session, hello),
+          ...(deps.onReconnectRefused ? { onRefused: deps.onReconnectRefused } : {}),
+          ...(deps.createSession ? { createSession: deps.createSession } : {}),
+        })
+      : null;
+  }
+
+  /**
+   * Starts looking for the remembered devices on every reachable service, and keeps looking: call
+   * once the remembered devices are loaded, and again (`refreshPresence`) when services change.
+   */
+  startReconnecting(): void {
+    this.refreshPresence();
+    this.deps.remembered?.subscribe(() => this.refreshPresence());
+  }
+
+  /** The services to look on may have changed (settings, nearby devices): join or leave them. */
+  refreshPresence(): void {
+    this.reconnector?.refresh();
+  }
+
+  /** The network came back or the page woke up: look for remembered devices now. */
+  wake(): void {
+    this.reconnector?.wake();
+  }
+
+  /** Forgets a remembered device: it is disconnected and needs a new code to come back. */
+  async forget(deviceId: string): Promise<void> {
+    this.links.get(deviceId)?.session.close();
+    this.seen.delete(deviceId);
+    await this.deps.remembered?.forget(deviceId);
+  }
+
+  /** This person's own name for a remembered device (empty: its own name again). */
+  rename(deviceId: string, alias: string): void {
+    this.deps.remembered?.rename(deviceId, alias);
   }
 
   /** "Show my code": opens a code on the service and waits for the other device. */
@@ -135,6 +200,8 @@ export class FerryEngine {
     if (trimmed.length > MAX_CHAT_TEXT_LENGTH) return 'too-long';
     const line: ChatLine = { id: randomId(), text: trimmed, sentAt: this.now() };
     this.deps.actions.chatOutgoing(deviceId, line);
+    // Kept until the device acknowledges it, so a cut or a restart never loses it.
+    this.deps.remembered?.enqueue(deviceId, line);
     return this.transmit(deviceId, line);
   }
 
@@ -178,6 +245,7 @@ export class FerryEngine {
   }
 
   dispose(): void {
+    this.reconnector?.dispose();
     this.attempt?.cancel('closed');
     for (const link of this.links.values()) link.session.close();
   }
@@ -203,17 +271,35 @@ export class FerryEngine {
 
   private transmit(deviceId: string, line: ChatLine): SendChatOutcome {
     const link = this.links.get(deviceId);
-    if (!link?.session.isOpen) {
-      this.deps.actions.chatStatus(deviceId, line.id, 'failed');
-      return 'offline';
-    }
-    link.unacked.add(line.id);
-    if (!link.session.send({ type: 'chat', ...line })) {
+    if (link?.session.isOpen) {
+      link.unacked.add(line.id);
+      if (link.session.send({ type: 'chat', ...line })) return 'sent';
       link.unacked.delete(line.id);
-      this.deps.actions.chatStatus(deviceId, line.id, 'failed');
-      return 'offline';
     }
-    return 'sent';
+    if (this.deps.remembered?.outbox(deviceId).some((entry) => entry.id === line.id)) {
+      this.deps.actions.chatStatus(deviceId, line.id, 'waiting');
+      return 'queued';
+    }
+    this.deps.actions.chatStatus(deviceId, line.id, 'failed');
+    return 'offline';
+  }
+
+  /** Sends what waited for the device, in the order it was written. */
+  private flushOutbox(deviceId: string): void {
+    for (const entry of this.deps.remembered?.outbox(deviceId) ?? []) {
+      this.deps.actions.chatStatus(deviceId, entry.id, 'sending');
+      this.transmit(deviceId, { id: entry.id, text: entry.text, sentAt: entry.sentAt });
+    }
+  }
+
+  /** Whether a line with this id from the device was shown already (and notes it if not). */
+  private alreadySeen(deviceId: string, id: string): boolean {
+    let ids = this.seen.get(deviceId);
+    if (!ids) this.seen.set(deviceId, (ids = new Set()));
+    if (ids.has(id)) return true;
+    ids.add(id);
+    if (ids.size > SEEN_IDS_KEPT) ids.delete(ids.values().next().value as string);
+    return false;
   }
 
   /** Takes over the session of a successful pairing as this device's link. */
@@ -221,20 +307,29 @@ export class FerryEngine {
     const deviceId = hello.deviceId;
     // The same device paired again (e.g. after it reloaded): the new connection replaces the old.
     this.links.get(deviceId)?.session.close();
-    const link: DeviceLink = { session, unacked: new Set(), seen: new Set() };
+    const link: DeviceLink = { session, unacked: new Set() };
     this.links.set(deviceId, link);
+    const remembered = this.deps.remembered;
+    remembered?.remember(hello);
     session.on('message', (message) => this.handleMessage(deviceId, link, message));
     session.on('end', () => {
-      for (const id of link.unacked) this.deps.actions.chatStatus(deviceId, id, 'failed');
+      for (const id of link.unacked) {
+        // A remembered device gets it when it is back (the outbox still holds it).
+        const waits = remembered?.outbox(deviceId).some((entry) => entry.id === id) ?? false;
+        this.deps.actions.chatStatus(deviceId, id, waits ? 'waiting' : 'failed');
+      }
       link.unacked.clear();
       if (this.links.get(deviceId) === link) {
         this.links.delete(deviceId);
+        remembered?.seen(deviceId);
         this.deps.actions.peerOffline(deviceId);
         for (const observer of this.observers) observer.linkDown?.(deviceId);
+        this.reconnector?.linkDown(deviceId);
       }
     });
     this.deps.actions.peerOnline({ id: deviceId, name: hello.deviceName, appVersion: hello.appVersion });
     for (const observer of this.observers) observer.linkUp?.(deviceId, session);
+    this.flushOutbox(deviceId);
   }
 
   private handleMessage(deviceId: string, link: DeviceLink, message: PeerMessage): void {
@@ -242,8 +337,7 @@ export class FerryEngine {
     switch (message.type) {
       case 'chat': {
         link.session.send({ type: 'chat:ack', id: message.id });
-        if (link.seen.has(message.id)) return;
-        link.seen.add(message.id);
+        if (this.alreadySeen(deviceId, message.id)) return;
         this.deps.actions.chatIncoming(deviceId, {
           id: message.id,
           text: message.text,
@@ -252,6 +346,7 @@ export class FerryEngine {
         return;
       }
       case 'chat:ack':
+        this.deps.remembered?.delivered(deviceId, message.id);
         if (link.unacked.delete(message.id)) this.deps.actions.chatStatus(deviceId, message.id, 'delivered');
         return;
       case 'hello':

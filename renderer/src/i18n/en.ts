@@ -1,5 +1,6 @@
 import { callMessagesEn } from '../features/call/messages';
 import { desktopMessagesEn } from '../features/desktop/messages';
+import { devicesMessagesEn } from '../features/devices/messages';
 import { nearbyMessagesEn } from '../features/pairing/nearby-messages';
 import { settingsMessagesEn } from '../features/settings/messages';
 import { uiMessagesEn } from '../ui/messages';
@@ -124,6 +125,7 @@ export const en = {
   ...transferMessagesEn,
   ...callMessagesEn,
   ...desktopMessagesEn,
+  ...devicesMessagesEn,
   ...nearbyMessagesEn,
   ...settingsMessagesEn,
   ...uiMessagesEn,

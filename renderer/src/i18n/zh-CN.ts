@@ -1,5 +1,6 @@
 import { callMessagesZhCN } from '../features/call/messages';
 import { desktopMessagesZhCN } from '../features/desktop/messages';
+import { devicesMessagesZhCN } from '../features/devices/messages';
 import { nearbyMessagesZhCN } from '../features/pairing/nearby-messages';
 import { settingsMessagesZhCN } from '../features/settings/messages';
 import { uiMessagesZhCN } from '../ui/messages';
@@ -120,6 +121,7 @@ export const zhCN: Record<MessageKey, string> = {
   ...transferMessagesZhCN,
   ...callMessagesZhCN,
   ...desktopMessagesZhCN,
+  ...devicesMessagesZhCN,
   ...nearbyMessagesZhCN,
   ...settingsMessagesZhCN,
   ...uiMessagesZhCN,

@@ -20,6 +20,18 @@ import { transferSlice, type TransferSlice } from './transfer-slice';
 export interface DeviceView extends RemoteDevice {
   readonly online: boolean;
   readonly unread: number;
+  /** When a connection with it was last up; null for a device not remembered. */
+  readonly lastSeen: number | null;
+  /** The name this person gave it (Rename), which `name` shows instead of the device's own. */
+  readonly alias?: string | undefined;
+}
+
+/** What the store needs of a remembered device (engine/remembered/device-book.ts). */
+export interface RememberedView {
+  readonly id: string;
+  readonly name: string;
+  readonly alias?: string | undefined;
+  readonly lastSeen: number;
 }
 
 export type ChatEntry =
@@ -76,6 +88,10 @@ interface DevicesSlice {
   peerOnline(device: RemoteDevice): void;
   peerOffline(deviceId: string): void;
   selectDevice(deviceId: string): void;
+  /** The remembered devices as saved: each is listed (offline until it connects), named as kept. */
+  setRemembered(devices: readonly RememberedView[]): void;
+  /** A forgotten device leaves the list and its conversation closes. */
+  removeDevice(deviceId: string): void;
 }
 
 interface ChatSlice {
@@ -153,9 +169,47 @@ const devicesSlice: Slice<DevicesSlice> = (set) => ({
   peerOnline: (device) =>
     set((state) => {
       const known = state.devices[device.id];
+      const view: DeviceView = {
+        ...device,
+        name: known?.alias ?? device.name,
+        alias: known?.alias,
+        online: true,
+        unread: known?.unread ?? 0,
+        lastSeen: known?.lastSeen ?? null,
+      };
       return {
-        devices: { ...state.devices, [device.id]: { ...device, online: true, unread: known?.unread ?? 0 } },
+        devices: { ...state.devices, [device.id]: view },
         deviceOrder: known ? state.deviceOrder : [...state.deviceOrder, device.id],
+      };
+    }),
+  setRemembered: (remembered) =>
+    set((state) => {
+      const devices = { ...state.devices };
+      const order = [...state.deviceOrder];
+      for (const device of remembered) {
+        const known = devices[device.id];
+        devices[device.id] = {
+          id: device.id,
+          name: device.alias ?? device.name,
+          alias: device.alias,
+          appVersion: known?.appVersion ?? '',
+          online: known?.online ?? false,
+          unread: known?.unread ?? 0,
+          lastSeen: device.lastSeen,
+        };
+        if (!known) order.push(device.id);
+      }
+      return { devices, deviceOrder: order };
+    }),
+  removeDevice: (deviceId) =>
+    set((state) => {
+      const { [deviceId]: _gone, ...devices } = state.devices;
+      const { [deviceId]: _lines, ...chats } = state.chats;
+      return {
+        devices,
+        chats,
+        deviceOrder: state.deviceOrder.filter((id) => id !== deviceId),
+        ...(state.selectedDeviceId === deviceId ? { selectedDeviceId: null, pairingOpen: true } : {}),
       };
     }),
   peerOffline: (deviceId) =>
@@ -282,7 +336,13 @@ export function engineActionsFor(store: FerryStore, options: EngineActionsOption
       if (progress.phase === 'connected')
         state().announce('pair.status.connected', { name: progress.peerName });
     },
-    peerOnline: (device) => state().peerOnline(device),
+    peerOnline: (device) => {
+      const known = state().devices[device.id];
+      state().peerOnline(device);
+      // A remembered device that came back by itself (no pairing screen involved).
+      if (known && !known.online && known.lastSeen !== null)
+        state().announce('devices.reconnected', { name: known.name });
+    },
     peerOffline: (deviceId) => {
       // Lines that arrived before the device went away show before it does.
       flush();

@@ -1,4 +1,6 @@
-import { useT, useFerry } from '../../ui/ferry-context';
+import { useLanguage, useT, useFerry } from '../../ui/ferry-context';
+import { DeviceActions } from '../devices/DeviceActions';
+import { formatLastSeen } from '../devices/last-seen';
 import { CallButton } from '../call/CallButton';
 import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
@@ -10,9 +12,12 @@ import { MessageList } from './MessageList';
  */
 export function ConversationView({ deviceId }: { deviceId: string }) {
   const t = useT();
+  const language = useLanguage();
   const device = useFerry((state) => state.devices[deviceId]);
   const openPairing = useFerry((state) => state.openPairing);
   if (!device) return null;
+  // A remembered device comes back by itself; what is written meanwhile waits for it.
+  const remembered = device.lastSeen !== null;
 
   return (
     <section className="conversation" aria-labelledby="conversation-heading">
@@ -24,14 +29,26 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
           <p className={`presence ${device.online ? 'online' : 'offline'}`} data-testid="presence">
             <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
             {device.online ? t('chat.online') : t('chat.offline')}
+            {!device.online && remembered && device.lastSeen !== null && (
+              <span className="last-seen">
+                {' '}
+                · {t('devices.lastSeen', { when: formatLastSeen(language, device.lastSeen) })}
+              </span>
+            )}
           </p>
         </div>
+        {remembered && <DeviceActions key={deviceId} device={device} />}
         <CallButton deviceId={deviceId} peerName={device.name} online={device.online} />
       </header>
       {/* Keyed by device: each conversation opens at its newest line with its own scroll place. */}
       <MessageList key={deviceId} deviceId={deviceId} peerName={device.name} />
       <div className="conversation-footer">
-        {!device.online && (
+        {!device.online && remembered && (
+          <div className="notice">
+            <p>{t('chat.waitingNote', { name: device.name })}</p>
+          </div>
+        )}
+        {!device.online && !remembered && (
           <div className="notice">
             <p>{t('chat.offlineNotice', { name: device.name })}</p>
             <button type="button" onClick={openPairing}>
@@ -40,7 +57,7 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
           </div>
         )}
         <TransferBar deviceId={deviceId} peerName={device.name} online={device.online} />
-        <Composer deviceId={deviceId} peerName={device.name} online={device.online} />
+        <Composer deviceId={deviceId} peerName={device.name} online={device.online || remembered} />
       </div>
     </section>
   );

@@ -197,7 +197,7 @@ const ChatLine = memo(function ChatLine({
         <time dateTime={new Date(entry.sentAt).toISOString()}>{time.format(entry.sentAt)}</time>
         {entry.direction === 'out' && !failed && (
           <span className={`tick ${entry.status}`} aria-label={t(`chat.status.${entry.status}`)} role="img">
-            {entry.status === 'delivered' ? '✓' : '…'}
+            {entry.status === 'delivered' ? '✓' : entry.status === 'waiting' ? '◷' : '…'}
           </span>
         )}
       </span>

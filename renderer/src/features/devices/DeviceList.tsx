@@ -5,7 +5,8 @@ import { outgoingFiles, takeDropped } from '../transfer/pick-files';
 import { offerFiles } from '../transfer/send-paths';
 import { useTransferManager } from '../transfer/transfer-context';
 import type { DeviceView } from '../../state/store';
-import { useFerry, useFerryStore, useHost, useT } from '../../ui/ferry-context';
+import { useFerry, useFerryStore, useHost, useLanguage, useT } from '../../ui/ferry-context';
+import { formatLastSeen } from './last-seen';
 
 /**
  * One device in the sidebar, and a drop target: files dragged over it light it up ("Drop to send
@@ -13,6 +14,7 @@ import { useFerry, useFerryStore, useHost, useT } from '../../ui/ferry-context';
  */
 function DeviceEntry({ device, current }: { device: DeviceView; current: boolean }) {
   const t = useT();
+  const language = useLanguage();
   const store = useFerryStore();
   const host = useHost();
   const manager = useTransferManager();
@@ -63,10 +65,16 @@ function DeviceEntry({ device, current }: { device: DeviceView; current: boolean
   };
 
   const presence = device.online ? t('nav.online') : t('nav.offline');
+  const lastSeen =
+    !device.online && device.lastSeen !== null ? formatLastSeen(language, device.lastSeen) : null;
   const label =
-    device.unread > 0
-      ? t('nav.deviceEntryUnread', { name: device.name, presence, count: device.unread })
-      : t('nav.deviceEntry', { name: device.name, presence });
+    lastSeen !== null
+      ? device.unread > 0
+        ? t('devices.entryOfflineUnread', { name: device.name, when: lastSeen, count: device.unread })
+        : t('devices.entryOffline', { name: device.name, when: lastSeen })
+      : device.unread > 0
+        ? t('nav.deviceEntryUnread', { name: device.name, presence, count: device.unread })
+        : t('nav.deviceEntry', { name: device.name, presence });
   return (
     <li
       onDragEnter={enter}
@@ -84,7 +92,14 @@ function DeviceEntry({ device, current }: { device: DeviceView; current: boolean
         onClick={() => selectDevice(device.id)}
       >
         <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
-        <span className="device-name">{device.name}</span>
+        <span className="device-text">
+          <span className="device-name">{device.name}</span>
+          {lastSeen !== null && (
+            <span className="device-last-seen" aria-hidden="true">
+              {t('devices.lastSeen', { when: lastSeen })}
+            </span>
+          )}
+        </span>
         {device.unread > 0 && (
           <span className="badge" aria-hidden="true">
             {device.unread}
