@@ -37,10 +37,11 @@ test.describe('pair by code and chat', () => {
     await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toHaveCount(1);
     await expect(conversation(ada, bob).getByText('你好 Ada — got it')).toHaveCount(1);
 
-    await ada.page.reload();
-    await expect(bob.page.getByTestId('presence')).toHaveText('Offline');
-    await expect(bob.page.getByRole('button', { name: /Ada laptop, offline/ })).toBeVisible();
-    await expect(bob.page.getByRole('textbox', { name: 'Message to Ada laptop' })).toBeDisabled();
+    await ada.page.close();
+    await expect(bob.page.getByTestId('presence')).toHaveText(/^Offline/);
+    await expect(bob.page.getByRole('button', { name: /Ada laptop, offline, last seen/ })).toBeVisible();
+    // Ada is remembered: what Bob writes now waits for her (remember.spec.ts).
+    await expect(bob.page.getByRole('textbox', { name: 'Message to Ada laptop' })).toBeEnabled();
   });
 
   test('a join link (the QR code) fills in the code; nothing joins until the person presses Connect', async ({

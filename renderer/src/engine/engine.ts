@@ -98,6 +98,7 @@ export class FerryEngine {
           ],
           extraIceServers: deps.extraIceServers,
           isOnline: (deviceId) => this.isOnline(deviceId),
+          dropLink: (deviceId) => this.links.get(deviceId)?.session.close('connection-lost'),
           adopt: (session, hello) => this.adopt(session, hello),
           ...(deps.onReconnectRefused ? { onRefused: deps.onReconnectRefused } : {}),
           ...(deps.createSession ? { createSession: deps.createSession } : {}),

@@ -162,7 +162,7 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
     })),
 });
 
-const devicesSlice: Slice<DevicesSlice> = (set) => ({
+const devicesSlice: Slice<DevicesSlice> = (set, get) => ({
   devices: {},
   deviceOrder: [],
   selectedDeviceId: null,
@@ -201,17 +201,16 @@ const devicesSlice: Slice<DevicesSlice> = (set) => ({
       }
       return { devices, deviceOrder: order };
     }),
-  removeDevice: (deviceId) =>
+  removeDevice: (deviceId) => {
+    const wasOpen = get().selectedDeviceId === deviceId;
     set((state) => {
       const { [deviceId]: _gone, ...devices } = state.devices;
       const { [deviceId]: _lines, ...chats } = state.chats;
-      return {
-        devices,
-        chats,
-        deviceOrder: state.deviceOrder.filter((id) => id !== deviceId),
-        ...(state.selectedDeviceId === deviceId ? { selectedDeviceId: null, pairingOpen: true } : {}),
-      };
-    }),
+      return { devices, chats, deviceOrder: state.deviceOrder.filter((id) => id !== deviceId) };
+    });
+    // Its conversation was open: the pairing screen takes its place, ready for a new code.
+    if (wasOpen) get().openPairing();
+  },
   peerOffline: (deviceId) =>
     set((state) => {
       const known = state.devices[deviceId];

@@ -31,6 +31,8 @@ export interface ReconnectorDeps {
   readonly serviceUrls: () => readonly string[];
   readonly extraIceServers: () => readonly IceServer[];
   readonly isOnline: (deviceId: string) => boolean;
+  /** Ends the connection this side still believes up (the other device says it has none). */
+  readonly dropLink: (deviceId: string) => void;
   /** A verified session to a remembered device: the engine takes it over. */
   readonly adopt: (session: PeerSession, hello: HelloMessage) => void;
   /** A device in the room did not prove the identity remembered for it. */
@@ -50,6 +52,8 @@ const BASE_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
 const DEFAULT_HELLO_TIMEOUT_MS = 15_000;
 const CONNECT_TIMEOUT_MS = 20_000;
+/** Sent through a room by the answering device to ask the other for an offer. */
+const NUDGE: SignalData = { type: 'renegotiate', renegotiate: true };
 
 function cryptoRandom(): number {
   return globalThis.crypto.getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
@@ -173,14 +177,23 @@ export class Reconnector {
     }
   }
 
-  /** Makes the offer now if this device is the one to make it and nothing is under way. */
+  /**
+   * Makes the offer now if this device is the one to make it and nothing is under way; the other
+   * device asks for one instead (a nudge), since the offering side may not know yet that the old
+   * connection is gone (a connection closed on one side only can look up on the other for long).
+   */
   private tryNow(deviceId: string): void {
     if (this.disposed || this.deps.isOnline(deviceId) || this.attempts.has(deviceId)) return;
     const device = this.deps.remembered.get(deviceId);
     const connection = [...(this.presentOn.get(deviceId) ?? [])].find((c) => c.connected);
     if (!device || !connection) return;
-    if (!makesTheOffer(this.deps.identity().publicKey, device.publicKey)) return;
-    this.start(device, connection, true);
+    if (makesTheOffer(this.deps.identity().publicKey, device.publicKey)) {
+      this.start(device, connection, true);
+      return;
+    }
+    void connection.signal(rendezvousIdOf(this.deps.identity().publicKey, device.publicKey), NUDGE);
+    // Asked again, backing off, until an offer comes.
+    this.scheduleRetry(deviceId, true);
   }
 
   private signalEvent(connection: PresenceConnection, rendezvousId: string, data: SignalData): void {
@@ -189,6 +202,13 @@ export class Reconnector {
     const attempt = this.attempts.get(device.id);
     if (attempt && attempt.connection === connection && !attempt.done) {
       attempt.session.applySignal(data);
+      return;
+    }
+    if (data.type === 'renegotiate') {
+      // A nudge: the other device has no connection with this one and asks for an offer.
+      if (!makesTheOffer(this.deps.identity().publicKey, device.publicKey) || attempt) return;
+      if (this.deps.isOnline(device.id)) this.deps.dropLink(device.id);
+      this.start(device, connection, true);
       return;
     }
     // A new offer: the other device starts over (it reloaded, or its last attempt failed), even if
