@@ -4,6 +4,7 @@
  * reachable service now, when the network comes back and when the page wakes.
  */
 import type { FerryEngine } from '../../engine/engine';
+import { deleteDeviceHistory } from '../../history/history-store';
 import { indexedDbDeviceBook, memoryDeviceBook } from '../../engine/remembered/device-book';
 import { RememberedDevices } from '../../engine/remembered/remembered-devices';
 import { nearbyServiceUrls } from '../../state/nearby-slice';
@@ -37,6 +38,8 @@ export function startRememberedDevices({
 }: RememberedWiring): () => void {
   store.getState().setRemembered(remembered.list());
   const unsubscribe = remembered.subscribe((devices) => store.getState().setRemembered(devices));
+  // Forgetting a device removes its conversation from disk too (the history store's own database).
+  const stopForgetting = remembered.onForget((deviceId) => deleteDeviceHistory(deviceId));
   // Lines written before a restart that never reached their device: shown as waiting again.
   for (const entry of remembered.allWaiting()) {
     const line = { id: entry.id, text: entry.text, sentAt: entry.sentAt };
@@ -60,6 +63,7 @@ export function startRememberedDevices({
   });
   return () => {
     unsubscribe();
+    stopForgetting();
     stopServices();
     win.removeEventListener('online', wake);
     doc.removeEventListener('visibilitychange', onVisible);
