@@ -25,7 +25,10 @@ describe('remembered devices in the store', () => {
     store.getState().setRemembered([{ id: 'bob', name: 'Bob desktop', alias: 'Dad', lastSeen: 2_000 }]);
     actions.peerOnline({ id: 'bob', name: 'Bob desktop', appVersion: '0.1.0' });
     expect(store.getState().devices['bob']).toMatchObject({ name: 'Dad', online: true });
-    expect(store.getState().announcement).toMatchObject({ key: 'devices.reconnected', params: { name: 'Dad' } });
+    expect(store.getState().announcement).toMatchObject({
+      key: 'devices.reconnected',
+      params: { name: 'Dad' },
+    });
   });
 
   it('removes a forgotten device and its conversation, and opens pairing ready for a new code', () => {
