@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { trayStateOf } from '../features/desktop/tray-state';
 import { createFerryStore, engineActionsFor } from './store';
 import { testAppInfo, testSettings } from './testing/store-fixtures';
 
@@ -43,5 +44,19 @@ describe('remembered devices in the store', () => {
     expect(state.chats['bob']).toBeUndefined();
     expect(state.pairingOpen).toBe(true);
     expect(state.pairing).toEqual({ phase: 'idle' });
+  });
+
+  it('gives the tray every remembered device with its state right after a start, before any connection', () => {
+    const { store, actions } = setup();
+    store.getState().setRemembered([
+      { id: 'ada', name: 'Ada laptop', lastSeen: 1_000 },
+      { id: 'bob', name: 'Bob desktop', alias: 'Dad', lastSeen: 2_000 },
+    ]);
+    expect(trayStateOf(store.getState()).peers).toEqual([
+      { id: 'ada', name: 'Ada laptop', online: false },
+      { id: 'bob', name: 'Dad', online: false },
+    ]);
+    actions.peerOnline({ id: 'ada', name: 'Ada laptop', appVersion: '0.1.0' });
+    expect(trayStateOf(store.getState()).peers[0]).toEqual({ id: 'ada', name: 'Ada laptop', online: true });
   });
 });
