@@ -67,6 +67,12 @@ export const settingsSchema = z.object({
    * before it existed, and until a first device setting is changed; absent means none.
    */
   pairedDevices: pairedDevicesSchema.optional(),
+  /**
+   * Whether the person has chosen this device's name (the first-run step, or Save in Settings).
+   * A new profile starts with a suggested name and false; files written before the step existed
+   * already carry a name their person lived with, so they count as chosen.
+   */
+  deviceNameChosen: z.boolean().default(true),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
@@ -79,6 +85,7 @@ export const settingsPatchSchema = settingsSchema
     receiveFolder: receiveFolderSchema,
     /** The whole map: the renderer sends every device's record, so a patch never merges. */
     pairedDevices: pairedDevicesSchema,
+    deviceNameChosen: z.boolean(),
   })
   .partial()
   .strict();

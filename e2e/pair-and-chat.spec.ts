@@ -162,6 +162,10 @@ test('the interface switches to Simplified Chinese and back, and follows a Chine
   const context = await browser.newContext({ locale: 'zh-CN' });
   const page = await context.newPage();
   await page.goto(signaling.url);
+  // A new browser first asks for its name, in the browser's language.
+  await expect(page.getByRole('heading', { level: 1, name: '为这台设备命名' })).toBeVisible();
+  await page.getByLabel('设备名称').fill('小王的笔记本');
+  await page.getByRole('button', { name: '继续' }).click();
   await expect(page.getByRole('heading', { name: '输入配对码' })).toBeVisible();
   await expect(page.getByLabel('配对码', { exact: true })).toBeVisible();
   await context.close();

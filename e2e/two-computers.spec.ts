@@ -19,6 +19,7 @@ import {
   enterCode,
   expect,
   expectConnected,
+  nameThisDevice,
   openPeer,
   sendChat,
   showMyCode,
@@ -171,7 +172,9 @@ test.describe('two computers on one network, nothing configured', () => {
       // The link the QR code carries (renderer/src/features/pairing/join-link.ts): the code in the
       // fragment, which browsers never send to a server.
       await page.goto(`${adaAddress}/#pair=${encodeURIComponent(code)}`);
-      const guest: Peer = { name: 'Chromium on Linux', context, page };
+      // A new browser names itself first; the code from the link waits for it.
+      await nameThisDevice(page, 'Bob browser');
+      const guest: Peer = { name: 'Bob browser', context, page };
       await expect(page.getByLabel('Pairing code')).toHaveValue(code);
       await page.getByRole('button', { name: 'Connect' }).click();
       await expectConnected(guest, ada);

@@ -26,8 +26,16 @@ export interface Peer {
   readonly page: Page;
 }
 
+/** The first-run step of a new browser, answered as a person would: the name, then Continue. */
+export async function nameThisDevice(page: Page, name: string): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1, name: 'Name this device' })).toBeVisible();
+  await page.getByLabel('Device name').fill(name);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByText(`This device: ${name}`)).toBeVisible();
+}
+
 /**
- * A browser peer: its own context (own storage, own device id), named through Settings.
+ * A browser peer: its own context (own storage, own device id), named in the first-run step.
  * `options` adds to the context's (a color scheme, say).
  */
 export async function openPeer(
@@ -39,10 +47,7 @@ export async function openPeer(
   const context = await browser.newContext({ permissions: ['microphone'], locale: 'en-US', ...options });
   const page = await context.newPage();
   await page.goto(url);
-  await page.getByRole('button', { name: 'Settings' }).click();
-  await page.getByLabel('Device name').fill(name);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByText(`This device: ${name}`)).toBeVisible();
+  await nameThisDevice(page, name);
   return { name, context, page };
 }
 

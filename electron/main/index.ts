@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
-import { homedir, hostname, networkInterfaces } from 'node:os';
+import { homedir, hostname, networkInterfaces, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, ipcMain, Menu, Notification, protocol, session, shell, Tray } from 'electron';
 import { APP_COMMAND_CHANNEL, NEARBY_DEVICES_CHANNEL, type TrayState } from '../../contracts/ipc';
@@ -78,6 +78,16 @@ if (profile.kind === 'invalid') {
   else app.quit();
 }
 
+/** The person's account name, for the suggested device name; empty where the system has none. */
+function accountName(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // userInfo() throws when the account has no entry (some containers); the host name suffices.
+    return '';
+  }
+}
+
 async function start(): Promise<void> {
   // Windows shows a process's notifications only under the id its Start menu shortcut carries.
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
@@ -94,6 +104,7 @@ async function start(): Promise<void> {
     file: join(userData, 'settings.json'),
     fs,
     hostName: hostname(),
+    userName: accountName(),
     networkDefaults: __FERRY_NETWORK_DEFAULTS__,
     defaultReceiveFolder: join(app.getPath('downloads'), 'Ferry'),
     logger,

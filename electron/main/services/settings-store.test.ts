@@ -38,6 +38,7 @@ describe('settings store', () => {
     expect(settings.deviceId).toMatch(/^[0-9a-f]{32}$/);
     expect(settings).toMatchObject({
       deviceName: 'adas-laptop',
+      deviceNameChosen: false,
       language: 'system',
       signalingUrl: '',
       iceServers: [],
@@ -82,6 +83,8 @@ describe('settings store', () => {
       launchAtLogin: false,
       startHidden: false,
       receiveFolder: '/home/ada/Downloads/Ferry',
+      // Its person has lived with that name: no first-run step.
+      deviceNameChosen: true,
     });
     expect(logger.entries).toEqual([]);
   });
@@ -251,5 +254,13 @@ describe('deviceNameFromHostName', () => {
     ['x'.repeat(80), 'x'.repeat(64)],
   ])('%j → %j', (hostName, expected) => {
     expect(deviceNameFromHostName(hostName)).toBe(expected);
+  });
+
+  it.each([
+    ['adas-mbp.local', 'ada', 'ada (adas-mbp)'],
+    ['', 'ada', 'ada'],
+    ['adas-mbp', '  ', 'adas-mbp'],
+  ])('%j with account %j → %j', (hostName, userName, expected) => {
+    expect(deviceNameFromHostName(hostName, userName)).toBe(expected);
   });
 });

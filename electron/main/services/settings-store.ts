@@ -29,6 +29,11 @@ export interface SettingsStoreOptions {
   readonly fs: SettingsFileSystem;
   /** The computer's name, the default device name. */
   readonly hostName: string;
+  /**
+   * The person's account name on this computer, put before the computer's name in the suggested
+   * device name ("ada (adas-mbp)"), so two people's sessions on one machine differ. Empty: none.
+   */
+  readonly userName?: string;
   /** Where received files go unless the user chose a folder: `<Downloads>/Ferry`. */
   readonly defaultReceiveFolder: string;
   readonly logger: Logger;
@@ -52,11 +57,14 @@ const FALLBACK_DEVICE_NAME = 'Ferry device';
 
 /**
  * Turns a host name into a device name a person would recognise: the first DNS label only
- * ("adas-mbp.local" → "adas-mbp"), trimmed to what the peer protocol accepts.
+ * ("adas-mbp.local" → "adas-mbp"), after the account name when there is one ("ada (adas-mbp)"),
+ * trimmed to what the peer protocol accepts. Only a suggestion: the first-run step asks.
  */
-export function deviceNameFromHostName(hostName: string): string {
-  const firstLabel = hostName.trim().split('.')[0] ?? '';
-  const name = firstLabel.slice(0, MAX_DEVICE_NAME_LENGTH).trim();
+export function deviceNameFromHostName(hostName: string, userName = ''): string {
+  const firstLabel = (hostName.trim().split('.')[0] ?? '').trim();
+  const user = userName.trim();
+  const joined = user !== '' && firstLabel !== '' ? `${user} (${firstLabel})` : user || firstLabel;
+  const name = joined.slice(0, MAX_DEVICE_NAME_LENGTH).trim();
   return name.length > 0 ? name : FALLBACK_DEVICE_NAME;
 }
 
@@ -65,10 +73,13 @@ export function defaultSettings(
   deviceId: string,
   receiveFolder = '',
   network: NetworkDefaults = NO_NETWORK_DEFAULTS,
+  userName = '',
 ): Settings {
   return settingsSchema.parse({
     deviceId,
-    deviceName: deviceNameFromHostName(hostName),
+    deviceName: deviceNameFromHostName(hostName, userName),
+    // A suggestion until the person confirms it in the first-run step.
+    deviceNameChosen: false,
     language: 'system',
     signalingUrl: network.internetSignalingUrl,
     iceServers: network.iceServers,
@@ -103,6 +114,7 @@ export async function openSettingsStore(options: SettingsStoreOptions): Promise<
       newDeviceId(),
       options.defaultReceiveFolder,
       options.networkDefaults,
+      options.userName,
     );
     await save(settings);
     return settings;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HostError } from './host';
-import { createWebHost, defaultBrowserDeviceName } from './web-host';
+import { createWebHost, defaultBrowserDeviceName, suggestedBrowserDeviceName } from './web-host';
 
 function memoryStorage() {
   const items = new Map<string, string>();
@@ -26,7 +26,44 @@ describe('the browser host', () => {
     const second = await createWebHost(environment(storage)).getSettings();
     expect(first.deviceId).toMatch(/^[0-9a-f]{32}$/);
     expect(second.deviceId).toBe(first.deviceId);
-    expect(first.deviceName).toBe('Chromium on Linux');
+    // A suggestion with a random suffix (so two new browsers differ), kept with the profile…
+    expect(first.deviceName).toMatch(/^Chromium on Linux [0-9A-F]{4}$/);
+    expect(second.deviceName).toBe(first.deviceName);
+    // …and not yet chosen: the first-run step asks.
+    expect(first.deviceNameChosen).toBe(false);
+  });
+
+  it('two new browsers suggest different names', async () => {
+    const names = new Set<string>();
+    for (let index = 0; index < 8; index++) {
+      names.add((await createWebHost(environment(memoryStorage())).getSettings()).deviceName);
+    }
+    // 8 draws from 65536 suffixes: all equal has probability 2^-112.
+    expect(names.size).toBeGreaterThan(1);
+    expect(suggestedBrowserDeviceName('Chrome/156', 'Linux x86_64', () => new Uint8Array([0x3f, 0x2a]))).toBe(
+      'Chromium on Linux 3F2A',
+    );
+  });
+
+  it('keeps the name chosen, and settings saved before the first-run step count as chosen', async () => {
+    const storage = memoryStorage();
+    const host = createWebHost(environment(storage));
+    const saved = await host.updateSettings({ deviceName: 'Ada laptop', deviceNameChosen: true });
+    expect(saved).toMatchObject({ deviceName: 'Ada laptop', deviceNameChosen: true });
+    expect(await createWebHost(environment(storage)).getSettings()).toMatchObject({ deviceNameChosen: true });
+
+    const old = memoryStorage();
+    old.setItem(
+      'ferry.settings.v1',
+      JSON.stringify({
+        deviceId: '0123456789abcdef',
+        deviceName: 'Old',
+        language: 'en',
+        signalingUrl: '',
+        iceServers: [],
+      }),
+    );
+    expect(await createWebHost(environment(old)).getSettings()).toMatchObject({ deviceNameChosen: true });
   });
 
   it("starts from the build's internet service and ICE servers when it has them", async () => {

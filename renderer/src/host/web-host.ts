@@ -86,7 +86,22 @@ function receiveFor(env: WebHostEnvironment): Pick<Host, 'receive' | 'savedFiles
   return { receive: store.sink, savedFiles: store.savedFiles };
 }
 
-/** "Chrome on Linux"-style default name for a browser that has none yet. */
+/**
+ * "Chromium on Linux 3F2A": the browser, the system, and a short random suffix, so that two new
+ * browsers never suggest the same name. Kept in the profile with the rest of the settings.
+ */
+export function suggestedBrowserDeviceName(
+  userAgent: string,
+  platform: string,
+  random: () => Uint8Array = () => globalThis.crypto.getRandomValues(new Uint8Array(2)),
+): string {
+  const suffix = Array.from(random(), (byte) => byte.toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase();
+  return `${defaultBrowserDeviceName(userAgent, platform)} ${suffix}`;
+}
+
+/** "Chrome on Linux"-style name for a browser. */
 export function defaultBrowserDeviceName(userAgent: string, platform: string): string {
   const browser = /Edg\//.test(userAgent)
     ? 'Edge'
@@ -114,7 +129,9 @@ export function defaultBrowserDeviceName(userAgent: string, platform: string): s
 export function createWebHost(env: WebHostEnvironment): Host {
   const defaults = (): Settings => ({
     deviceId: randomId(16),
-    deviceName: defaultBrowserDeviceName(env.userAgent, env.platform),
+    deviceName: suggestedBrowserDeviceName(env.userAgent, env.platform),
+    // A suggestion until the person confirms it in the first-run step.
+    deviceNameChosen: false,
     language: 'system',
     signalingUrl: env.networkDefaults?.internetSignalingUrl ?? '',
     iceServers: env.networkDefaults?.iceServers ?? [],

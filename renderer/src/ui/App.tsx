@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { CallSurface } from '../features/call/CallSurface';
 import { ConversationView } from '../features/chat/ConversationView';
 import { DeviceList } from '../features/devices/DeviceList';
+import { NameDeviceStep } from '../features/first-run/NameDeviceStep';
 import { PairingView } from '../features/pairing/PairingView';
 import { SettingsPanel } from '../features/settings/SettingsPanel';
 import { carriesFiles } from '../features/transfer/drag-state';
@@ -27,6 +28,8 @@ export function App() {
   const pairingOpen = useFerry((state) => state.pairingOpen);
   const selected = useFerry((state) => state.selectedDeviceId);
   const settingsOpen = useFerry((state) => state.settingsOpen);
+  // Strictly false: settings from a host that predates the step (undefined) have a chosen name.
+  const nameUnchosen = useFerry((state) => state.settings.deviceNameChosen === false);
   const setSettingsOpen = useFerry((state) => state.setSettingsOpen);
   const listShown = useFerry((state) => state.deviceListShown);
   const showDeviceList = useFerry((state) => state.showDeviceList);
@@ -65,6 +68,12 @@ export function App() {
     main = (
       <SurfaceBoundary surface="settings">
         <SettingsPanel onClose={closeSettings} />
+      </SurfaceBoundary>
+    );
+  else if (nameUnchosen)
+    main = (
+      <SurfaceBoundary surface="pairing">
+        <NameDeviceStep />
       </SurfaceBoundary>
     );
   else if (!pairingOpen && selected)

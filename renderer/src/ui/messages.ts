@@ -20,6 +20,7 @@ export const uiMessagesEn = {
   'firstRun.intro':
     'Devices you pair with see this name, so pick one they will recognise. You can change it later in Settings.',
   'firstRun.continue': 'Continue',
+  'firstRun.nameRequired': 'Type a name for this device.',
   'title.unread': '({count}) {app}',
   'title.ringing': '📞 {name} is calling — {app}',
   'title.progress': '{percent}% — {app}',
@@ -45,6 +46,7 @@ export const uiMessagesZhCN: Record<keyof typeof uiMessagesEn, string> = {
   'firstRun.heading': '为这台设备命名',
   'firstRun.intro': '与你配对的设备会看到这个名称，请选一个对方认得出的名字。之后可以在“设置”中修改。',
   'firstRun.continue': '继续',
+  'firstRun.nameRequired': '请输入这台设备的名称。',
   'title.unread': '({count}) {app}',
   'title.ringing': '📞 {name} 来电 — {app}',
   'title.progress': '{percent}% — {app}',

@@ -73,6 +73,8 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
     try {
       const next = await host.updateSettings({
         deviceName: deviceName.trim(),
+        // A name saved here is a name chosen: the first-run step has nothing left to ask.
+        deviceNameChosen: true,
         language,
         signalingUrl: signalingUrl.trim(),
         iceServers: ice.servers,

@@ -106,8 +106,11 @@ describe('the settings panel', () => {
     expect(screen.getByRole('combobox', { name: 'Microphone' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(patches).toHaveLength(1));
+    // Saving here chooses the name, so the first-run step never comes back.
+    expect(patches[0]?.deviceNameChosen).toBe(true);
     expect(Object.keys(patches[0] ?? {}).sort()).toEqual([
       'deviceName',
+      'deviceNameChosen',
       'iceServers',
       'language',
       'signalingUrl',

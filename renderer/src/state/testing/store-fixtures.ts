@@ -22,6 +22,7 @@ export function testSettings(overrides: Partial<Settings> = {}): Settings {
     launchAtLogin: false,
     startHidden: false,
     receiveFolder: '',
+    deviceNameChosen: true,
     ...overrides,
   };
 }
