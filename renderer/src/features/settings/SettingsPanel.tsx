@@ -1,9 +1,12 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { LANGUAGE_CHOICES, type LanguageChoice } from '../../../../contracts/settings';
 import { useFerry, useHost, useT } from '../../ui/ferry-context';
+import { focusSoon } from '../../ui/focus';
 import { HostError } from '../../host/host';
 import { AudioDeviceFields } from '../call/AudioDeviceFields';
-import { formatIceServers, parseIceServers } from './ice-servers';
+import { IceServersFields } from './IceServersFields';
+import { rowsFromServers, serversFromRows, type IceServerRow } from './ice-servers';
+import { randomId } from '../../engine/random-id';
 
 /**
  * Device name, language, pairing service and STUN/TURN servers; on the desktop also launch at
@@ -24,11 +27,12 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
   const [launchAtLogin, setLaunchAtLogin] = useState(settings.launchAtLogin);
   const [startHidden, setStartHidden] = useState(settings.startHidden);
   const [receiveFolder, setReceiveFolder] = useState(settings.receiveFolder);
-  const [iceServersText, setIceServersText] = useState(() => formatIceServers(settings.iceServers));
-  const [iceProblem, setIceProblem] = useState<string | null>(null);
-  const iceId = useId();
-  const iceHintId = useId();
-  const iceProblemId = useId();
+  const [iceRows, setIceRows] = useState<IceServerRow[]>(() =>
+    rowsFromServers(settings.iceServers, () => randomId(6)),
+  );
+  // After a Save attempt, every row's problems show, even in rows nothing was typed into.
+  const [iceChecked, setIceChecked] = useState(false);
+  const [iceProblem, setIceProblem] = useState(false);
   const startHiddenHintId = useId();
   const folderId = useId();
   const folderHintId = useId();
@@ -64,12 +68,16 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    const ice = parseIceServers(iceServersText);
-    if (!ice.ok) {
-      setIceProblem(t(ice.key, ice.params));
+    const iceServers = serversFromRows(iceRows);
+    if (iceServers === null) {
+      setIceChecked(true);
+      setError(null);
+      setIceProblem(true);
+      // To the first field that says what is wrong.
+      focusSoon(() => document.querySelector<HTMLElement>('.ice-servers [aria-invalid="true"]'));
       return;
     }
-    setIceProblem(null);
+    setIceProblem(false);
     try {
       const next = await host.updateSettings({
         deviceName: deviceName.trim(),
@@ -77,7 +85,7 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
         deviceNameChosen: true,
         language,
         signalingUrl: signalingUrl.trim(),
-        iceServers: ice.servers,
+        iceServers,
         ...(desktop ? { launchAtLogin, startHidden, receiveFolder: receiveFolder.trim() } : {}),
       });
       setSettings(next);
@@ -132,24 +140,12 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
         <p id={urlHintId} className="hint">
           {t('settings.signalingUrlHint')}
         </p>
-        <label htmlFor={iceId}>{t('settings.iceServers')}</label>
-        <textarea
-          id={iceId}
-          rows={3}
-          spellCheck={false}
-          value={iceServersText}
-          aria-invalid={iceProblem !== null}
-          aria-describedby={iceProblem === null ? iceHintId : `${iceProblemId} ${iceHintId}`}
-          onChange={(event) => setIceServersText(event.target.value)}
-        />
+        <IceServersFields rows={iceRows} onChange={setIceRows} showAllProblems={iceChecked} />
         {iceProblem && (
-          <p id={iceProblemId} role="alert" className="error">
-            {iceProblem}
+          <p role="alert" className="error">
+            {t('settings.iceServers.fix')}
           </p>
         )}
-        <p id={iceHintId} className="hint">
-          {t('settings.iceServersHint')}
-        </p>
         {desktop && (
           <fieldset>
             <legend>{t('settings.section.desktop')}</legend>

@@ -1,51 +1,93 @@
 /**
- * The STUN/TURN servers setting as people edit it: JSON text in, checked ICE servers out, or a
- * reason in words (as a message key) when the text is not a usable list.
+ * The STUN/TURN servers setting as people edit it: one row per server address (with the username
+ * and credential a TURN server needs), checked as they type, and the ICE servers saved from them.
  */
-import { iceServerSchema, iceServersSchema, type IceServer } from '../../../../contracts/signaling';
+import { iceServersSchema, type IceServer } from '../../../../contracts/signaling';
 import type { MessageKey } from '../../i18n/i18n';
 
-export type IceServersParse =
-  | { readonly ok: true; readonly servers: IceServer[] }
-  | { readonly ok: false; readonly key: MessageKey; readonly params: Readonly<Record<string, string>> };
-
-const MAX_ICE_SERVERS = 16;
-const ICE_URL = /^(stun|stuns|turn|turns):/i;
-
-/** The setting as it is shown for editing: empty for none, else indented JSON. */
-export function formatIceServers(servers: readonly IceServer[]): string {
-  return servers.length === 0 ? '' : JSON.stringify(servers, null, 2);
+/** One server as a form row; `key` only tells React the rows apart. */
+export interface IceServerRow {
+  readonly key: string;
+  readonly url: string;
+  readonly username: string;
+  readonly credential: string;
 }
 
-export function parseIceServers(text: string): IceServersParse {
-  if (text.trim() === '') return { ok: true, servers: [] };
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
+/** What is wrong with a row, as message keys for the field each problem belongs to. */
+export interface IceServerRowProblems {
+  readonly url?: MessageKey;
+  readonly credentials?: MessageKey;
+}
+
+export const MAX_ICE_SERVERS = 16;
+const MAX_FIELD_LENGTH = 512;
+const SCHEME = /^(stun|stuns|turn|turns):/i;
+const TURN = /^turns?:/i;
+/** RFC 7064/7065: `scheme:host[:port][?transport=udp|tcp]` (the transport only for TURN). */
+const HOST_AND_PORT = /^[^\s/?#:@]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i;
+
+/**
+ * The saved servers as rows. A server with several URLs (allowed by the setting) becomes one row
+ * per URL with the same username and credential: the same servers, one address at a time.
+ */
+export function rowsFromServers(servers: readonly IceServer[], newKey: () => string): IceServerRow[] {
+  return servers.flatMap((server) =>
+    (typeof server.urls === 'string' ? [server.urls] : server.urls).map((url) => ({
+      key: newKey(),
+      url,
+      username: server.username ?? '',
+      credential: server.credential ?? '',
+    })),
+  );
+}
+
+/**
+ * Checks one row: a problem here would make RTCPeerConnection refuse the whole configuration
+ * (a bad URL is a SyntaxError, a TURN server without credentials an InvalidAccessError), which
+ * would break every connection attempt, so it is caught before saving.
+ */
+export function checkIceServerRow(
+  row: Pick<IceServerRow, 'url' | 'username' | 'credential'>,
+): IceServerRowProblems {
+  const url = row.url.trim();
+  let urlProblem: MessageKey | undefined;
+  if (url === '') urlProblem = 'settings.iceServers.urlMissing';
+  else if (url.length > MAX_FIELD_LENGTH) urlProblem = 'settings.iceServers.urlTooLong';
+  else if (!SCHEME.test(url)) urlProblem = 'settings.iceServers.urlScheme';
+  else {
+    const [address = '', query] = url.replace(SCHEME, '').split('?', 2);
+    if (address === '') urlProblem = 'settings.iceServers.urlHost';
+    else if (!HOST_AND_PORT.test(address)) urlProblem = 'settings.iceServers.urlAddress';
+    else if (query !== undefined && !(TURN.test(url) && /^transport=(udp|tcp)$/i.test(query)))
+      urlProblem = 'settings.iceServers.urlQuery';
+  }
+  let credentialsProblem: MessageKey | undefined;
+  if (row.username.length > MAX_FIELD_LENGTH || row.credential.length > MAX_FIELD_LENGTH)
+    credentialsProblem = 'settings.iceServers.credentialsTooLong';
+  else if (TURN.test(url) && (row.username.trim() === '' || row.credential === ''))
+    credentialsProblem = 'settings.iceServers.credentialsMissing';
+  return {
+    ...(urlProblem === undefined ? {} : { url: urlProblem }),
+    ...(credentialsProblem === undefined ? {} : { credentials: credentialsProblem }),
+  };
+}
+
+export function rowHasProblems(problems: IceServerRowProblems): boolean {
+  return problems.url !== undefined || problems.credentials !== undefined;
+}
+
+/** The servers to save, or null while a row has a problem. */
+export function serversFromRows(rows: readonly IceServerRow[]): IceServer[] | null {
+  if (rows.length > MAX_ICE_SERVERS) return null;
+  if (rows.some((row) => rowHasProblems(checkIceServerRow(row)))) return null;
+  const servers = rows.map((row): IceServer => {
+    const username = row.username.trim();
     return {
-      ok: false,
-      key: 'settings.iceServers.notJson',
-      params: { reason: error instanceof Error ? error.message : String(error) },
+      urls: row.url.trim(),
+      ...(username === '' ? {} : { username }),
+      ...(row.credential === '' ? {} : { credential: row.credential }),
     };
-  }
-  // One server on its own is a common slip; take it as a list of one.
-  const list = Array.isArray(json) ? json : typeof json === 'object' && json !== null ? [json] : null;
-  if (list === null) return { ok: false, key: 'settings.iceServers.notList', params: {} };
-  if (list.length > MAX_ICE_SERVERS) {
-    return { ok: false, key: 'settings.iceServers.tooMany', params: { max: String(MAX_ICE_SERVERS) } };
-  }
-  for (const [index, item] of list.entries()) {
-    const n = String(index + 1);
-    const parsed = iceServerSchema.safeParse(item);
-    if (!parsed.success) return { ok: false, key: 'settings.iceServers.badItem', params: { n } };
-    const urls = typeof parsed.data.urls === 'string' ? [parsed.data.urls] : parsed.data.urls;
-    const wrong = urls.find((url) => !ICE_URL.test(url));
-    // RTCPeerConnection refuses such a URL outright, which would break every connection attempt.
-    if (wrong !== undefined)
-      return { ok: false, key: 'settings.iceServers.badUrl', params: { n, url: wrong } };
-  }
-  const parsed = iceServersSchema.safeParse(list);
-  if (!parsed.success) return { ok: false, key: 'settings.iceServers.notList', params: {} };
-  return { ok: true, servers: parsed.data };
+  });
+  const parsed = iceServersSchema.safeParse(servers);
+  return parsed.success ? parsed.data : null;
 }

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SettingsPatch } from '../../../../contracts/settings';
+import type { IceServer } from '../../../../contracts/signaling';
 import type { CallManager } from '../../engine/call/call-manager';
 import type { FerryEngine } from '../../engine/engine';
 import type { Host } from '../../host/host';
@@ -15,8 +16,8 @@ afterEach(cleanup);
 
 const settings = testSettings({ receiveFolder: '/home/ada/Downloads/Ferry' });
 
-function renderPanel(kind: Host['kind'], chosenFolder?: string | null) {
-  const store = createFerryStore(testAppInfo, settings);
+function renderPanel(kind: Host['kind'], chosenFolder?: string | null, iceServers: IceServer[] = []) {
+  const store = createFerryStore(testAppInfo, { ...settings, iceServers });
   const patches: SettingsPatch[] = [];
   const host = {
     kind,
@@ -44,8 +45,10 @@ describe('the settings panel', () => {
     const folder = screen.getByRole('textbox', { name: 'Receive folder' }) as HTMLInputElement;
     fireEvent.click(screen.getByRole('button', { name: 'Choose the receive folder' }));
     await waitFor(() => expect(folder.value).toBe('/data/in'));
-    fireEvent.change(screen.getByRole('textbox', { name: 'STUN/TURN servers' }), {
-      target: { value: '{"urls": "stun:stun.example.org:3478"}' },
+    fireEvent.click(screen.getByRole('button', { name: 'Add a server' }));
+    const server = within(screen.getByRole('group', { name: 'Server 1' }));
+    fireEvent.change(server.getByRole('textbox', { name: 'Address' }), {
+      target: { value: 'stun:stun.example.org:3478' },
     });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(patches).toHaveLength(1));
@@ -85,17 +88,56 @@ describe('the settings panel', () => {
     );
   });
 
-  it('says in words what is wrong with the STUN/TURN servers and saves nothing', async () => {
+  it('checks a STUN/TURN address as it is typed, with the reason at the field, and saves nothing while wrong', async () => {
     const { patches } = renderPanel('desktop');
-    const field = screen.getByRole('textbox', { name: 'STUN/TURN servers' });
-    fireEvent.change(field, { target: { value: '[{"urls": "http://turn.example.org"}]' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add a server' }));
+    const server = within(screen.getByRole('group', { name: 'Server 1' }));
+    const address = server.getByRole('textbox', { name: 'Address' });
+    // A row just added is not already wrong…
+    expect(address.getAttribute('aria-invalid')).toBe('false');
+    // …the address is checked as it is typed…
+    fireEvent.change(address, { target: { value: 'http://turn.example.org' } });
+    expect(address.getAttribute('aria-invalid')).toBe('true');
+    const reason = document.getElementById(address.getAttribute('aria-describedby') ?? '');
+    expect(reason?.textContent).toBe('The address starts with stun:, stuns:, turn: or turns:.');
+    fireEvent.change(address, { target: { value: 'turn:turn.example.org:3478' } });
+    expect(address.getAttribute('aria-invalid')).toBe('false');
+    expect(address.getAttribute('aria-describedby')).toBeNull();
+    // …and a TURN server without credentials is caught on Save, at its fields, focus on the first.
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toBe(
-      'STUN/TURN server 1: “http://turn.example.org” should start with stun:, stuns:, turn: or turns:.',
+    expect((await screen.findByRole('alert')).textContent).toMatch(/^Check the STUN\/TURN servers/);
+    const username = server.getByRole('textbox', { name: 'Username' });
+    expect(username.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById(username.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'A TURN server needs a username and a credential.',
     );
-    expect(field.getAttribute('aria-invalid')).toBe('true');
+    await waitFor(() => expect(document.activeElement).toBe(username));
     expect(patches).toEqual([]);
+
+    fireEvent.change(username, { target: { value: 'ada' } });
+    fireEvent.change(server.getByLabelText('Credential'), { target: { value: 's3cret' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(patches).toHaveLength(1));
+    expect(patches[0]?.iceServers).toEqual([
+      { urls: 'turn:turn.example.org:3478', username: 'ada', credential: 's3cret' },
+    ]);
+  });
+
+  it('removes a STUN/TURN server row and keeps the keyboard in the list', async () => {
+    const { patches } = renderPanel('web', undefined, [
+      { urls: 'stun:one.example.org' },
+      { urls: 'stun:two.example.org' },
+    ]);
+    expect(screen.getAllByRole('group', { name: /^Server \d$/ })).toHaveLength(2);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove server 1' }));
+    const left = within(screen.getByRole('group', { name: 'Server 1' })).getByRole('textbox', {
+      name: 'Address',
+    });
+    expect((left as HTMLInputElement).value).toBe('stun:two.example.org');
+    await waitFor(() => expect(document.activeElement).toBe(left));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(patches).toHaveLength(1));
+    expect(patches[0]?.iceServers).toEqual([{ urls: 'stun:two.example.org' }]);
   });
 
   it('in a browser, has no desktop settings and does not send them', async () => {
