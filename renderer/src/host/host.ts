@@ -55,6 +55,11 @@ export interface Host {
    * person is not looking at Ferry; `shown` says whether it did.
    */
   readonly showNotification?: (request: NotificationRequest) => Promise<NotificationOutcome>;
+  /**
+   * Browser: whether notifications are allowed, and asking for them (only ever from a click of
+   * the person's). Absent on the desktop, which needs no permission, and where there are none.
+   */
+  readonly notificationPermission?: NotificationPermissionAsk;
   /** Takes back the notification of that kind for that device, once what it announced is over. */
   readonly withdrawNotification?: (withdrawal: NotificationWithdrawal) => Promise<void>;
   /**
@@ -68,6 +73,11 @@ export interface Host {
    * Returns a function that stops listening.
    */
   readonly watchNearby?: (handler: (devices: readonly NearbyService[]) => void) => () => void;
+}
+
+export interface NotificationPermissionAsk {
+  state(): NotificationPermission;
+  request(): Promise<NotificationPermission>;
 }
 
 /** Each is present only where the host can do it. */

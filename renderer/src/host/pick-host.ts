@@ -3,7 +3,7 @@ import { createDesktopHost } from './desktop-host';
 import type { ReceiveFilesApi } from './files-api-sink';
 import type { Host } from './host';
 import { createWebHost } from './web-host';
-import { browserNotifier } from './web-notifications';
+import { browserNotifier, browserNotificationPermission } from './web-notifications';
 
 declare global {
   interface Window {
@@ -26,6 +26,7 @@ export function pickHost(): Host {
     devSignalingUrl: import.meta.env['VITE_FERRY_SIGNAL_URL'] as string | undefined,
     testFiles: window.ferryTestFiles,
     notifier: browserNotifier(),
+    notificationPermission: browserNotificationPermission(),
     fetch: (url) => window.fetch(url, { cache: 'no-store' }),
   });
 }

@@ -15,7 +15,7 @@ import {
 import { randomId } from '../engine/random-id';
 import { createBlobSink } from './blob-sink';
 import { filesApiSink, type ReceiveFilesApi } from './files-api-sink';
-import { HostError, type Host } from './host';
+import { HostError, type Host, type NotificationPermissionAsk } from './host';
 import { createOpfsSink, opfsAvailable } from './opfs/opfs-sink';
 import { webNotifications, type WebNotifier } from './web-notifications';
 
@@ -36,6 +36,8 @@ export interface WebHostEnvironment {
   readonly testFiles?: ReceiveFilesApi | undefined;
   /** System notifications while the tab is out of sight; absent where the browser has none. */
   readonly notifier?: WebNotifier | undefined;
+  /** Asking for notification permission; absent where the browser has no notifications. */
+  readonly notificationPermission?: NotificationPermissionAsk | undefined;
   /** The internet service and ICE servers this build starts with (contracts/network-defaults.ts). */
   readonly networkDefaults?: NetworkDefaults | undefined;
   /** How the page asks the service that served it about this machine (`window.fetch`). */
@@ -162,6 +164,7 @@ export function createWebHost(env: WebHostEnvironment): Host {
     kind: 'web',
     ...receiveFor(env),
     ...(env.notifier ? webNotifications(env.notifier) : {}),
+    ...(env.notificationPermission ? { notificationPermission: env.notificationPermission } : {}),
     getAppInfo: async (): Promise<AppInfo> => ({
       appVersion: env.appVersion,
       platform: env.platform,

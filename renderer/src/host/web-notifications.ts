@@ -5,7 +5,7 @@
  * one whose subject is over (a call that stopped ringing) is closed again.
  */
 import type { AppCommand } from '../../../contracts/ipc';
-import type { Host } from './host';
+import type { Host, NotificationPermissionAsk } from './host';
 
 /** The parts of the browser the web host's notifications use; tests give a fake. */
 export interface WebNotifier {
@@ -30,6 +30,18 @@ export function browserNotifier(): WebNotifier | undefined {
       };
       return () => notification.close();
     },
+  };
+}
+
+/**
+ * Asking the browser for permission to notify. Browsers ignore (or penalise) a request made on
+ * load, so the UI asks only when the person chooses to, after saying why (NotifyPrompt).
+ */
+export function browserNotificationPermission(): NotificationPermissionAsk | undefined {
+  if (typeof Notification === 'undefined') return undefined;
+  return {
+    state: () => Notification.permission,
+    request: () => Notification.requestPermission(),
   };
 }
 

@@ -11,6 +11,8 @@ import { Announcer } from './Announcer';
 import { PlainHttpNotice } from './PlainHttpNotice';
 import { useFerry, useLanguage, useT } from './ferry-context';
 import { useDocumentTitle } from './document-title';
+import { useFaviconBadge } from './favicon-badge';
+import { NotifyPrompt } from './NotifyPrompt';
 import { focusMainPane, focusSoon } from './focus';
 import { SurfaceBoundary } from './SurfaceBoundary';
 
@@ -53,6 +55,7 @@ export function App() {
     document.documentElement.lang = language;
   }, [language]);
   useDocumentTitle();
+  useFaviconBadge();
 
   const settingsButton = useRef<HTMLButtonElement>(null);
   // Saved: on to what the main pane is for; closed without saving: back where Settings was opened.
@@ -129,6 +132,7 @@ export function App() {
       </SurfaceBoundary>
       <main className="main">
         <PlainHttpNotice />
+        {!settingsOpen && !nameUnchosen && <NotifyPrompt />}
         {main}
       </main>
       <Announcer />
