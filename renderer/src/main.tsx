@@ -10,6 +10,10 @@ import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
 import { openDeviceIdentity } from './engine/identity/open-device-identity';
+import { HistoryProvider } from './history/history-context';
+import { appHistory } from './history/history-store';
+import { importLegacyTransfers } from './history/legacy-transfers';
+import { startHistory } from './history/start-history';
 import { pickHost } from './host/pick-host';
 import { createTranslator, resolveLanguage } from './i18n/i18n';
 import { nearbyServiceUrls } from './state/nearby-slice';
@@ -27,6 +31,14 @@ async function start(root: HTMLElement): Promise<void> {
     openRememberedDevices(),
   ]);
   const store = createFerryStore(appInfo, settings);
+  // Before anything can change the store, so that every line is kept.
+  const kept = appHistory();
+  const conversations = startHistory({
+    store,
+    history: kept,
+    ...(kept ? { ready: importLegacyTransfers(kept) } : {}),
+  });
+  window.addEventListener('pagehide', () => conversations.dispose());
   const engine = new FerryEngine({
     // About one frame: a burst of lines is drawn once per frame, not once per line.
     actions: engineActionsFor(store, { chatBatchMs: 16 }),
@@ -86,11 +98,13 @@ async function start(root: HTMLElement): Promise<void> {
   createRoot(root).render(
     <StrictMode>
       <FerryProvider value={{ store, engine, host }}>
-        <TransferProvider manager={transfers.manager}>
-          <CallProvider manager={calls.manager}>
-            <App />
-          </CallProvider>
-        </TransferProvider>
+        <HistoryProvider history={conversations}>
+          <TransferProvider manager={transfers.manager}>
+            <CallProvider manager={calls.manager}>
+              <App />
+            </CallProvider>
+          </TransferProvider>
+        </HistoryProvider>
       </FerryProvider>
     </StrictMode>,
   );

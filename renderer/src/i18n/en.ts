@@ -1,3 +1,4 @@
+import { historyMessagesEn } from '../history/messages';
 import { callMessagesEn } from '../features/call/messages';
 import { desktopMessagesEn } from '../features/desktop/messages';
 import { devicesMessagesEn } from '../features/devices/messages';
@@ -124,6 +125,7 @@ export const en = {
   'device.this': 'This device: {name}',
   ...transferMessagesEn,
   ...callMessagesEn,
+  ...historyMessagesEn,
   ...desktopMessagesEn,
   ...devicesMessagesEn,
   ...nearbyMessagesEn,

@@ -1,3 +1,4 @@
+import { historyMessagesZhCN } from '../history/messages';
 import { callMessagesZhCN } from '../features/call/messages';
 import { desktopMessagesZhCN } from '../features/desktop/messages';
 import { devicesMessagesZhCN } from '../features/devices/messages';
@@ -120,6 +121,7 @@ export const zhCN: Record<MessageKey, string> = {
   'device.this': '本设备：{name}',
   ...transferMessagesZhCN,
   ...callMessagesZhCN,
+  ...historyMessagesZhCN,
   ...desktopMessagesZhCN,
   ...devicesMessagesZhCN,
   ...nearbyMessagesZhCN,

@@ -14,6 +14,7 @@ import type {
   RemoteDevice,
 } from '../engine/engine-actions';
 import { callSlice, type CallSlice } from './call-slice';
+import { historySlice, type HistorySlice } from './history-slice';
 import { nearbySlice, type NearbySlice } from './nearby-slice';
 import { transferSlice, type TransferSlice } from './transfer-slice';
 
@@ -115,7 +116,8 @@ export type FerryState = HostSlice &
   AnnouncementSlice &
   TransferSlice &
   CallSlice &
-  NearbySlice;
+  NearbySlice &
+  HistorySlice;
 export type FerryStore = StoreApi<FerryState>;
 type Slice<T> = StateCreator<FerryState, [], [], T>;
 
@@ -287,6 +289,7 @@ export function createFerryStore(appInfo: AppInfo, settings: Settings): FerrySto
     ...transferSlice()(...args),
     ...callSlice()(...args),
     ...nearbySlice(...args),
+    ...historySlice()(...args),
   }));
 }
 

@@ -1,13 +1,14 @@
 import { useLanguage, useT, useFerry } from '../../ui/ferry-context';
 import { DeviceActions } from '../devices/DeviceActions';
 import { formatLastSeen } from '../devices/last-seen';
+import { DeleteConversation } from '../../history/DeleteConversation';
 import { CallButton } from '../call/CallButton';
 import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
 /**
- * A conversation fills the main pane: a fixed header (name, presence, Call), the history (the
+ * A conversation fills the main pane: a fixed header (name, presence, Call, Delete conversation), the history (the
  * only part that scrolls), then the file buttons and the composer, fixed at the bottom.
  */
 export function ConversationView({ deviceId }: { deviceId: string }) {
@@ -39,6 +40,7 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
         </div>
         {remembered && <DeviceActions key={deviceId} device={device} />}
         <CallButton deviceId={deviceId} peerName={device.name} online={device.online} />
+        <DeleteConversation deviceId={deviceId} peerName={device.name} />
       </header>
       {/* Keyed by device: each conversation opens at its newest line with its own scroll place. */}
       <MessageList key={deviceId} deviceId={deviceId} peerName={device.name} />

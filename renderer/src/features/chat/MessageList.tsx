@@ -1,6 +1,7 @@
 import { ArrowDown, RotateCw } from 'lucide-react';
 import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { CallRecord } from '../../engine/call/call-manager';
+import { useConversationHistory } from '../../history/history-context';
 import { useEngine, useFerry, useLanguage, useT } from '../../ui/ferry-context';
 import { dayFormat, timeOfDayFormat } from '../../i18n/formatters';
 import type { ChatEntry } from '../../state/store';
@@ -14,6 +15,8 @@ const EMPTY: readonly ChatEntry[] = [];
 const NO_CALLS: readonly CallRecord[] = [];
 /** How close to the end (in CSS pixels) still counts as reading the newest lines. */
 const AT_END_SLACK = 48;
+/** How close to the top (in CSS pixels) reads the next older page, before the reader gets there. */
+const NEAR_TOP = 400;
 
 /** The current time, refreshed every minute: enough for "Today" to become "Yesterday" at midnight. */
 function useMinuteClock(): number {
@@ -29,7 +32,8 @@ function useMinuteClock(): number {
  * The conversation: the only part of the window that scrolls. role="log" makes it a polite live
  * region, so screen readers read out lines as they arrive without interrupting. It follows new
  * lines while the reader is at the end; a reader who scrolled up keeps their place and gets a
- * "New messages" button instead. Sending something always goes to the end.
+ * "New messages" button instead. Sending something always goes to the end. Nearing the top reads
+ * the next older page from the kept history and puts it above, keeping the reader's place.
  */
 export function MessageList({ deviceId, peerName }: { deviceId: string; peerName: string }) {
   const t = useT();
@@ -39,11 +43,19 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const calls = useFerry((state) => state.callRecords[deviceId] ?? NO_CALLS);
   const lines = useMemo(() => withCallRecords(entries, calls), [entries, calls]);
   const now = useMinuteClock();
+  const history = useConversationHistory();
+  const paging = useFerry((state) => state.historyPaging[deviceId]);
+  /** Where the reader was when an older page was asked for: their place is kept when it arrives. */
+  const keepPlace = useRef<{ height: number; top: number; focused: boolean } | null>(null);
+  const edgeButton = useRef<HTMLButtonElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
   const atEndRef = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
   const total = lines.length + transfers.length;
-  const [seen, setSeen] = useState(total);
+  // The newest line, not the count: older pages arriving above are not new messages.
+  const newest = `${lines.at(-1)?.id ?? ''}|${transfers.at(-1)?.key ?? ''}`;
+  const oldest = `${lines[0]?.id ?? ''}|${transfers[0]?.key ?? ''}`;
+  const [seen, setSeen] = useState(newest);
   const newestOutgoing = useMemo(() => {
     const chat = entries.findLast((entry) => entry.direction === 'out')?.id ?? '';
     const card = transfers.findLast((view) => view.direction === 'out')?.key ?? '';
@@ -68,6 +80,35 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     }
   }, [total, newestOutgoing]);
 
+  const loadOlder = () => {
+    const element = scroller.current;
+    if (!history || !paging?.before || paging.loading || !element) return;
+    keepPlace.current = {
+      height: element.scrollHeight,
+      top: element.scrollTop,
+      focused: document.activeElement !== null && document.activeElement === edgeButton.current,
+    };
+    void history.loadOlder(deviceId);
+  };
+
+  // An older page put above: the lines that were on screen stay where they were.
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const place = keepPlace.current;
+    if (!element || !place) return;
+    keepPlace.current = null;
+    // The last page took the button away: the focus goes to the history rather than the page.
+    if (place.focused && !edgeButton.current) element.focus({ preventScroll: true });
+    if (atEndRef.current) return;
+    element.scrollTop = element.scrollHeight - place.height + place.top;
+  }, [oldest]);
+
+  // A conversation too short to scroll yet has more on disk: read on until it fills the pane.
+  useEffect(() => {
+    const element = scroller.current;
+    if (element && element.scrollHeight <= element.clientHeight) loadOlder();
+  });
+
   // The pane changing height (the window resized, the composer grew) keeps a reader at the end there.
   useEffect(() => {
     const element = scroller.current;
@@ -85,7 +126,8 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     const end = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_END_SLACK;
     atEndRef.current = end;
     setAtEnd(end);
-    if (end) setSeen(total);
+    if (end) setSeen(newest);
+    if (element.scrollTop <= NEAR_TOP) loadOlder();
   };
 
   // A separator before the first line of each day.
@@ -108,7 +150,8 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     );
   };
 
-  const unseen = !atEnd && total > seen;
+  const unseen = !atEnd && newest !== seen;
+  const shown = lines.length > 0 || transfers.length > 0;
   return (
     <div className="message-pane">
       <div
@@ -121,6 +164,29 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
         onScroll={onScroll}
       >
         <ol className="message-lines">
+          {paging?.before ? (
+            <li className="history-edge">
+              {/* One button throughout, so a keyboard user's focus stays on it while pages load. */}
+              <button
+                ref={edgeButton}
+                type="button"
+                className="link"
+                aria-disabled={paging.loading}
+                onClick={loadOlder}
+              >
+                {paging.loading ? t('history.loadingEarlier') : t('history.loadEarlier')}
+              </button>
+            </li>
+          ) : (
+            paging &&
+            shown && (
+              <li className="history-edge">
+                <p>
+                  {paging.loading ? t('history.loadingEarlier') : t('history.beginning', { name: peerName })}
+                </p>
+              </li>
+            )
+          )}
           {lines.length === 0 && transfers.length === 0 && (
             <li className="empty">
               <p>{t('chat.empty')}</p>

@@ -105,7 +105,6 @@ describe('per-device settings: auto-accept from a trusted device', () => {
         },
       },
       host: { receive: sink, updateSettings: host.updateSettings },
-      history: null,
       openBulkChannel: (session) => (session as unknown as { channel: FakeBulkChannel }).channel,
     });
     const ada = new Side('ada-device');

@@ -1,17 +1,16 @@
 /**
  * Starts file transfers for the app: the engine's TransferManager, wired to the store (views,
- * announcements for screen readers), the transfer history in IndexedDB, and the per-device
- * auto-accept setting (settings.pairedDevices).
+ * announcements for screen readers) and the per-device auto-accept setting
+ * (settings.pairedDevices). Finished transfers are kept with the conversation (renderer/src/history).
  */
 import type { FerryEngine } from '../../engine/engine';
 import { TransferManager, type TransferManagerDeps } from '../../engine/transfer/transfer-manager';
-import { FINISHED_PHASES, type TransferView } from '../../engine/transfer/transfer-types';
+import type { TransferView } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
 import { createTranslator, resolveLanguage } from '../../i18n/i18n';
 import type { FerryStore } from '../../state/store';
 import { acceptsAutomatically, migrateLegacyAutoAccept } from '../devices/paired-devices';
 import { formatBytes, formatSummary } from './format';
-import { openTransferHistory, type TransferHistory } from './transfer-history';
 
 export interface TransferFeature {
   readonly manager: TransferManager;
@@ -24,14 +23,12 @@ export interface StartTransfersOptions {
   readonly host: Pick<Host, 'receive' | 'updateSettings'>;
   /** Where an older Ferry kept the auto-accept list (moved into the settings at start). */
   readonly storage?: Pick<Storage, 'getItem' | 'removeItem'> | undefined;
-  readonly history?: TransferHistory | null;
   /** Test seam, passed to the TransferManager. */
   readonly openBulkChannel?: TransferManagerDeps['openBulkChannel'];
 }
 
 export function startTransfers(options: StartTransfersOptions): TransferFeature {
   const { store, storage } = options;
-  const history = options.history === undefined ? openTransferHistory() : options.history;
   const state = () => store.getState();
 
   void migrateLegacyAutoAccept(store, options.host, storage).catch(() => undefined);
@@ -69,15 +66,9 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
         state().transferChanged(view);
         if (before?.phase === view.phase) return;
         announce(view);
-        if (FINISHED_PHASES.has(view.phase)) void history?.save(view).catch(() => undefined);
       },
     },
   });
-
-  void history
-    ?.load()
-    .then((views) => state().transfersRestored(views))
-    .catch(() => undefined);
 
   return {
     manager,
