@@ -1,6 +1,11 @@
 /**
  * A typed client for the signaling service: one socket per pairing attempt.
  *
+ * A connection that drops (the service restarting, an instance behind a balancer closing: it says
+ * `service:closing` first) reconnects with back-off, and an open code that nobody has joined yet is
+ * taken back on the new connection with the resume token the service gave for it, so the code the
+ * person is reading out keeps working.
+ *
  * Acks are parsed as `Result` envelopes and events with the contract schemas, so a misbehaving or
  * incompatible service yields an error code, never an exception in the engine.
  */
@@ -12,6 +17,7 @@ import {
   pairAbortedEventSchema,
   pairEndedEventSchema,
   peerJoinedEventSchema,
+  serviceClosingEventSchema,
   signalEventSchema,
   type ClientToServerEvents,
   type PairAbortReason,
@@ -24,6 +30,8 @@ import {
 import { err, resultSchema, type Result } from '../../../contracts/result';
 
 const ACK_TIMEOUT_MS = 10_000;
+/** After `service:closing`, how soon to try again (socket.io's own back-off takes over then). */
+const RECONNECT_AFTER_CLOSING_MS = 500;
 
 const pairOpenedSchema = z.object({
   nameplate: z.string(),
@@ -66,6 +74,8 @@ export class SignalingConnection {
   /** Services holding the same code as mirrors, until the other device joins on one of them. */
   private mirrors: FerrySocket[] = [];
   private readonly mirrorUrls: readonly string[];
+  /** Codes open and not yet joined, per socket, to take back after a reconnection. */
+  private readonly heldCodes = new Map<FerrySocket, { nameplate: string; resumeToken: string }>();
 
   constructor(
     url: string,
@@ -87,8 +97,31 @@ export class SignalingConnection {
     });
     const handlers = this.handlers;
     const current = () => socket === this.socket;
+    let connectedBefore = false;
+    let closingNotice = false;
+    socket.on('connect', () => {
+      closingNotice = false;
+      if (!connectedBefore) {
+        connectedBefore = true;
+        return;
+      }
+      void this.takeBackCode(socket);
+    });
+    socket.on('service:closing', (event) => {
+      if (serviceClosingEventSchema.safeParse(event).success) closingNotice = true;
+    });
+    socket.on('disconnect', (reason) => {
+      // socket.io comes back by itself after a dropped transport, but not when the service ended
+      // the session; after `service:closing` that only means "gone for a moment": come back.
+      if (reason === 'io server disconnect' && closingNotice) {
+        setTimeout(() => {
+          if (!socket.connected && (current() || this.mirrors.includes(socket))) socket.connect();
+        }, RECONNECT_AFTER_CLOSING_MS);
+      }
+    });
     socket.on('pair:peer-joined', (event) => {
       if (!peerJoinedEventSchema.safeParse(event).success) return;
+      this.heldCodes.clear();
       if (!current()) {
         if (!this.mirrors.includes(socket)) return;
         this.socket.disconnect();
@@ -105,6 +138,7 @@ export class SignalingConnection {
     });
     socket.on('pair:ended', (event) => {
       const parsed = pairEndedEventSchema.safeParse(event);
+      if (parsed.success) this.heldCodes.delete(socket);
       if (parsed.success && current()) handlers.onPairEnded?.(parsed.data.reason);
     });
     socket.on('pair:aborted', (event) => {
@@ -131,6 +165,7 @@ export class SignalingConnection {
     const opened = await this.request(openAckSchema, () =>
       this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pair:open', {}),
     );
+    if (opened.ok) this.holdCode(this.socket, opened.value);
     if (!opened.ok || this.mirrorUrls.length === 0) return opened;
     const { nameplate } = opened.value;
     const mirrored = await Promise.all(
@@ -147,7 +182,10 @@ export class SignalingConnection {
               refused,
             ]),
           );
-          if (reply.success && reply.data.ok) return reply.data.value;
+          if (reply.success && reply.data.ok) {
+            this.holdCode(mirror, reply.data.value);
+            return reply.data.value;
+          }
         } catch {
           // Unreachable in time: the code stays open where it could be opened.
         }
@@ -163,7 +201,41 @@ export class SignalingConnection {
     return { ok: true, value: { ...opened.value, expiresAt } };
   }
 
+  private holdCode(
+    socket: FerrySocket,
+    opened: { nameplate: string; resumeToken?: string | undefined },
+  ): void {
+    // A service older than resume tokens gives none: nothing to take back with.
+    if (opened.resumeToken !== undefined) {
+      this.heldCodes.set(socket, { nameplate: opened.nameplate, resumeToken: opened.resumeToken });
+    }
+  }
+
+  /**
+   * After a reconnection: the same code again on the new connection. If the service cannot give
+   * it back (its deadline passed, someone else holds the nameplate now), the code is over and the
+   * person is told as for an expired one; a mirror that cannot is simply left out.
+   */
+  private async takeBackCode(socket: FerrySocket): Promise<void> {
+    const held = this.heldCodes.get(socket);
+    if (held === undefined) return;
+    let taken = false;
+    try {
+      const reply = openAckSchema.safeParse(
+        await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('pair:open', { ...held }),
+      );
+      taken = reply.success && reply.data.ok;
+    } catch {
+      // No answer in time: as good as refused.
+    }
+    if (taken || this.heldCodes.get(socket) !== held) return;
+    this.heldCodes.delete(socket);
+    if (socket === this.socket) this.handlers.onPairEnded?.('expired');
+    else if (this.mirrors.includes(socket)) this.dropMirror(socket);
+  }
+
   private dropMirror(mirror: FerrySocket): void {
+    this.heldCodes.delete(mirror);
     mirror.removeAllListeners();
     mirror.disconnect();
     this.mirrors = this.mirrors.filter((other) => other !== mirror);
@@ -198,6 +270,7 @@ export class SignalingConnection {
 
   /** Leaves the pair and closes the socket; the peer connection, if any, is unaffected. */
   close(): void {
+    this.heldCodes.clear();
     for (const mirror of this.mirrors) this.dropMirror(mirror);
     this.socket.removeAllListeners();
     this.socket.disconnect();
