@@ -28,6 +28,7 @@ import {
   type SignalData,
 } from '../../../contracts/signaling';
 import { err, resultSchema, type Result } from '../../../contracts/result';
+import { requestAck } from './service-ack';
 
 const ACK_TIMEOUT_MS = 10_000;
 /** After `service:closing`, how soon to try again (socket.io's own back-off takes over then). */
@@ -276,15 +277,7 @@ export class SignalingConnection {
     this.socket.disconnect();
   }
 
-  private async request<T>(schema: z.ZodType<Result<T>>, send: () => Promise<unknown>): Promise<Result<T>> {
-    let reply: unknown;
-    try {
-      reply = await send();
-    } catch {
-      // socket.io rejects when no ack arrived in time: the service is unreachable or overloaded.
-      return err(this.socket.connected ? 'TIMEOUT' : 'UNAVAILABLE');
-    }
-    const parsed = schema.safeParse(reply);
-    return parsed.success ? parsed.data : err('INVALID_PAYLOAD', 'malformed ack from the service');
+  private request<T>(schema: z.ZodType<Result<T>>, send: () => Promise<unknown>): Promise<Result<T>> {
+    return requestAck(this.socket, schema, send);
   }
 }

@@ -18,7 +18,8 @@ import {
   rendezvousIdOf,
   type PresenceJoinReply,
 } from '../../../../contracts/presence';
-import { err, resultSchema, type Result } from '../../../../contracts/result';
+import { resultSchema, type Result } from '../../../../contracts/result';
+import { requestAck } from '../service-ack';
 import {
   SIGNALING_PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -163,14 +164,7 @@ export class PresenceConnection {
     return { ok: true, value: reply.value.challenge };
   }
 
-  private async request<T>(schema: z.ZodType<Result<T>>, send: () => Promise<unknown>): Promise<Result<T>> {
-    let reply: unknown;
-    try {
-      reply = await send();
-    } catch {
-      return err(this.socket.connected ? 'TIMEOUT' : 'UNAVAILABLE');
-    }
-    const parsed = schema.safeParse(reply);
-    return parsed.success ? parsed.data : err('INVALID_PAYLOAD', 'malformed ack from the service');
+  private request<T>(schema: z.ZodType<Result<T>>, send: () => Promise<unknown>): Promise<Result<T>> {
+    return requestAck(this.socket, schema, send);
   }
 }
