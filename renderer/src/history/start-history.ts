@@ -12,7 +12,7 @@ import type { ConversationHistory, HistoryCursor } from './history-store';
 /** Lines read when a conversation is first shown: more than a window holds, fast to read. */
 export const FIRST_PAGE = 50;
 /** Lines read each time the reader reaches the top. */
-export const OLDER_PAGE = 100;
+export const OLDER_PAGE = 200;
 
 export interface HistoryFeature {
   /** Reads the next older page of a conversation; nothing once its beginning is on screen. */
@@ -91,11 +91,14 @@ export function startHistory(options: StartHistoryOptions): HistoryFeature {
     state().historyLoading(deviceId);
     try {
       await ready;
+      const started = performance.now();
       const page = await history.page(deviceId, limit, before);
       if ((generation.get(deviceId) ?? 0) !== asked) return;
       // What comes from disk is on disk: storing it in the store must not write it again.
       for (const line of page.lines) saved.add(line.value);
       state().historyPageLoaded(deviceId, page);
+      // A user-timing entry (devtools, `npm run bench:history`): reading a conversation's newest page.
+      if (!before) performance.measure?.('ferry history: first page', { start: started, detail: deviceId });
     } catch (error) {
       if (!before) requested.delete(deviceId);
       state().historyLoadFailed(deviceId);

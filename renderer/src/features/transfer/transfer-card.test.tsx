@@ -70,7 +70,7 @@ function renderCard(shown: TransferView) {
 
 describe('a transfer card', () => {
   it('opens a received file and shows it in its folder, also from the history after a restart', async () => {
-    // What transfer-history.ts stores and the store restores: the view with each file's location.
+    // What the kept history (renderer/src/history) stores and the store restores: the view with each file's location.
     const done = renderCard(view({}));
     fireEvent.click(screen.getByRole('button', { name: 'Open' }));
     fireEvent.click(screen.getByRole('button', { name: 'Show in folder' }));

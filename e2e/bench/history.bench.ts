@@ -1,0 +1,117 @@
+/**
+ * `npm run bench:history`: how fast a long kept conversation opens and scrolls back, in Chromium
+ * with the built app. Ada and Bob pair; 10,000 older messages from Bob are written into Ada's
+ * history database; Ada's page reloads and the two pair again. Then, on Ada's page:
+ *
+ *   - hydrate: reading the newest page of the conversation from IndexedDB into the store, as the
+ *     app does at start (the app's own user-timing measure "ferry history: first page");
+ *   - first render: from a click on Bob in the sidebar to the conversation on screen with its
+ *     newest line, painted (median of several opens);
+ *   - each page back: from scrolling to the top to the older page drawn above, until the first
+ *     message (the list grows to 10,001 lines on the way).
+ *
+ * Figures are printed, never asserted. Target: open (hydrate + first render) under 200 ms.
+ */
+import { chromium, test } from '@playwright/test';
+import { startSignalingService } from '../../signaling/src/service';
+import { chromiumArgs, systemChromium } from '../support/chromium';
+import { WEB_CLIENT_DIR, conversation, openAdaAndBob, pair, sendChat, expect } from '../support/fixtures';
+import { pairAgain, seedHistory } from '../support/history';
+
+const MESSAGES = Number(process.env['FERRY_BENCH_MESSAGES'] ?? 10_000);
+const OPENS = 7;
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+};
+const percentile = (values: readonly number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+};
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+test('history: open a 10,000-message conversation and scroll back through it', async () => {
+  const executablePath = systemChromium();
+  const browser = await chromium.launch({
+    ...(executablePath ? { executablePath } : {}),
+    args: chromiumArgs,
+  });
+  const signaling = await startSignalingService({
+    host: '127.0.0.1',
+    port: 0,
+    staticDir: WEB_CLIENT_DIR,
+    iceServers: [],
+  });
+  try {
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
+    await pair(ada, bob);
+    await sendChat(bob, ada, 'The newest line');
+    await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
+    await seedHistory(ada.page, 'The newest line', MESSAGES);
+    await ada.page.reload();
+    await pairAgain(ada, bob);
+    await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
+
+    const hydrate = await ada.page.evaluate(
+      () =>
+        performance.getEntriesByName('ferry history: first page').map((entry) => entry.duration)[0] ?? NaN,
+    );
+
+    const renders: number[] = [];
+    for (let open = 0; open < OPENS; open++) {
+      await ada.page.getByRole('button', { name: 'Pair a device' }).click();
+      await expect(conversation(ada, bob)).toHaveCount(0);
+      renders.push(
+        await ada.page.evaluate(async () => {
+          const device = [...document.querySelectorAll('nav button')].find((button) =>
+            button.textContent?.includes('Bob desktop'),
+          );
+          if (!(device instanceof HTMLElement)) throw new Error('Bob is not in the sidebar');
+          const start = performance.now();
+          device.click();
+          for (;;) {
+            // After the next paint.
+            await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+            if (document.querySelector('[role="log"]')?.textContent?.includes('The newest line')) break;
+          }
+          return performance.now() - start;
+        }),
+      );
+    }
+
+    const pages = await ada.page.evaluate(async () => {
+      const log = document.querySelector('[role="log"]');
+      if (!(log instanceof HTMLElement)) throw new Error('no conversation');
+      const first = () => log.querySelector('li.message')?.textContent ?? '';
+      const times: number[] = [];
+      while (!log.textContent?.includes('This is the beginning of your conversation')) {
+        const before = first();
+        const start = performance.now();
+        log.scrollTop = 0;
+        for (;;) {
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+          if (first() !== before) break;
+          if (performance.now() - start > 60_000) throw new Error('no older page came');
+        }
+        times.push(performance.now() - start);
+      }
+      return { times, lines: log.querySelectorAll('li.message').length };
+    });
+
+    const render = median(renders);
+    process.stdout.write(
+      [
+        `bench:history — ${MESSAGES.toLocaleString('en')} kept messages, Chromium (${browser.version()}), first page 50, older pages 200`,
+        `  hydrate (newest page from IndexedDB into the store, at start): ${ms(hydrate)}`,
+        `  first render (click → conversation painted), median of ${OPENS}: ${ms(render)}  [min ${ms(Math.min(...renders))}, max ${ms(Math.max(...renders))}]`,
+        `  open = hydrate + first render: ${ms(hydrate + render)}  (target < 200 ms)`,
+        `  pages back to the first message: ${pages.times.length}, lines on screen at the end: ${pages.lines}`,
+        `  per page back: median ${ms(median(pages.times))}, p95 ${ms(percentile(pages.times, 95))}, first 10 median ${ms(median(pages.times.slice(0, 10)))}, last 10 median ${ms(median(pages.times.slice(-10)))}`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await browser.close();
+    await signaling.close();
+  }
+});
