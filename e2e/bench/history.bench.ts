@@ -1,7 +1,8 @@
 /**
  * `npm run bench:history`: how fast a long kept conversation opens and scrolls back, in Chromium
  * with the built app. Ada and Bob pair; 10,000 older messages from Bob are written into Ada's
- * history database; Ada's page reloads and the two pair again. Then, on Ada's page:
+ * history database; Ada's page reloads and the two find each other again by themselves. Then, on
+ * Ada's page:
  *
  *   - hydrate: reading the newest page of the conversation from IndexedDB into the store, as the
  *     app does at start (the app's own user-timing measure "ferry history: first page");
@@ -16,7 +17,7 @@ import { chromium, test } from '@playwright/test';
 import { startSignalingService } from '../../signaling/src/service';
 import { chromiumArgs, systemChromium } from '../support/chromium';
 import { WEB_CLIENT_DIR, conversation, openAdaAndBob, pair, sendChat, expect } from '../support/fixtures';
-import { pairAgain, seedHistory } from '../support/history';
+import { reconnectAfterReload, seedHistory } from '../support/history';
 
 const MESSAGES = Number(process.env['FERRY_BENCH_MESSAGES'] ?? 10_000);
 const OPENS = 7;
@@ -50,7 +51,7 @@ test('history: open a 10,000-message conversation and scroll back through it', a
     await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
     await seedHistory(ada.page, 'The newest line', MESSAGES);
     await ada.page.reload();
-    await pairAgain(ada, bob);
+    await reconnectAfterReload(ada, bob);
     await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
 
     const hydrate = await ada.page.evaluate(

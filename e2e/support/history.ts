@@ -2,15 +2,19 @@
  * Helpers for tests and benchmarks of the kept history (renderer/src/history).
  */
 import type { Page } from '@playwright/test';
-import { enterCode, expectConnected, showMyCode, type Peer } from './fixtures';
+import { expect, type Peer } from './fixtures';
 
-/** Pairs again after `reloaded` lost its connection to `other` (a new code, same devices). */
-export async function pairAgain(reloaded: Peer, other: Peer): Promise<void> {
-  const code = await showMyCode(reloaded);
-  await other.page.getByRole('button', { name: 'Pair a device' }).click();
-  await enterCode(other, code);
-  await expectConnected(reloaded, other);
-  await expectConnected(other, reloaded);
+/**
+ * After `reloaded`'s page reloaded: the two remembered devices find each other again by
+ * themselves (no code), and `reloaded` opens its conversation with `other` from the sidebar.
+ */
+export async function reconnectAfterReload(reloaded: Peer, other: Peer): Promise<void> {
+  await expect(reloaded.page.getByText(`This device: ${reloaded.name}`)).toBeVisible();
+  const entry = reloaded.page.getByRole('button', { name: new RegExp(`^${other.name}, online`) });
+  await expect(entry).toBeVisible({ timeout: 30_000 });
+  await entry.click();
+  await expect(reloaded.page.getByRole('heading', { level: 1, name: other.name })).toBeVisible();
+  await expect(reloaded.page.getByTestId('presence')).toHaveText('Online');
 }
 
 /**
