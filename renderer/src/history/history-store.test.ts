@@ -184,6 +184,20 @@ describe('conversation history on disk', () => {
     expect(texts((await history.page('bob', 10)).lines)).toEqual(['before']);
   });
 
+  it('a save that fails half-way (a line that cannot be stored) keeps none of its lines', async () => {
+    const history = open();
+    await history.save([chatLine('bob', incoming('before', 1000))]);
+    // A value structured clone refuses, as a damaged line would be: the second put throws.
+    const unstorable = { ...incoming('bad', 3000), damage: () => undefined } as unknown as ChatEntry;
+    await expect(
+      history.save([chatLine('bob', incoming('good', 2000)), chatLine('bob', unstorable)]),
+    ).rejects.toThrow(/clone/i);
+    expect(texts((await history.page('bob', 10)).lines)).toEqual(['before']);
+    // The store is still usable, and the order numbers were not used up by the failed write.
+    await history.save([chatLine('bob', incoming('after', 4000))]);
+    expect(texts((await history.page('bob', 10)).lines)).toEqual(['before', 'after']);
+  });
+
   it('skips records that do not hold a line it can show, rather than failing the page', async () => {
     const name = freshName();
     const history = open(name);

@@ -77,26 +77,43 @@ export function openConversationHistory(name: string = HISTORY_DB_NAME): Convers
     async save(lines) {
       if (lines.length === 0) return;
       const tx = (await db()).transaction(['lines', 'meta'], 'readwrite');
-      const store = tx.objectStore('lines');
-      const meta = tx.objectStore('meta');
-      const [first, existing] = await Promise.all([
-        meta.get('nextSeq'),
-        Promise.all(lines.map((line) => store.get([line.deviceId, line.kind, lineId(line)]))),
-      ]);
-      let next = first ?? 0;
-      const writes = lines.map((line, index) => {
-        const record: StoredLine = {
-          deviceId: line.deviceId,
-          kind: line.kind,
-          id: lineId(line),
-          at: lineTime(line),
-          // A line keeps its place when it changes (a tick arriving, a transfer ending).
-          seq: existing[index]?.seq ?? next++,
-          value: storedValue(line),
-        };
-        return store.put(record);
-      });
-      await Promise.all([...writes, meta.put(next, 'nextSeq'), tx.done]);
+      // Its outcome is awaited below, or the transaction is aborted: never an unheard rejection.
+      tx.done.catch(() => undefined);
+      try {
+        const store = tx.objectStore('lines');
+        const meta = tx.objectStore('meta');
+        const [first, existing] = await Promise.all([
+          meta.get('nextSeq'),
+          Promise.all(lines.map((line) => store.get([line.deviceId, line.kind, lineId(line)]))),
+        ]);
+        let next = first ?? 0;
+        const writes = lines.map((line, index) => {
+          const record: StoredLine = {
+            deviceId: line.deviceId,
+            kind: line.kind,
+            id: lineId(line),
+            at: lineTime(line),
+            // A line keeps its place when it changes (a tick arriving, a transfer ending).
+            seq: existing[index]?.seq ?? next++,
+            value: storedValue(line),
+          };
+          const put = store.put(record);
+          // Heard here too: when a later put throws, this one is aborted with the transaction.
+          put.catch(() => undefined);
+          return put;
+        });
+        await Promise.all([...writes, meta.put(next, 'nextSeq'), tx.done]);
+      } catch (error) {
+        // A put that throws (a value that cannot be stored) stops the writing here, but the puts
+        // queued before it would still commit when the transaction ends: abort it, so that a
+        // failed save leaves none of its lines, as a crash would.
+        try {
+          tx.abort();
+        } catch {
+          // Already ended (the failure was the commit itself): nothing of it was kept.
+        }
+        throw error;
+      }
     },
 
     async page(deviceId, limit, before = null) {
