@@ -108,9 +108,22 @@ export function outgoingLine(peer: Peer, other: Peer, text: string) {
 
 interface Fixtures {
   signaling: RunningSignalingService;
+  closesItsContexts: void;
 }
 
 export const test = base.extend<Fixtures>({
+  // Peers are contexts of the worker's shared browser, which Playwright does not close at the end
+  // of a test: left open, every earlier test's pages kept running (reconnecting to services long
+  // gone, holding workers and peer connections), and each test ran slower than the one before.
+  closesItsContexts: [
+    async ({ browser }, use) => {
+      const before = new Set(browser.contexts());
+      await use();
+      const opened = browser.contexts().filter((context) => !before.has(context));
+      await Promise.all(opened.map((context) => context.close().catch(() => undefined)));
+    },
+    { auto: true },
+  ],
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take their dependencies as the first argument.
   signaling: async ({}, use) => {
     const service = await startSignalingService({
