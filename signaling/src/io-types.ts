@@ -14,7 +14,17 @@ export type Delivery =
   | { readonly to: string; readonly event: 'pair:peer-joined'; readonly payload: Record<string, never> }
   | { readonly to: string; readonly event: 'pair:ended'; readonly payload: { reason: PairEndReason } }
   | { readonly to: string; readonly event: 'pair:aborted'; readonly payload: { reason: PairAbortReason } }
-  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: SignalData } };
+  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: SignalData } }
+  | {
+      readonly to: string;
+      readonly event: 'presence:peer';
+      readonly payload: { rendezvousId: string; present: boolean };
+    }
+  | {
+      readonly to: string;
+      readonly event: 'presence:signal';
+      readonly payload: { rendezvousId: string; data: SignalData };
+    };
 
 /** What instances sharing a Redis tell each other (socket.io's Redis adapter carries it). */
 export interface InterServerEvents {
@@ -28,6 +38,11 @@ export interface SignalingSocketData {
   rateLimitKey: string;
   /** The buckets its opens and joins are counted against (see `limitSubjectsOf`). */
   limitSubjects: LimitSubject[];
+  /**
+   * Presence rooms (contracts/presence.ts) this connection proved a key for: room id → that key.
+   * In `data` so that other instances see it when they list a room's members.
+   */
+  presenceKeys?: Record<string, string>;
 }
 
 export type SignalingServer = Server<

@@ -2,11 +2,10 @@
  * Presence of remembered devices over real sockets: a real service on 127.0.0.1 (ephemeral port)
  * and real socket.io clients holding real Ed25519 keys.
  */
-import { ed25519 } from '@noble/curves/ed25519.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeBase64Url } from '../../contracts/device-identity';
 import { presenceProofPayload, rendezvousIdOf } from '../../contracts/presence';
 import type { SignalData } from '../../contracts/signaling';
+import { joinPresence, testDevice } from './testing/presence-devices';
 import { startSignalingService, type RunningSignalingService } from './service';
 import {
   connectClient,
@@ -19,19 +18,6 @@ import {
 } from './testing/signaling-clients';
 
 const OFFER: SignalData = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
-
-interface Device {
-  readonly publicKey: string;
-  sign(message: Uint8Array): string;
-}
-
-function device(): Device {
-  const secret = ed25519.utils.randomSecretKey();
-  return {
-    publicKey: encodeBase64Url(ed25519.getPublicKey(secret)),
-    sign: (message) => encodeBase64Url(ed25519.sign(message, secret)),
-  };
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -50,27 +36,16 @@ async function client(service: RunningSignalingService): Promise<TestClient> {
   return socket;
 }
 
-/** Asks for this connection's challenge and enters the room of `self` and `peer`, signed by `signer`. */
-async function join(socket: TestClient, self: Device, peer: Device, signer: Device = self) {
-  const { challenge } = valueOf(await socket.emitWithAck('presence:challenge', {}));
-  const rendezvousId = rendezvousIdOf(self.publicKey, peer.publicKey);
-  return socket.emitWithAck('presence:join', {
-    publicKey: self.publicKey,
-    peerPublicKey: peer.publicKey,
-    signature: signer.sign(presenceProofPayload(challenge, rendezvousId)),
-  });
-}
-
 describe('presence of remembered devices', () => {
   it('lets two key holders meet in their pairwise room and relays handshake data between them', async () => {
     const service = await start();
-    const [a, b] = [device(), device()];
+    const [a, b] = [testDevice(), testDevice()];
     const [socketA, socketB] = [await client(service), await client(service)];
-    const first = valueOf(await join(socketA, a, b));
+    const first = valueOf(await joinPresence(socketA, a, b));
     expect(first.peerPresent).toBe(false);
     expect(first.rendezvousId).toBe(rendezvousIdOf(b.publicKey, a.publicKey));
     const told = nextEvent(socketA, 'presence:peer');
-    const second = valueOf(await join(socketB, b, a));
+    const second = valueOf(await joinPresence(socketB, b, a));
     expect(second).toMatchObject({ rendezvousId: first.rendezvousId, peerPresent: true });
     expect(await told).toEqual({ rendezvousId: first.rendezvousId, present: true });
 
@@ -85,13 +60,13 @@ describe('presence of remembered devices', () => {
 
   it("refuses a client that claims another device's key without holding it", async () => {
     const service = await start();
-    const [a, b, impostor] = [device(), device(), device()];
+    const [a, b, impostor] = [testDevice(), testDevice(), testDevice()];
     const socketA = await client(service);
-    valueOf(await join(socketA, a, b));
+    valueOf(await joinPresence(socketA, a, b));
     const told = recordEvents(socketA, 'presence:peer');
     const socketX = await client(service);
     // It knows both public keys but signs with its own key.
-    expect(errorCodeOf(await join(socketX, b, a, impostor))).toBe('IDENTITY_REFUSED');
+    expect(errorCodeOf(await joinPresence(socketX, b, a, impostor))).toBe('IDENTITY_REFUSED');
     // It cannot send into the room either.
     const rendezvousId = rendezvousIdOf(a.publicKey, b.publicKey);
     expect(errorCodeOf(await socketX.emitWithAck('presence:signal', { rendezvousId, data: OFFER }))).toBe(
@@ -103,7 +78,7 @@ describe('presence of remembered devices', () => {
 
   it('refuses a signature made for another connection (a replayed proof)', async () => {
     const service = await start();
-    const [a, b] = [device(), device()];
+    const [a, b] = [testDevice(), testDevice()];
     const first = await client(service);
     const { challenge } = valueOf(await first.emitWithAck('presence:challenge', {}));
     const signature = a.sign(presenceProofPayload(challenge, rendezvousIdOf(a.publicKey, b.publicKey)));
@@ -119,7 +94,7 @@ describe('presence of remembered devices', () => {
 
   it('asks for a challenge before a join, and parses what it is sent', async () => {
     const service = await start();
-    const [a, b] = [device(), device()];
+    const [a, b] = [testDevice(), testDevice()];
     const socket = await client(service);
     const early = await socket.emitWithAck('presence:join', {
       publicKey: a.publicKey,
@@ -128,18 +103,18 @@ describe('presence of remembered devices', () => {
     });
     expect(errorCodeOf(early)).toBe('NOT_PAIRED');
     expect(errorCodeOf(await socket.emitWithAck('presence:join', { publicKey: 42 }))).toBe('INVALID_PAYLOAD');
-    expect(errorCodeOf(await join(socket, a, a))).toBe('INVALID_PAYLOAD');
+    expect(errorCodeOf(await joinPresence(socket, a, a))).toBe('INVALID_PAYLOAD');
   });
 
   it('lets a device that came back on a new connection take its own place in the room', async () => {
     const service = await start();
-    const [a, b] = [device(), device()];
+    const [a, b] = [testDevice(), testDevice()];
     const socketA = await client(service);
-    valueOf(await join(socketA, a, b));
+    valueOf(await joinPresence(socketA, a, b));
     const oldB = await client(service);
-    valueOf(await join(oldB, b, a));
+    valueOf(await joinPresence(oldB, b, a));
     const newB = await client(service);
-    expect(valueOf(await join(newB, b, a)).peerPresent).toBe(true);
+    expect(valueOf(await joinPresence(newB, b, a)).peerPresent).toBe(true);
     const told = recordEvents(socketA, 'presence:peer');
     // The old connection going away does not make A think B left: B is there on its new one.
     oldB.close();

@@ -4,8 +4,8 @@
  * of the two keys the room is made of, tells each member when the other comes or goes, and relays
  * handshake data between the two members of a room, and only between them.
  *
- * Membership is kept in this process (one entry per room member); several instances behind Redis
- * would need it shared as well, as the pairing store would.
+ * Membership is socket.io room membership, so several instances on one Redis share it through the
+ * adapter: two devices connected to different instances meet and signal as on one.
  */
 import { randomBytes } from 'node:crypto';
 import { decodeBase64Url, encodeBase64Url, verifySignature } from '../../contracts/device-identity';
@@ -20,49 +20,62 @@ import {
 } from '../../contracts/presence';
 import { err, ok } from '../../contracts/result';
 import type { IceServerSource } from './ice-servers';
-import type { SignalingSocket } from './io-types';
+import type { Delivery, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import { respondTo, type RespondContext } from './respond';
 
-/** Who is in which room: room id → (socket id → that member's public key). */
-export interface PresenceRooms {
-  readonly rooms: Map<string, Map<string, string>>;
+/** One connection in a presence room: its socket and the key it proved there. */
+export interface PresenceMember {
+  readonly socketId: string;
+  readonly publicKey: string;
 }
 
-export function createPresenceRooms(): PresenceRooms {
-  return { rooms: new Map() };
+/** The socket.io room that holds the members of presence room `rendezvousId`. */
+export function presenceRoomOf(rendezvousId: string): string {
+  return `presence:${rendezvousId}`;
 }
 
 export interface PresenceDeps {
-  readonly registry: PresenceRooms;
   readonly context: RespondContext;
   readonly logger: Logger;
   readonly iceServers: IceServerSource;
-  socketById(socketId: string): SignalingSocket | undefined;
-  mayWriteTo(socket: SignalingSocket): boolean;
+  /**
+   * The members of a room on every instance. Membership is socket.io's own room membership (the
+   * key each member proved is in its `socket.data`), so with the Redis adapter the answer spans all
+   * instances and a crashed instance's members vanish with it instead of lingering in a store.
+   */
+  membersOf(rendezvousId: string): Promise<readonly PresenceMember[]>;
+  /** Takes a socket out of a room wherever it is (a connection that a newer one replaced). */
+  removeFromRoom(socketId: string, rendezvousId: string): void;
+  /** Writes to a socket wherever it is, after the reading check (server.ts `deliver`). */
+  deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere';
   /** Told of every room join and refused claim, for metrics. */
   onPresence?(outcome: 'joined' | 'refused'): void;
 }
 
 export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): void {
-  const { registry, context, logger, iceServers, socketById, mayWriteTo } = deps;
+  const { context, logger, iceServers, membersOf, deliver } = deps;
   /** The challenge issued to this connection; a signature over it proves a key here and now. */
   let challenge: string | undefined;
-  /** The rooms this connection is in. */
-  const joined = new Set<string>();
 
-  function tell(socketId: string, rendezvousId: string, present: boolean): void {
-    const other = socketById(socketId);
-    if (other !== undefined && mayWriteTo(other)) other.emit('presence:peer', { rendezvousId, present });
+  /** The rooms this connection is in now (a newer connection of the device may have taken one). */
+  function inRoom(rendezvousId: string): boolean {
+    return socket.rooms.has(presenceRoomOf(rendezvousId));
   }
 
-  function leave(rendezvousId: string): void {
-    if (!joined.delete(rendezvousId)) return;
-    const members = registry.rooms.get(rendezvousId);
+  function tellOthers(members: readonly PresenceMember[], rendezvousId: string, present: boolean): void {
+    for (const member of members) {
+      if (member.socketId === socket.id) continue;
+      deliver({ to: member.socketId, event: 'presence:peer', payload: { rendezvousId, present } });
+    }
+  }
+
+  async function leave(rendezvousId: string): Promise<void> {
     // Gone already when a newer connection of the same device took its place: nothing to tell.
-    if (members === undefined || !members.delete(socket.id)) return;
-    if (members.size === 0) registry.rooms.delete(rendezvousId);
-    for (const otherId of members.keys()) tell(otherId, rendezvousId, false);
+    if (!inRoom(rendezvousId)) return;
+    await socket.leave(presenceRoomOf(rendezvousId));
+    delete socket.data.presenceKeys?.[rendezvousId];
+    tellOthers(await membersOf(rendezvousId), rendezvousId, false);
   }
 
   socket.on(
@@ -83,7 +96,7 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
       schema: presenceJoinRequestSchema,
       // Each costs a signature check; one per remembered device per connection is what a client needs.
       limit: 'relay',
-      handle: ({ publicKey, peerPublicKey, signature }) => {
+      handle: async ({ publicKey, peerPublicKey, signature }) => {
         if (challenge === undefined) return err('NOT_PAIRED', 'ask for a challenge first');
         if (publicKey === peerPublicKey) return err('INVALID_PAYLOAD', 'a device cannot meet itself');
         const rendezvousId = rendezvousIdOf(publicKey, peerPublicKey);
@@ -98,24 +111,23 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
           logger.debug({ socketId: socket.id }, 'presence claim refused: signature does not verify');
           return err('IDENTITY_REFUSED', 'the signature does not prove this key');
         }
-        if (!joined.has(rendezvousId) && joined.size >= MAX_PRESENCE_ROOMS_PER_SOCKET)
+        const keys = (socket.data.presenceKeys ??= {});
+        if (!inRoom(rendezvousId) && Object.keys(keys).length >= MAX_PRESENCE_ROOMS_PER_SOCKET)
           return err('RATE_LIMITED', 'too many rooms on one connection');
-        const members = registry.rooms.get(rendezvousId) ?? new Map<string, string>();
-        registry.rooms.set(rendezvousId, members);
+        keys[rendezvousId] = publicKey;
+        await socket.join(presenceRoomOf(rendezvousId));
+        const members = await membersOf(rendezvousId);
         // The same device on another connection (a page that reloaded before its old socket timed
         // out): the newer connection takes its place.
-        for (const [otherId, otherKey] of members) {
-          if (otherKey === publicKey && otherId !== socket.id) {
-            members.delete(otherId);
-            void socketById(otherId)?.leave(`presence:${rendezvousId}`);
-          }
+        for (const member of members) {
+          if (member.publicKey === publicKey && member.socketId !== socket.id)
+            deps.removeFromRoom(member.socketId, rendezvousId);
         }
-        members.set(socket.id, publicKey);
-        joined.add(rendezvousId);
-        void socket.join(`presence:${rendezvousId}`);
         deps.onPresence?.('joined');
-        const others = [...members.keys()].filter((id) => id !== socket.id);
-        for (const otherId of others) tell(otherId, rendezvousId, true);
+        const others = members.filter(
+          (member) => member.socketId !== socket.id && member.publicKey !== publicKey,
+        );
+        tellOthers(others, rendezvousId, true);
         return ok({ rendezvousId, peerPresent: others.length > 0, iceServers: iceServers() });
       },
     }),
@@ -126,8 +138,8 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
     respondTo('presence:leave', context, {
       schema: presenceLeaveRequestSchema,
       limit: 'none',
-      handle: ({ rendezvousId }) => {
-        leave(rendezvousId);
+      handle: async ({ rendezvousId }) => {
+        await leave(rendezvousId);
         return ok(null);
       },
     }),
@@ -138,20 +150,34 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
     respondTo('presence:signal', context, {
       schema: presenceSignalRequestSchema,
       limit: 'relay',
-      handle: ({ rendezvousId, data }) => {
-        const members = registry.rooms.get(rendezvousId);
-        if (!joined.has(rendezvousId) || members === undefined) return err('NOT_PAIRED');
-        const otherId = [...members.keys()].find((id) => id !== socket.id);
-        const other = otherId === undefined ? undefined : socketById(otherId);
-        if (other === undefined || !mayWriteTo(other)) return err('UNAVAILABLE', 'peer not here');
+      handle: async ({ rendezvousId, data }) => {
+        if (!inRoom(rendezvousId)) return err('NOT_PAIRED');
+        const other = (await membersOf(rendezvousId)).find((member) => member.socketId !== socket.id);
+        if (other === undefined) return err('UNAVAILABLE', 'peer not here');
         // Never log the data: SDP and candidates carry the devices' addresses.
-        other.emit('presence:signal', { rendezvousId, data });
-        return ok(null);
+        const delivered = deliver({
+          to: other.socketId,
+          event: 'presence:signal',
+          payload: { rendezvousId, data },
+        });
+        return delivered === 'unreachable' ? err('UNAVAILABLE', 'peer not here') : ok(null);
       },
     }),
   );
 
-  socket.on('disconnect', () => {
-    for (const rendezvousId of [...joined]) leave(rendezvousId);
+  // 'disconnecting', not 'disconnect': the socket still knows its rooms then.
+  socket.on('disconnecting', () => {
+    const rooms = Object.keys(socket.data.presenceKeys ?? {}).filter(inRoom);
+    if (rooms.length === 0) return;
+    context.queue.run(async () => {
+      for (const rendezvousId of rooms) {
+        try {
+          // The socket is out of every room by the time this runs: tell whoever is still there.
+          tellOthers(await membersOf(rendezvousId), rendezvousId, false);
+        } catch (error) {
+          context.errorLog.error({ err: error, socketId: socket.id }, 'telling a presence room failed');
+        }
+      }
+    });
   });
 }

@@ -3,8 +3,10 @@
  * port), two real service instances, real socket.io clients. Each test has its own Redis.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { rendezvousIdOf } from '../../contracts/presence';
 import type { SignalData } from '../../contracts/signaling';
 import { startSignalingService, type RunningSignalingService, type SignalingServiceOptions } from './service';
+import { joinPresence, testDevice } from './testing/presence-devices';
 import { rawRequest } from './testing/raw-http';
 import { REDIS_SERVER_PATH, startRedis, type RunningRedis } from './testing/redis-server';
 import {
@@ -96,6 +98,45 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)(
       valueOf(await joiner.emitWithAck('pair:leave', {}));
       expect(await ended).toEqual({ reason: 'peer-left' });
       expect(errorCodeOf(await opener.emitWithAck('signal:relay', { data: OFFER }))).toBe('NOT_PAIRED');
+    });
+
+    it('lets two remembered devices on different instances meet, signal, and see each other leave', async () => {
+      const [one, two] = [await instance(), await instance()];
+      const [a, b, impostor] = [testDevice(), testDevice(), testDevice()];
+      const rendezvousId = rendezvousIdOf(a.publicKey, b.publicKey);
+      const socketA = await client(one.url, '127.0.1.1');
+      expect(valueOf(await joinPresence(socketA, a, b)).peerPresent).toBe(false);
+
+      // B's first connection on instance 2, then a newer one on instance 1 (a reload): the newer
+      // takes B's place, and the old one going does not tell A that B left.
+      const oldB = await client(two.url, '127.0.1.2');
+      const told = nextEvent(socketA, 'presence:peer');
+      expect(valueOf(await joinPresence(oldB, b, a)).peerPresent).toBe(true);
+      expect(await told).toEqual({ rendezvousId, present: true });
+      const newB = await client(two.url, '127.0.1.2');
+      expect(valueOf(await joinPresence(newB, b, a)).peerPresent).toBe(true);
+      const events = recordEvents(socketA, 'presence:peer');
+      oldB.close();
+
+      // Handshake data crosses instances both ways, to B's newer connection only.
+      const offer = nextEvent(newB, 'presence:signal');
+      valueOf(await socketA.emitWithAck('presence:signal', { rendezvousId, data: OFFER }));
+      expect(await offer).toEqual({ rendezvousId, data: OFFER });
+      const answer = nextEvent(socketA, 'presence:signal');
+      valueOf(await newB.emitWithAck('presence:signal', { rendezvousId, data: ANSWER }));
+      expect(await answer).toEqual({ rendezvousId, data: ANSWER });
+
+      // An impostor on either instance gets neither in nor a word through.
+      const socketX = await client(one.url, '127.0.1.3');
+      expect(errorCodeOf(await joinPresence(socketX, b, a, impostor))).toBe('IDENTITY_REFUSED');
+      expect(errorCodeOf(await socketX.emitWithAck('presence:signal', { rendezvousId, data: OFFER }))).toBe(
+        'NOT_PAIRED',
+      );
+
+      const left = nextEvent(socketA, 'presence:peer');
+      newB.close();
+      expect(await left).toEqual({ rendezvousId, present: false });
+      expect(events.filter((event) => !event.present)).toHaveLength(1);
     });
 
     it('never hands the same nameplate out twice, however the opens are spread', async () => {

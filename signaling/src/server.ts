@@ -28,7 +28,7 @@ import type { IceServerSource } from './ice-servers';
 import type { ClientEventName, Delivery, SignalingServer, SignalingSocket } from './io-types';
 import type { Logger } from './logger';
 import { outputBacklogBytes } from './output-backlog';
-import { createPresenceRooms, handlePresence } from './presence';
+import { handlePresence, presenceRoomOf, type PresenceMember } from './presence';
 import { createTokenBucketLimiter } from './rate-limiter';
 import { createRespondQueue, respondTo, type RespondContext } from './respond';
 import type { SharedPairingStore, SharedRateLimiter } from './shared-pairing-store';
@@ -121,7 +121,6 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   const crossInstance = deps.adapter !== undefined;
   const sessionsByAddress = new Map<string, number>();
   const trustedProxies = deps.trustedProxies ?? NO_TRUSTED_PROXIES;
-  const presenceRooms = createPresenceRooms();
 
   io.use((socket, next) => {
     if (!handshakeAuthSchema.safeParse(socket.handshake.auth).success) {
@@ -189,6 +188,12 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       case 'signal:relay':
         socket.emit('signal:relay', delivery.payload);
         break;
+      case 'presence:peer':
+        socket.emit('presence:peer', delivery.payload);
+        break;
+      case 'presence:signal':
+        socket.emit('presence:signal', delivery.payload);
+        break;
     }
     return true;
   }
@@ -215,6 +220,19 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     } else if (crossInstance) {
       io.serverSideEmit('ferry:charge', { to: socketId, cost });
     }
+  }
+
+  async function presenceMembersOf(rendezvousId: string): Promise<PresenceMember[]> {
+    const sockets = await io.in(presenceRoomOf(rendezvousId)).fetchSockets();
+    return sockets.flatMap((member) => {
+      const publicKey = member.data.presenceKeys?.[rendezvousId];
+      return publicKey === undefined ? [] : [{ socketId: member.id, publicKey }];
+    });
+  }
+
+  function removeFromPresenceRoom(socketId: string, rendezvousId: string): void {
+    // A socket id is also the name of a room holding just that socket, on whichever instance.
+    io.in(socketId).socketsLeave(presenceRoomOf(rendezvousId));
   }
 
   if (crossInstance) {
@@ -253,7 +271,14 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       ...(events.onRefused === undefined ? {} : { onRefused: events.onRefused }),
     };
     handleClient(socket, { ...deps, limits, events, iceServers, context, deliver, chargeSocket });
-    handlePresence(socket, { registry: presenceRooms, context, logger, iceServers, socketById, mayWriteTo });
+    handlePresence(socket, {
+      context,
+      logger,
+      iceServers,
+      deliver,
+      membersOf: presenceMembersOf,
+      removeFromRoom: removeFromPresenceRoom,
+    });
   });
 
   return io;
