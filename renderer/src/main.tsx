@@ -9,6 +9,7 @@ import { codeFromJoinLink } from './features/pairing/join-link';
 import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
+import { thumbnailMaker } from './features/transfer/thumbnail/thumbnails';
 import { openDeviceIdentity } from './engine/identity/open-device-identity';
 import { HistoryProvider } from './history/history-context';
 import { appHistory } from './history/history-store';
@@ -99,7 +100,10 @@ async function start(root: HTMLElement): Promise<void> {
     <StrictMode>
       <FerryProvider value={{ store, engine, host }}>
         <HistoryProvider history={conversations}>
-          <TransferProvider manager={transfers.manager}>
+          <TransferProvider
+            manager={transfers.manager}
+            thumbnails={host.savedFiles?.file ? thumbnailMaker() : null}
+          >
             <CallProvider manager={calls.manager}>
               <App />
             </CallProvider>

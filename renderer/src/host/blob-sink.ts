@@ -30,6 +30,7 @@ import { randomId } from '../engine/random-id';
 import { FileDigest } from '../engine/transfer/file-digest';
 import type { ReceiveSink } from '../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from './host';
+import { zipFilesInWorker, type ZipFiles } from './zip/zip-files';
 
 /**
  * The largest transfer this sink accepts: 1 GB (decimal, as the UI shows sizes). Chromium gives blob storage about a tenth of the
@@ -69,6 +70,8 @@ interface HeldTransfer {
 export interface BlobSinkOptions {
   readonly limitBytes?: number;
   readonly partBytes?: number;
+  /** Makes "Save all" zips (a worker gathering Blob parts: there is no OPFS to write them to). */
+  readonly zipFiles?: ZipFiles;
 }
 
 export function createBlobSink(options: BlobSinkOptions = {}): {
@@ -77,6 +80,7 @@ export function createBlobSink(options: BlobSinkOptions = {}): {
 } {
   const limitBytes = options.limitBytes ?? BLOB_RECEIVE_LIMIT_BYTES;
   const partBytes = options.partBytes ?? PART_BYTES;
+  const zipFiles = options.zipFiles ?? zipFilesInWorker('blob');
   const transfers = new Map<string, HeldTransfer>();
   const open = new Map<string, { readonly key: string; readonly file: HeldFile }>();
   /** Finished files by location (their name), for downloads. */
@@ -209,11 +213,19 @@ export function createBlobSink(options: BlobSinkOptions = {}): {
     },
   };
 
+  const savedFile = async (location: string): Promise<File> => {
+    const file = saved.get(location);
+    if (!file) throw new HostError('NOT_FOUND');
+    return file;
+  };
   const savedFiles: SavedFileActions = {
-    downloadUrl: async (location) => {
-      const file = saved.get(location);
-      if (!file) throw new HostError('NOT_FOUND');
-      return URL.createObjectURL(file);
+    downloadUrl: async (location) => URL.createObjectURL(await savedFile(location)),
+    file: savedFile,
+    zipUrl: async (zipName, files) => {
+      const entries = await Promise.all(
+        files.map(async ({ path, location }) => ({ path, file: await savedFile(location) })),
+      );
+      return URL.createObjectURL(await zipFiles(zipName, entries));
     },
   };
 

@@ -88,6 +88,19 @@ export interface SavedFileActions {
   readonly showInFolder?: (location: string) => Promise<void>;
   /** A URL to download the file from (web: the file lives in the origin's private storage). */
   readonly downloadUrl?: (location: string) => Promise<string>;
+  /** The saved file itself (web), for a thumbnail made off the page's thread. */
+  readonly file?: (location: string) => Promise<Blob>;
+  /**
+   * A URL to download one zip of saved files from (web: a received folder's "Save all"), written
+   * in a worker as the files are read. Rejects with `ZIP_TOO_LARGE` beyond what one zip holds.
+   */
+  readonly zipUrl?: (zipName: string, files: readonly SavedEntry[]) => Promise<string>;
+}
+
+/** A saved file as it goes into a zip: its path there, and where it was saved. */
+export interface SavedEntry {
+  readonly path: string;
+  readonly location: string;
 }
 
 /** A host call failed; `code` comes from the result envelope's allow-list. */

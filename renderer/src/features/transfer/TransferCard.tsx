@@ -1,10 +1,22 @@
-import { memo, useEffect, useRef, useState } from 'react';
+import { Files, Folder, FolderOpen, FolderDown } from 'lucide-react';
+import { memo, useEffect, useId, useRef, useState } from 'react';
 import { focusLost } from '../../ui/focus';
 import type { TransferFileView, TransferView } from '../../engine/transfer/transfer-types';
 import type { Language, MessageKey, Translate } from '../../i18n/i18n';
+import type { SavedFileActions } from '../../host/host';
 import { useHost, useLanguage, useT } from '../../ui/ferry-context';
+import { KIND_ICONS, STATE_ICONS } from './card-icons';
+import {
+  cardLook,
+  fileKind,
+  folderOf,
+  pathInFolder,
+  percentDone,
+  wantsThumbnail,
+  type FolderSummary,
+} from './card-model';
 import { formatBytes, formatDuration, formatSummary } from './format';
-import { useTransferManager } from './transfer-context';
+import { useThumbnails, useTransferManager } from './transfer-context';
 
 /** Files listed on a card; the rest are counted. */
 const FILES_SHOWN = 20;
@@ -86,14 +98,66 @@ function Progress({
   );
 }
 
+/** Starts a download of `url` as `name`; the object URL only needs to live until it has started. */
+function startDownload(url: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** A received image's thumbnail (made in a worker), else the icon of the file's kind. */
+function FileTile({
+  file,
+  direction,
+  size,
+}: {
+  file: TransferFileView;
+  direction: TransferView['direction'];
+  size: 'large' | 'small';
+}) {
+  const host = useHost();
+  const makeThumbnail = useThumbnails();
+  const [thumbnail, setThumbnail] = useState<string | null>(null);
+  const read = host.savedFiles?.file;
+  const location = wantsThumbnail(file, direction) ? file.location : undefined;
+  useEffect(() => {
+    if (!makeThumbnail || !read || location === undefined) return;
+    let current = true;
+    makeThumbnail(location, () => read(location)).then(
+      (url) => current && setThumbnail(url),
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [makeThumbnail, read, location]);
+  if (thumbnail !== null) {
+    // The worker's own PNG (a data URL), never the received bytes; the name is beside it.
+    return <img className={`transfer-tile ${size} thumbnail`} src={thumbnail} alt="" />;
+  }
+  const Icon = KIND_ICONS[fileKind(file.savedName ?? file.path)];
+  return (
+    <span className={`transfer-tile ${size}`} aria-hidden="true">
+      <Icon size={size === 'large' ? 26 : 18} aria-hidden="true" />
+    </span>
+  );
+}
+
 function FileRow({
   file,
   direction,
+  inFolder,
+  compact,
   language,
   t,
 }: {
   file: TransferFileView;
   direction: TransferView['direction'];
+  inFolder: boolean;
+  /** The card's only file: its name and size are in the card's header already. */
+  compact: boolean;
   language: Language;
   t: Translate;
 }) {
@@ -102,6 +166,8 @@ function FileRow({
   const saved =
     direction === 'in' && file.state === 'done' && file.location !== undefined ? file.location : null;
   const actions = host.savedFiles;
+  const shownName = inFolder ? pathInFolder(file.path) : file.path;
+  const downloadName = file.savedName?.split('/').pop() ?? file.path.split('/').pop() ?? file.path;
   const run = (action: ((location: string) => Promise<void>) | undefined) => {
     if (!action || saved === null) return;
     action(saved).then(
@@ -112,34 +178,29 @@ function FileRow({
   const download = async () => {
     if (!actions?.downloadUrl || saved === null) return;
     try {
-      const url = await actions.downloadUrl(saved);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = file.savedName?.split('/').pop() ?? file.path;
-      link.click();
-      // The object URL only needs to live until the browser has started the download.
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      startDownload(await actions.downloadUrl(saved), downloadName);
     } catch {
       setProblem(true);
     }
   };
 
   return (
-    <li className={`transfer-file ${file.state}`}>
-      <span className="transfer-file-name">{file.path}</span>
-      <span className="transfer-file-size">{formatBytes(file.size, language)}</span>
-      <Progress
-        label={t('transfer.progress.file', { file: file.path })}
-        done={file.done}
-        total={file.size}
-        complete={file.state === 'done'}
-        language={language}
-        t={t}
-      />
+    <li className={`transfer-file ${file.state} ${compact ? 'compact' : ''}`}>
+      {!compact && (
+        <>
+          <FileTile file={file} direction={direction} size="small" />
+          <span className="transfer-file-name" title={file.path}>
+            {shownName}
+          </span>
+          <span className="transfer-file-size">{formatBytes(file.size, language)}</span>
+        </>
+      )}
       {file.state === 'done' && file.savedName && (
         <span className="transfer-file-saved">{t('transfer.file.done', { name: file.savedName })}</span>
       )}
-      {file.state === 'failed' && <span className="error">{t('transfer.file.failed')}</span>}
+      {file.state === 'failed' && (
+        <span className="transfer-file-note error">{t('transfer.file.failed')}</span>
+      )}
       {saved !== null && (
         <span className="transfer-file-actions">
           {actions?.open && (
@@ -154,22 +215,91 @@ function FileRow({
           )}
           {actions?.downloadUrl && (
             <button type="button" className="link" onClick={() => void download()}>
-              {t('transfer.download', { name: file.savedName?.split('/').pop() ?? file.path })}
+              {t('transfer.download', { name: downloadName })}
             </button>
           )}
         </span>
       )}
-      {problem && <span className="error">{t('transfer.error.READ_FAILED')}</span>}
+      {problem && <span className="transfer-file-note error">{t('transfer.error.READ_FAILED')}</span>}
     </li>
   );
 }
 
 /**
- * One transfer in the conversation: who, what, how much; Accept / Decline for an offer; then
- * progress per file and overall, speed, time left, Cancel; and the outcome in words. The card is
- * kept out of the conversation's live region (progress would be read out many times a second);
- * offers and outcomes are announced through the app's announcer instead. Memoized: progress of
- * one transfer re-renders its own card, not every card in the conversation.
+ * A received folder as a whole. In the browser: "Save all", one zip the zip worker writes while it
+ * reads the saved files (into the private file system, so nothing is held whole in memory). On the
+ * desktop the files are already in a real folder in the receive folder, with their structure: a zip
+ * would only copy them, so "Show folder" opens the file manager there instead.
+ */
+function FolderActions({
+  view,
+  folder,
+  actions,
+  t,
+}: {
+  view: TransferView;
+  folder: FolderSummary;
+  actions: SavedFileActions | undefined;
+  t: Translate;
+}) {
+  const [state, setState] = useState<'idle' | 'zipping' | 'too-large' | 'failed'>('idle');
+  const saved = view.files.flatMap((file) =>
+    file.location !== undefined && file.state === 'done'
+      ? [{ path: file.savedName ?? file.path, location: file.location }]
+      : [],
+  );
+  if (view.direction !== 'in' || view.phase !== 'done' || saved.length === 0) return null;
+  const saveAll = async () => {
+    if (!actions?.zipUrl || state === 'zipping') return;
+    setState('zipping');
+    try {
+      startDownload(await actions.zipUrl(`${folder.name}.zip`, saved), `${folder.name}.zip`);
+      setState('idle');
+    } catch (error) {
+      const code = typeof error === 'object' && error !== null && 'code' in error ? error.code : null;
+      setState(code === 'ZIP_TOO_LARGE' ? 'too-large' : 'failed');
+    }
+  };
+  // The shallowest file: the file manager opens in the folder itself (or just below it).
+  const shallowest = [...saved].sort((a, b) => a.path.split('/').length - b.path.split('/').length)[0];
+  return (
+    <>
+      {actions?.zipUrl && (
+        <button
+          type="button"
+          className="primary"
+          aria-busy={state === 'zipping'}
+          onClick={() => void saveAll()}
+        >
+          <FolderDown size={16} aria-hidden="true" />
+          {state === 'zipping' ? t('transfer.folder.zipping') : t('transfer.folder.saveAll')}
+        </button>
+      )}
+      {!actions?.zipUrl && actions?.showInFolder && shallowest && (
+        <button
+          type="button"
+          onClick={() => {
+            actions.showInFolder?.(shallowest.location).catch(() => setState('failed'));
+          }}
+        >
+          <FolderOpen size={16} aria-hidden="true" />
+          {t('transfer.folder.show')}
+        </button>
+      )}
+      {state === 'too-large' && <p className="error transfer-note">{t('transfer.folder.tooLarge')}</p>}
+      {state === 'failed' && <p className="error transfer-note">{t('transfer.folder.failed')}</p>}
+    </>
+  );
+}
+
+/**
+ * One transfer in the conversation, one card size for all: what (a received image's thumbnail,
+ * the file's kind, or a folder), who and how much; a state badge (icon and word: each end state
+ * has its own); Accept / Decline for an offer; while bytes move, one bar with the percentage,
+ * speed and time left; then the outcome in words. The card is kept out of the conversation's live
+ * region (progress would be read out many times a second); offers and outcomes are announced
+ * through the app's announcer instead. Memoized: progress of one transfer re-renders its own
+ * card, not every card in the conversation.
  */
 export const TransferCard = memo(function TransferCard({
   view,
@@ -181,11 +311,17 @@ export const TransferCard = memo(function TransferCard({
   const t = useT();
   const language = useLanguage();
   const manager = useTransferManager();
-  const receiveLimit = useHost().receive?.limitBytes;
+  const host = useHost();
+  const receiveLimit = host.receive?.limitBytes;
   const summary = formatSummary(view.files.length, view.totalBytes, language, t);
   const label = t(view.direction === 'out' ? 'transfer.cardLabel.out' : 'transfer.cardLabel.in', {
     name: peerName,
   });
+  const look = cardLook(view.phase, view.direction);
+  const StateIcon = STATE_ICONS[look.icon];
+  const folder = folderOf(view);
+  const only = view.files.length === 1 ? view.files[0] : undefined;
+  const percent = percentDone(view.doneBytes, view.totalBytes, view.phase === 'done');
   // A failed transfer that can still resume can also be given up (which drops what was kept).
   const active =
     view.phase === 'transferring' ||
@@ -194,26 +330,58 @@ export const TransferCard = memo(function TransferCard({
     view.resumableBy !== undefined;
   const shown = view.files.slice(0, FILES_SHOWN);
   const actions = useRef<HTMLDivElement>(null);
+  const badgeId = useId();
   // Accept and Decline go away once answered; focus goes on to this card's next button (Cancel).
   useEffect(() => {
     if (view.phase !== 'awaiting-you' && focusLost()) actions.current?.querySelector('button')?.focus();
   }, [view.phase]);
 
   return (
-    <article className={`transfer-card ${view.direction} ${view.phase}`} aria-label={label} aria-live="off">
+    <article
+      className={`transfer-card ${view.direction} ${view.phase} tone-${look.tone}`}
+      aria-label={label}
+      // The state word is the card's description: "Files from Ada, Received".
+      aria-describedby={badgeId}
+      aria-live="off"
+    >
       <header className="transfer-head">
-        <span className="transfer-direction" aria-hidden="true">
-          {view.direction === 'out' ? '↑' : '↓'}
+        {folder ? (
+          <span className="transfer-tile large" aria-hidden="true">
+            <Folder size={26} aria-hidden="true" />
+          </span>
+        ) : only ? (
+          <FileTile file={only} direction={view.direction} size="large" />
+        ) : (
+          <span className="transfer-tile large" aria-hidden="true">
+            <Files size={26} aria-hidden="true" />
+          </span>
+        )}
+        <span className="transfer-title">
+          <span className="transfer-name" title={folder?.name ?? only?.path}>
+            {folder ? folder.name : only ? only.path.split('/').pop() : summary}
+          </span>
+          <span className="transfer-summary">
+            {folder
+              ? t('transfer.folder.summary', { summary })
+              : only
+                ? formatBytes(only.size, language)
+                : t(view.direction === 'out' ? 'transfer.summary.toName' : 'transfer.summary.fromName', {
+                    name: peerName,
+                  })}
+          </span>
         </span>
-        <span className="transfer-summary">
-          {view.phase === 'awaiting-you' ? t('transfer.offerQuestion', { name: peerName, summary }) : summary}
+        <span id={badgeId} className={`transfer-badge tone-${look.tone}`} data-testid="transfer-badge">
+          <StateIcon size={16} aria-hidden="true" />
+          {t(look.badge)}
         </span>
       </header>
       <p
         className={`transfer-status ${view.phase === 'failed' ? 'error' : ''}`}
         data-testid="transfer-status"
       >
-        {statusText(view, peerName, t, language)}
+        {view.phase === 'awaiting-you'
+          ? t('transfer.offerQuestion', { name: peerName, summary })
+          : statusText(view, peerName, t, language)}
       </p>
       {view.phase === 'awaiting-you' && receiveLimit !== undefined && (
         <p className="hint">{t('transfer.limitHint', { limit: formatBytes(receiveLimit, language) })}</p>
@@ -225,16 +393,17 @@ export const TransferCard = memo(function TransferCard({
             : t('transfer.retryHint.peer', { name: peerName })}
         </p>
       )}
-      {view.phase !== 'awaiting-you' && view.phase !== 'declined' && (
+      {look.showProgress && (
         <div className="transfer-overall">
           <Progress
             label={t('transfer.progress.overall')}
             done={view.doneBytes}
             total={view.totalBytes}
-            complete={view.phase === 'done'}
+            complete={false}
             language={language}
             t={t}
           />
+          <span className="transfer-percent">{t('transfer.percent', { percent })}</span>
           <span className="transfer-amount">
             {t('transfer.progress.amount', {
               done: formatBytes(view.doneBytes, language),
@@ -250,14 +419,33 @@ export const TransferCard = memo(function TransferCard({
           )}
         </div>
       )}
-      <ul className="transfer-files">
-        {shown.map((file, index) => (
-          <FileRow key={index} file={file} direction={view.direction} language={language} t={t} />
-        ))}
-        {view.files.length > shown.length && (
-          <li className="muted">{t('transfer.moreFiles', { count: view.files.length - shown.length })}</li>
-        )}
-      </ul>
+      {(view.phase === 'cancelled' || view.phase === 'failed') && view.doneBytes > 0 && (
+        <p className="transfer-amount">
+          {t('transfer.progress.stoppedAt', {
+            percent,
+            done: formatBytes(view.doneBytes, language),
+            total: formatBytes(view.totalBytes, language),
+          })}
+        </p>
+      )}
+      {(folder || !only || only.state === 'done' || only.state === 'failed') && (
+        <ul className="transfer-files">
+          {shown.map((file, index) => (
+            <FileRow
+              key={index}
+              file={file}
+              direction={view.direction}
+              inFolder={folder !== null}
+              compact={only !== undefined}
+              language={language}
+              t={t}
+            />
+          ))}
+          {view.files.length > shown.length && (
+            <li className="muted">{t('transfer.moreFiles', { count: view.files.length - shown.length })}</li>
+          )}
+        </ul>
+      )}
       <div className="row transfer-actions" ref={actions}>
         {view.phase === 'awaiting-you' && (
           <>
@@ -279,6 +467,7 @@ export const TransferCard = memo(function TransferCard({
             {t('transfer.cancel')}
           </button>
         )}
+        {folder && <FolderActions view={view} folder={folder} actions={host.savedFiles} t={t} />}
       </div>
     </article>
   );

@@ -31,6 +31,7 @@ import {
 import type { ReceiveSink } from '../../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from '../host';
 import { workerCalls } from '../worker-calls';
+import { zipFilesInWorker, type ZipFiles } from '../zip/zip-files';
 import type { OpfsCommand, OpfsFrameNotice, OpfsReply, OpfsRequestBody } from './opfs-protocol';
 
 /** Bytes per write sent to the worker: whole digest blocks. */
@@ -65,6 +66,7 @@ interface Batch {
 export function createOpfsSink(
   makeWorker: () => Worker = () =>
     new Worker(new URL('./opfs-worker.ts', import.meta.url), { type: 'module', name: 'ferry-opfs' }),
+  zipFiles: ZipFiles = zipFilesInWorker('opfs'),
 ): { readonly sink: ReceiveSink; readonly savedFiles: SavedFileActions } {
   /** Sizes of the files open for writing, by fileId (a batch never goes past a file's end). */
   const sizes = new Map<string, number>();
@@ -221,8 +223,17 @@ export function createOpfsSink(
     },
   };
 
+  const savedFile = (location: string) => ordered<File>({ op: 'file', location });
   const savedFiles: SavedFileActions = {
-    downloadUrl: async (location) => URL.createObjectURL(await ordered<File>({ op: 'file', location })),
+    downloadUrl: async (location) => URL.createObjectURL(await savedFile(location)),
+    file: savedFile,
+    // The Files are handles on disk: the zip worker reads them from there as it writes the zip.
+    zipUrl: async (zipName, files) => {
+      const entries = await Promise.all(
+        files.map(async ({ path, location }) => ({ path, file: await savedFile(location) })),
+      );
+      return URL.createObjectURL(await zipFiles(zipName, entries));
+    },
   };
 
   return { sink, savedFiles };
