@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { unzipSync } from 'fflate';
 import { expect, openAdaAndBob, pair, test } from './support/fixtures';
@@ -22,6 +23,14 @@ const PNG_2X2 = Buffer.from(
 const SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" onload="window.__svgRan=1"/>';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** Serious or critical axe findings in the transfer cards on a page, one line each. */
+async function cardFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include('.transfer-card').analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(' ')}`));
+}
 
 let base: string;
 
@@ -116,4 +125,12 @@ test('a received folder: one card, per-file downloads, and “Save all” gives 
   await expect(newestCard(ada.page, 'out', 'Bob desktop')).toHaveAccessibleDescription('Cancelled');
   await expect(newestCard(bob.page, 'in', 'Ada laptop')).toHaveAccessibleDescription('Cancelled');
   await expect(transferCard(bob.page, 'in', 'Ada laptop').last().getByRole('progressbar')).toHaveCount(0);
+
+  // Every state shown here (received folder, sent, declined, cancelled), light and dark: axe-clean.
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const peer of [ada, bob]) {
+      await peer.page.emulateMedia({ colorScheme });
+      expect(await cardFindings(peer.page), `${peer.name}, ${colorScheme}`).toEqual([]);
+    }
+  }
 });

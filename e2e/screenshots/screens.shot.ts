@@ -3,8 +3,10 @@
  * mode too) into docs/screenshots/, overwriting what is there: pairing, a shown code, a conversation
  * with messages and transfer cards, a ringing call, a running call, Settings.
  */
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
 import { expect, openAdaAndBob, pair, sendChat, test, type Peer } from '../support/fixtures';
 
@@ -14,6 +16,36 @@ const SIZES = [
   { label: '1280', viewport: { width: 1280, height: 800 } },
   { label: '420', viewport: { width: 420, height: 800 } },
 ] as const;
+
+/** A small PNG: a diagonal blend between two colours, for a photo's thumbnail on a card. */
+function gradientPng(width: number, height: number, from: number[], to: number[]): Buffer {
+  const rows: number[] = [];
+  for (let y = 0; y < height; y++) {
+    rows.push(0);
+    for (let x = 0; x < width; x++) {
+      const mix = (x / width + y / height) / 2;
+      for (let c = 0; c < 3; c++) rows.push(Math.round((from[c] ?? 0) * (1 - mix) + (to[c] ?? 0) * mix));
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([length, body, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.from(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
 
 async function shoot(page: Page, name: string): Promise<void> {
   // Caret blinks and transitions would make every run's pictures differ for no reason.
@@ -47,19 +79,36 @@ for (const { label, viewport } of SIZES) {
       await ada.page.getByRole('button', { name: 'Cancel' }).click();
 
       await pair(ada, bob);
-      await sendChat(ada, bob, 'Here are the photos from Saturday 📷');
-      await sendChat(bob, ada, 'Thanks! The trip notes are on https://example.org/trip');
-      await sendChat(ada, bob, 'Sending the notes too.');
+      await sendChat(bob, ada, 'Here are the photos from Saturday 📷');
+      // A folder of photos: one card, with thumbnails, Save all and a download per file.
+      const photos = await mkdtemp(join(tmpdir(), 'ferry-shots-'));
+      await mkdir(join(photos, 'Saturday'));
+      await writeFile(
+        join(photos, 'Saturday', 'lake.png'),
+        gradientPng(160, 120, [40, 110, 190], [150, 210, 230]),
+      );
+      await writeFile(
+        join(photos, 'Saturday', 'sunset.png'),
+        gradientPng(160, 120, [250, 150, 60], [120, 40, 110]),
+      );
+      await bob.page
+        .getByLabel(`Folder to send to ${ada.name}`, { exact: true })
+        .setInputFiles(join(photos, 'Saturday'));
+      await ada.page.getByRole('article').last().getByRole('button', { name: 'Accept' }).click();
+      await expect(ada.page.locator('img.thumbnail')).toHaveCount(2);
+      await rm(photos, { recursive: true, force: true });
+      await sendChat(ada, bob, 'Thanks! The trip notes are on https://example.org/trip');
+      await sendChat(bob, ada, 'Sending the notes too.');
       const files = bob.page.getByLabel(`Files to send to ${ada.name}`, { exact: true });
       await files.setInputFiles([
         { name: 'trip-notes.txt', mimeType: 'text/plain', buffer: Buffer.from('Day 1: the lake.\n') },
       ]);
-      const offer = ada.page.getByRole('article').first();
-      await offer.getByRole('button', { name: 'Accept' }).click();
+      await expect(ada.page.getByRole('article')).toHaveCount(2);
+      await ada.page.getByRole('article').last().getByRole('button', { name: 'Accept' }).click();
       await files.setInputFiles([
         { name: 'budget.csv', mimeType: 'text/csv', buffer: Buffer.from('item,cost\nfuel,40\n') },
       ]);
-      await expect(ada.page.getByRole('article')).toHaveCount(2);
+      await expect(ada.page.getByRole('article')).toHaveCount(3);
       await openConversation(ada, bob);
       await shoot(ada.page, `conversation-${suffix}`);
       if (colorScheme === 'dark') return;
