@@ -14,6 +14,11 @@ import { MAX_TRANSFER_PATH_LENGTH, fileDigestSchema, transferIdSchema, type Resu
 
 /** One read or write carries at most this many bytes (a transfer chunk is 256 KiB). */
 export const MAX_FILE_IO_BYTES = 1024 * 1024;
+/**
+ * The largest received file `files:read-received` hands to the page: enough for a photo's
+ * thumbnail (the renderer makes thumbnails of nothing larger, see card-model.ts).
+ */
+export const MAX_RECEIVED_READ_BYTES = 20 * 1000 * 1000;
 /** Paths dropped or picked at once. */
 export const MAX_SOURCE_PATHS = 10_000;
 
@@ -99,6 +104,11 @@ export const fileIpcRequestSchemas = {
   /** Opens a received file with its default app; only inside the receive folder. */
   'files:open': z.tuple([localPathSchema]),
   'files:show-in-folder': z.tuple([localPathSchema]),
+  /**
+   * The bytes of a file Ferry received (up to MAX_RECEIVED_READ_BYTES), for a thumbnail the
+   * renderer makes in a worker; only files Ferry saved, like `files:open`.
+   */
+  'files:read-received': z.tuple([localPathSchema]),
 } as const;
 
 export type FileIpcChannel = keyof typeof fileIpcRequestSchemas;
@@ -116,6 +126,7 @@ export interface FileIpcReplies {
   'files:close-source': null;
   'files:open': null;
   'files:show-in-folder': null;
+  'files:read-received': Uint8Array;
 }
 
 export type FileIpcReply<C extends FileIpcChannel> = Result<FileIpcReplies[C]>;
@@ -137,6 +148,7 @@ export interface FerryFilesApi {
   readonly closeSource: FileCall<'files:close-source'>;
   readonly open: FileCall<'files:open'>;
   readonly showInFolder: FileCall<'files:show-in-folder'>;
+  readonly readReceived: FileCall<'files:read-received'>;
   /**
    * The path of a File from a drop or a file input (Electron's `webUtils.getPathForFile`, in the
    * preload; no IPC). Empty when the file has no path (made in the page).
@@ -168,4 +180,5 @@ export const FILE_IPC_FUNCTIONS = {
   'files:close-source': 'closeSource',
   'files:open': 'open',
   'files:show-in-folder': 'showInFolder',
+  'files:read-received': 'readReceived',
 } as const satisfies Record<FileIpcChannel, keyof FerryFilesApi>;

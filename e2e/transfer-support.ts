@@ -332,6 +332,7 @@ export async function installSendSources(peer: Peer): Promise<void> {
         receiveForget: refused,
         open: refused,
         showInFolder: refused,
+        readReceived: refused,
         openSources: call('__ferryOpenSources'),
         // Bindings carry JSON: the bytes come back as base64.
         readSource: async (...args: unknown[]) => {

@@ -312,6 +312,7 @@ async function start(): Promise<void> {
       sources: createSendSources(),
       grants: sendGrants,
       received: receivedFiles,
+      fs,
       shell,
       markDownloaded: createDownloadMark({
         platform: process.platform,

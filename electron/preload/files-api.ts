@@ -53,6 +53,7 @@ export function createFerryFilesApi(
     closeSource: invoke('files:close-source'),
     open: invoke('files:open'),
     showInFolder: invoke('files:show-in-folder'),
+    readReceived: invoke('files:read-received'),
     ...(webUtils
       ? {
           pathForFile: (file: File) => {

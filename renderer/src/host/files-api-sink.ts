@@ -39,8 +39,13 @@ export function filesApiSink(api: ReceiveFilesApi): ReceiveSink {
   };
 }
 
-export function filesApiSavedActions(api: Pick<FerryFilesApi, 'open' | 'showInFolder'>): SavedFileActions {
+export function filesApiSavedActions(
+  api: Pick<FerryFilesApi, 'open' | 'showInFolder' | 'readReceived'>,
+): SavedFileActions {
   return {
+    // Only for a thumbnail: main hands over received files of a photo's size, nothing larger.
+    file: async (location) =>
+      new Blob([(await unwrap(api.readReceived(location))) as Uint8Array<ArrayBuffer>]),
     open: async (location) => {
       await unwrap(api.open(location));
     },

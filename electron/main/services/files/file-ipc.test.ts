@@ -2,7 +2,11 @@ import * as fs from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FILE_GRANT_CHANNEL, FILE_IPC_CHANNELS } from '../../../../contracts/file-ipc';
+import {
+  FILE_GRANT_CHANNEL,
+  FILE_IPC_CHANNELS,
+  MAX_RECEIVED_READ_BYTES,
+} from '../../../../contracts/file-ipc';
 import { createMemoryLogger } from '../../test-support/memory-logger';
 import type { IpcMainLike } from '../ipc-handlers';
 import type { IpcSenderInfo } from '../trusted-sender';
@@ -68,6 +72,7 @@ async function setup() {
       markDownloaded: async (path) => void marked.push(path),
       grants,
       received,
+      fs,
     }),
   });
   const invoke = (channel: string, event: IpcSenderInfo, ...args: unknown[]) => {
@@ -137,6 +142,40 @@ describe('file IPC handlers', () => {
       value: null,
     });
     expect(opened).toEqual([join(folder, 'a.txt'), `show:${join(folder, 'a.txt')}`]);
+  });
+
+  it('hands the page the bytes of a received file for its thumbnail, only of files Ferry received and of a photo’s size', async () => {
+    const { invoke, folder, received } = await setup();
+    await fs.mkdir(folder, { recursive: true });
+    await fs.writeFile(join(folder, 'cat.png'), 'png bytes');
+    await fs.writeFile(join(folder, 'planted.png'), 'not received');
+    await received.add(join(folder, 'cat.png'));
+    const reply = (await invoke('files:read-received', fromWindow, join(folder, 'cat.png'))) as {
+      ok: true;
+      value: Uint8Array;
+    };
+    expect(reply.ok).toBe(true);
+    expect(new TextDecoder().decode(reply.value)).toBe('png bytes');
+    expect(await invoke('files:read-received', fromWindow, join(folder, 'planted.png'))).toEqual({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await invoke('files:read-received', fromElsewhere, join(folder, 'cat.png'))).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    // Larger than any thumbnail is made from: refused without reading it.
+    await fs.truncate(join(folder, 'cat.png'), MAX_RECEIVED_READ_BYTES + 1);
+    expect(await invoke('files:read-received', fromWindow, join(folder, 'cat.png'))).toEqual({
+      ok: false,
+      error: { code: 'PAYLOAD_TOO_LARGE' },
+    });
+    // Gone since: said so, nothing thrown.
+    await fs.rm(join(folder, 'cat.png'));
+    expect(await invoke('files:read-received', fromWindow, join(folder, 'cat.png'))).toEqual({
+      ok: false,
+      error: { code: 'FILE_NOT_FOUND' },
+    });
   });
 
   it('reads to send only paths the person chose this session, through main or the grant channel', async () => {

@@ -11,6 +11,7 @@
 import {
   FILE_GRANT_CHANNEL,
   FILE_IPC_CHANNELS,
+  MAX_RECEIVED_READ_BYTES,
   fileGrantSchema,
   fileIpcRequestSchemas,
   type FileIpcArgs,
@@ -31,6 +32,12 @@ export type FileServices = {
   readonly [C in FileIpcChannel]: (...args: FileIpcArgs<C>) => Promise<FileIpcReply<C>>;
 };
 
+/** What reading a received file for its thumbnail needs of `node:fs/promises`. */
+export interface ReceivedReadFileSystem {
+  stat(path: string): Promise<{ size: number; isFile(): boolean }>;
+  readFile(path: string): Promise<Uint8Array>;
+}
+
 /** The part of Electron's `shell` used to open received files. */
 export interface ShellLike {
   openPath(path: string): Promise<string>;
@@ -47,8 +54,9 @@ export function createFileServices(deps: {
   readonly grants: PathGrants;
   /** Files Ferry saved: the only ones opened or shown in their folder. */
   readonly received: ReceivedFiles;
+  readonly fs: ReceivedReadFileSystem;
 }): FileServices {
-  const { receiveFolder: folder, sources, shell, markDownloaded, grants, received } = deps;
+  const { receiveFolder: folder, sources, shell, markDownloaded, grants, received, fs } = deps;
   return {
     'files:receive-status': (key) => folder.status(key),
     'files:receive-begin': (request) => folder.begin(request),
@@ -78,6 +86,21 @@ export function createFileServices(deps: {
       if (!received.has(path)) return err('FORBIDDEN');
       shell.showItemInFolder(path);
       return ok(null);
+    },
+    'files:read-received': async (path) => {
+      if (!received.has(path)) return err('FORBIDDEN');
+      try {
+        const stat = await fs.stat(path);
+        if (!stat.isFile()) return err('FILE_NOT_FOUND');
+        if (stat.size > MAX_RECEIVED_READ_BYTES) return err('PAYLOAD_TOO_LARGE');
+        const bytes = await fs.readFile(path);
+        // It may have grown since the stat (it is the person's file now).
+        return bytes.byteLength > MAX_RECEIVED_READ_BYTES
+          ? err('PAYLOAD_TOO_LARGE')
+          : ok(new Uint8Array(bytes));
+      } catch {
+        return err('FILE_NOT_FOUND');
+      }
     },
   };
 }
