@@ -55,10 +55,10 @@ test('header and composer stay on screen after 200 messages; a reader who scroll
   await expect(ada.page.getByRole('textbox', { name: `Message to ${bob.name}` })).toBeInViewport();
   await expect(ada.page.getByRole('heading', { level: 1, name: bob.name })).toBeInViewport();
 
-  // Ada scrolls up to read line 50; Bob writes again.
-  await history.getByText('line 50', { exact: true }).scrollIntoViewIfNeeded();
+  // Ada scrolls up to read line 150 (in the window of lines the page holds); Bob writes again.
+  await history.getByText('line 150', { exact: true }).scrollIntoViewIfNeeded();
   await history.evaluate((element) => element.scrollBy(0, -100));
-  const reading = history.getByText('line 50', { exact: true });
+  const reading = history.getByText('line 150', { exact: true });
   await expect(reading).toBeInViewport();
   const before = await reading.boundingBox();
   await sendChat(bob, ada, 'are you still there?');

@@ -1,5 +1,14 @@
 import { ArrowDown, RotateCw } from 'lucide-react';
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  isValidElement,
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import type { CallRecord } from '../../engine/call/call-manager';
 import { useConversationHistory } from '../../history/history-context';
 import { useEngine, useFerry, useLanguage, useT } from '../../ui/ferry-context';
@@ -15,8 +24,38 @@ const EMPTY: readonly ChatEntry[] = [];
 const NO_CALLS: readonly CallRecord[] = [];
 /** How close to the end (in CSS pixels) still counts as reading the newest lines. */
 const AT_END_SLACK = 48;
-/** How close to the top (in CSS pixels) reads the next older page, before the reader gets there. */
-const NEAR_TOP = 400;
+/** How close to an edge of what is in the page (in CSS pixels) brings the next lines, before the reader gets there. */
+const NEAR_EDGE = 400;
+/**
+ * Timeline items in the page at most: several screens' worth on a tall window, so that a long
+ * conversation (10,000 lines) costs what a short one does to open, scroll and update.
+ */
+export const WINDOW = 120;
+/** Items added at one edge (and dropped at the other) when the reader nears it. */
+export const STEP = 60;
+/** New incoming lines kept in the hidden live region (only additions are read out). */
+const ANNOUNCED = 5;
+
+/**
+ * Which items are in the page: null follows the newest ones; otherwise `size` items from
+ * `firstKey` on, and up to `above` more before it once there are some (an older page on its way
+ * from disk is shown as soon as it is in the store).
+ */
+type InPage = { readonly firstKey: string; readonly size: number; readonly above?: number } | null;
+
+/** What to do with the scroll position once the next window is drawn. */
+type Pending =
+  | { readonly kind: 'end' }
+  /**
+   * Keep this element (the top line on screen) where it was; failing that, the distance from the
+   * bottom (what putting lines above leaves unchanged).
+   */
+  | {
+      readonly kind: 'anchor';
+      readonly element: Element;
+      readonly offset: number;
+      readonly fromBottom: number;
+    };
 
 /** The current time, refreshed every minute: enough for "Today" to become "Yesterday" at midnight. */
 function useMinuteClock(): number {
@@ -29,11 +68,39 @@ function useMinuteClock(): number {
 }
 
 /**
- * The conversation: the only part of the window that scrolls. role="log" makes it a polite live
- * region, so screen readers read out lines as they arrive without interrupting. It follows new
- * lines while the reader is at the end; a reader who scrolled up keeps their place and gets a
- * "New messages" button instead. Sending something always goes to the end. Nearing the top reads
- * the next older page from the kept history and puts it above, keeping the reader's place.
+ * Incoming lines that arrived while this conversation was open, the last few, for a live region of
+ * their own: the visible list adds and drops lines as the reader scrolls (which must not be read
+ * out), and a line arriving while the reader is far up is not in the page at all. `settled`: the
+ * conversation's newest page has been read from disk, so lines appearing in an empty conversation
+ * from then on are new rather than kept ones.
+ */
+function useNewIncoming(entries: readonly ChatEntry[], settled: boolean): readonly ChatEntry[] {
+  const last = entries.at(-1);
+  const [state, setState] = useState({ last, settled, fresh: [] as readonly ChatEntry[] });
+  if (last !== state.last || settled !== state.settled) {
+    // Adjusting state while rendering (React's documented pattern for state derived from props).
+    const previous = state.last;
+    // By id: a line changes object when its tick arrives. Pages of older lines go above it.
+    const after = previous
+      ? entries.findLastIndex((entry) => entry.id === previous.id && entry.direction === previous.direction)
+      : -1;
+    const arrived =
+      previous || state.settled ? entries.slice(after + 1).filter((entry) => entry.direction === 'in') : [];
+    setState({ last, settled, fresh: [...state.fresh, ...arrived].slice(-ANNOUNCED) });
+  }
+  return state.fresh;
+}
+
+/**
+ * The conversation: the only part of the window that scrolls. It follows new lines while the
+ * reader is at the end; a reader who scrolled up keeps their place and gets a "New messages"
+ * button instead. Sending something always goes to the end.
+ *
+ * Windowed: only about WINDOW items around the reader are in the page. Nearing the top brings
+ * earlier items from memory, and once those run out, the next older page from the kept history;
+ * nearing the bottom brings later ones; either way the line the reader is looking at stays where it
+ * is. Buttons at both edges do the same for keyboard and screen-reader users. New incoming lines
+ * are read out by a hidden live region of their own (see useNewIncoming).
  */
 export function MessageList({ deviceId, peerName }: { deviceId: string; peerName: string }) {
   const t = useT();
@@ -45,16 +112,18 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const now = useMinuteClock();
   const history = useConversationHistory();
   const paging = useFerry((state) => state.historyPaging[deviceId]);
-  /** Where the reader was when an older page was asked for: their place is kept when it arrives. */
-  const keepPlace = useRef<{ height: number; top: number; focused: boolean } | null>(null);
+  const fresh = useNewIncoming(entries, history === null || paging !== undefined);
   const edgeButton = useRef<HTMLButtonElement>(null);
   const scroller = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
   const atEndRef = useRef(true);
   const [atEnd, setAtEnd] = useState(true);
-  const total = lines.length + transfers.length;
+  const [inPage, setInPage] = useState<InPage>(null);
+  const pending = useRef<Pending | null>(null);
+  /** The top button had the focus when it was used (it may go away with the last page). */
+  const edgeFocused = useRef(false);
   // The newest line, not the count: older pages arriving above are not new messages.
   const newest = `${lines.at(-1)?.id ?? ''}|${transfers.at(-1)?.key ?? ''}`;
-  const oldest = `${lines[0]?.id ?? ''}|${transfers[0]?.key ?? ''}`;
   const [seen, setSeen] = useState(newest);
   const newestOutgoing = useMemo(() => {
     const chat = entries.findLast((entry) => entry.direction === 'out')?.id ?? '';
@@ -62,6 +131,57 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     return `${chat}|${card}`;
   }, [entries, transfers]);
   const sentBefore = useRef(newestOutgoing);
+  const [lastSent, setLastSent] = useState(newestOutgoing);
+  if (newestOutgoing !== lastSent) {
+    // Sending something goes to the end, wherever the reader was (state adjusted while rendering,
+    // so that the newest lines are drawn before the scroll to them).
+    setLastSent(newestOutgoing);
+    if (inPage) setInPage(null);
+  }
+
+  // Every item of the timeline, built once per change of the conversation (not per scroll): each
+  // is a keyed element, and only the slice in the window is drawn.
+  const items = useMemo(() => {
+    // A separator before the first line of each day.
+    const days = new Set<string>();
+    const before = (time: number): ReactNode => {
+      const key = dayKey(time);
+      if (days.has(key)) return null;
+      days.add(key);
+      const name = dayName(time, now);
+      const label =
+        name.kind === 'today'
+          ? t('chat.today')
+          : name.kind === 'yesterday'
+            ? t('chat.yesterday')
+            : dayFormat(language).format(time);
+      return (
+        <li className="day-separator">
+          <time dateTime={new Date(time).toISOString().slice(0, 10)}>{label}</time>
+        </li>
+      );
+    };
+    return withTransfers(
+      lines,
+      transfers,
+      peerName,
+      (entry) =>
+        isCallLine(entry) ? (
+          <CallTimelineEntry record={entry.record} peerName={peerName} deviceId={deviceId} />
+        ) : (
+          <ChatLine entry={entry} deviceId={deviceId} peerName={peerName} />
+        ),
+      before,
+    );
+  }, [lines, transfers, peerName, deviceId, now, language, t]);
+  const keys = useMemo(() => items.map((item) => (isValidElement(item) ? String(item.key) : '')), [items]);
+  const indexOfKey = useMemo(() => new Map(keys.map((key, index) => [key, index])), [keys]);
+
+  const count = items.length;
+  const first = inPage ? indexOfKey.get(inPage.firstKey) : undefined;
+  // Following the newest lines, or the window's first line gone (a deleted conversation).
+  const start = first === undefined ? Math.max(0, count - WINDOW) : Math.max(0, first - (inPage?.above ?? 0));
+  const end = inPage && first !== undefined ? Math.min(count, first + inPage.size, start + WINDOW) : count;
 
   const scrollToEnd = (smooth: boolean) => {
     const element = scroller.current;
@@ -71,6 +191,92 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     else element.scrollTop = element.scrollHeight;
   };
 
+  /** Back to the newest lines: drawn first if the window is elsewhere, then scrolled to. */
+  const goToEnd = (smooth: boolean) => {
+    if (!inPage) return scrollToEnd(smooth);
+    pending.current = { kind: 'end' };
+    setInPage(null);
+  };
+
+  /** Remembers the top line on screen, so that it stays put when the window moves. */
+  const anchorHere = () => {
+    const element = scroller.current;
+    if (!element || !list.current) return;
+    const top = element.getBoundingClientRect().top;
+    for (const child of list.current.children) {
+      // Not the edges, nor a day's separator: it moves to an earlier line of the same day when
+      // those come in, and the element on screen is gone.
+      if (child.classList.contains('history-edge') || child.classList.contains('day-separator')) continue;
+      const rect = child.getBoundingClientRect();
+      if (rect.bottom > top) {
+        pending.current = {
+          kind: 'anchor',
+          element: child,
+          offset: rect.top - top,
+          fromBottom: element.scrollHeight - element.scrollTop,
+        };
+        return;
+      }
+    }
+  };
+
+  const keyAt = (index: number) => keys[index] ?? '';
+
+  /** Reads the next older page from the kept history (the window is already at the top). */
+  const loadOlder = () => {
+    if (!history || !paging?.before || paging.loading) return;
+    anchorHere();
+    // A reader at the end of a short conversation follows the newest lines, and the window takes
+    // in what arrives by itself; anyone else gets it put above the line they are reading.
+    if (inPage || !atEndRef.current) setInPage({ firstKey: keyAt(0), size: end, above: STEP });
+    void history.loadOlder(deviceId);
+  };
+
+  /** Earlier items: from memory while there are some above the window, else from disk. */
+  const showEarlier = () => {
+    if (start === 0) return loadOlder();
+    const from = Math.max(0, start - STEP);
+    anchorHere();
+    setInPage({ firstKey: keyAt(from), size: Math.min(WINDOW, end - from) });
+  };
+
+  const showLater = () => {
+    if (end >= count) return;
+    const to = Math.min(count, end + STEP);
+    const from = Math.max(start, to - WINDOW);
+    anchorHere();
+    setInPage({ firstKey: keyAt(from), size: to - from });
+  };
+
+  const onEdgeButton = () => {
+    edgeFocused.current = document.activeElement !== null && document.activeElement === edgeButton.current;
+    showEarlier();
+  };
+
+  // The window moved: the line the reader was looking at stays where it was (or the end is shown).
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    const place = pending.current;
+    if (element && edgeFocused.current && !edgeButton.current) {
+      // The last page took the button away: the focus goes to the history rather than the page.
+      edgeFocused.current = false;
+      element.focus({ preventScroll: true });
+    }
+    if (!element || !place) return;
+    pending.current = null;
+    if (place.kind === 'end') {
+      element.scrollTop = element.scrollHeight;
+      return;
+    }
+    if (!place.element.isConnected) {
+      element.scrollTop = element.scrollHeight - place.fromBottom;
+      return;
+    }
+    const moved = place.element.getBoundingClientRect().top - element.getBoundingClientRect().top;
+    element.scrollTop += moved - place.offset;
+  }, [start, end]);
+
+  // New lines follow a reader at the end; something sent goes there anyway (drawn by now).
   useLayoutEffect(() => {
     const sent = newestOutgoing !== sentBefore.current;
     sentBefore.current = newestOutgoing;
@@ -78,35 +284,13 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
       const element = scroller.current;
       if (element) element.scrollTop = element.scrollHeight;
     }
-  }, [total, newestOutgoing]);
+  }, [count, newestOutgoing]);
 
-  const loadOlder = () => {
-    const element = scroller.current;
-    if (!history || !paging?.before || paging.loading || !element) return;
-    keepPlace.current = {
-      height: element.scrollHeight,
-      top: element.scrollTop,
-      focused: document.activeElement !== null && document.activeElement === edgeButton.current,
-    };
-    void history.loadOlder(deviceId);
-  };
-
-  // An older page put above: the lines that were on screen stay where they were.
-  useLayoutEffect(() => {
-    const element = scroller.current;
-    const place = keepPlace.current;
-    if (!element || !place) return;
-    keepPlace.current = null;
-    // The last page took the button away: the focus goes to the history rather than the page.
-    if (place.focused && !edgeButton.current) element.focus({ preventScroll: true });
-    if (atEndRef.current) return;
-    element.scrollTop = element.scrollHeight - place.height + place.top;
-  }, [oldest]);
-
-  // A conversation too short to scroll yet has more on disk: read on until it fills the pane.
+  // A conversation too short to scroll yet has more: read on until it fills the pane (only once
+  // the pane has a height: a page that is not laid out has nothing to fill).
   useEffect(() => {
     const element = scroller.current;
-    if (element && element.scrollHeight <= element.clientHeight) loadOlder();
+    if (element && element.clientHeight > 0 && element.scrollHeight <= element.clientHeight) showEarlier();
   });
 
   // The pane changing height (the window resized, the composer grew) keeps a reader at the end there.
@@ -123,35 +307,24 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
-    const end = element.scrollHeight - element.scrollTop - element.clientHeight <= AT_END_SLACK;
-    atEndRef.current = end;
-    setAtEnd(end);
-    if (end) setSeen(newest);
-    if (element.scrollTop <= NEAR_TOP) loadOlder();
-  };
-
-  // A separator before the first line of each day.
-  const days = new Set<string>();
-  const before = (time: number): ReactNode => {
-    const key = dayKey(time);
-    if (days.has(key)) return null;
-    days.add(key);
-    const name = dayName(time, now);
-    const label =
-      name.kind === 'today'
-        ? t('chat.today')
-        : name.kind === 'yesterday'
-          ? t('chat.yesterday')
-          : dayFormat(language).format(time);
-    return (
-      <li className="day-separator">
-        <time dateTime={new Date(time).toISOString().slice(0, 10)}>{label}</time>
-      </li>
-    );
+    const fromEnd = element.scrollHeight - element.scrollTop - element.clientHeight;
+    const atNewest = fromEnd <= AT_END_SLACK && end === count;
+    atEndRef.current = atNewest;
+    setAtEnd(atNewest);
+    if (atNewest) {
+      setSeen(newest);
+      if (inPage) setInPage(null);
+    } else if (!inPage && count > 0) {
+      // Reading up: the window stays on these lines while new ones arrive below it.
+      setInPage({ firstKey: keyAt(start), size: end - start });
+    }
+    if (element.scrollTop <= NEAR_EDGE) showEarlier();
+    else if (fromEnd <= NEAR_EDGE) showLater();
   };
 
   const unseen = !atEnd && newest !== seen;
-  const shown = lines.length > 0 || transfers.length > 0;
+  const shown = count > 0;
+  const earlier = start > 0 || Boolean(paging?.before);
   return (
     <div className="message-pane">
       <div
@@ -159,22 +332,24 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
         className="messages"
         role="log"
         aria-label={t('chat.historyLabel', { name: peerName })}
+        // Lines come and go here as the reader scrolls; new ones are read out by the region below.
+        aria-live="off"
         // Keyboard users scroll the history with the arrow keys once it has focus.
         tabIndex={0}
         onScroll={onScroll}
       >
-        <ol className="message-lines">
-          {paging?.before ? (
+        <ol className="message-lines" ref={list}>
+          {earlier ? (
             <li className="history-edge">
               {/* One button throughout, so a keyboard user's focus stays on it while pages load. */}
               <button
                 ref={edgeButton}
                 type="button"
                 className="link"
-                aria-disabled={paging.loading}
-                onClick={loadOlder}
+                aria-disabled={Boolean(paging?.loading)}
+                onClick={onEdgeButton}
               >
-                {paging.loading ? t('history.loadingEarlier') : t('history.loadEarlier')}
+                {paging?.loading ? t('history.loadingEarlier') : t('history.loadEarlier')}
               </button>
             </li>
           ) : (
@@ -187,28 +362,29 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
               </li>
             )
           )}
-          {lines.length === 0 && transfers.length === 0 && (
+          {!shown && (
             <li className="empty">
               <p>{t('chat.empty')}</p>
               <p className="hint">{t('chat.dropHint', { name: peerName })}</p>
             </li>
           )}
-          {withTransfers(
-            lines,
-            transfers,
-            peerName,
-            (entry) =>
-              isCallLine(entry) ? (
-                <CallTimelineEntry record={entry.record} peerName={peerName} deviceId={deviceId} />
-              ) : (
-                <ChatLine entry={entry} deviceId={deviceId} peerName={peerName} />
-              ),
-            before,
+          {items.slice(start, end)}
+          {end < count && (
+            <li className="history-edge">
+              <button type="button" className="link" onClick={showLater}>
+                {t('history.loadLater')}
+              </button>
+            </li>
           )}
         </ol>
       </div>
+      <div className="visually-hidden" role="log" aria-label={t('history.newLinesLabel', { name: peerName })}>
+        {fresh.map((entry) => (
+          <p key={entry.id}>{t('chat.incoming', { name: peerName, text: entry.text })}</p>
+        ))}
+      </div>
       {unseen && (
-        <button type="button" className="new-messages" onClick={() => scrollToEnd(true)}>
+        <button type="button" className="new-messages" onClick={() => goToEnd(true)}>
           {t('chat.newMessages')}
           <ArrowDown aria-hidden="true" size={16} />
         </button>
