@@ -38,6 +38,12 @@ test.describe('remembered devices', () => {
     test.setTimeout(180_000);
     const { ada, bob } = await openAdaAndBob(browser, signaling.url);
     await pair(ada, bob);
+    await sendChat(ada, bob, 'Said before the reload');
+    await expect(
+      outgoingLine(ada, bob, 'Said before the reload').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
+    await sendChat(bob, ada, 'Answered before the reload');
+    await expect(conversation(ada, bob).getByText('Answered before the reload')).toBeVisible();
 
     for (const peer of [ada, bob]) {
       await peer.page.reload();
@@ -47,16 +53,33 @@ test.describe('remembered devices', () => {
     await expect(ada.page.getByRole('button', { name: /^Bob desktop, / })).toBeVisible();
     await expectReconnected(ada, bob);
     await expectReconnected(bob, ada);
+    // The history is there on both sides, in order, the tick kept.
+    for (const [peer, other] of [
+      [ada, bob],
+      [bob, ada],
+    ] as const)
+      await expect(
+        conversation(peer, other)
+          .getByRole('listitem')
+          .filter({ hasText: /before the reload/ }),
+      ).toHaveText([/Said before the reload/, /Answered before the reload/]);
+    await expect(
+      outgoingLine(ada, bob, 'Said before the reload').getByRole('img', { name: 'Delivered' }),
+    ).toBeVisible();
     await sendChat(ada, bob, 'Back without a code');
     await expect(conversation(bob, ada).getByText('Back without a code')).toBeVisible();
     await expect(
       outgoingLine(ada, bob, 'Back without a code').getByRole('img', { name: 'Delivered' }),
     ).toBeVisible();
 
-    // The service goes away and comes back on the same address; Bob reloads after it is back, so
-    // the two can only meet through presence on the restarted service.
+    // The service goes away while both are open: the connected pair is not disturbed.
     const port = signaling.port;
     await signaling.close();
+    await sendChat(ada, bob, 'With the service gone');
+    await expect(conversation(bob, ada).getByText('With the service gone')).toBeVisible();
+    await expect(ada.page.getByTestId('presence')).toHaveText('Online');
+    // It comes back on the same address; Bob reloads after it is back, so the two can only meet
+    // through presence on the restarted service.
     const restarted = await startSignalingService({
       host: '127.0.0.1',
       port,
