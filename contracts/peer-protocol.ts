@@ -77,10 +77,11 @@ export const helloMessageSchema = z.object({
    */
   identityProof: deviceSignatureSchema,
   /**
-   * Proof that the sender knows the secret part of the pairing code, bound to the nameplate and the
-   * sender's role; absent when the devices reconnect without a code. Replaced by a PAKE later.
+   * Only in the hello that completes a pairing by code: HMAC-SHA256, keyed by the pairing's PAKE,
+   * over the sender's role and its view of the connection's DTLS fingerprints (its own, the
+   * other's). The receiver checks it against its own view; a device in the middle cannot match it.
    */
-  codeProof: z
+  binding: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
     .optional(),
@@ -120,8 +121,18 @@ export const peerByeMessageSchema = z.object({
 export const peerErrorMessageSchema = z.object({
   v: version,
   type: z.literal('peer:error'),
-  /** IDENTITY_REFUSED: the hello did not prove the device id and certificate it claims. */
-  code: z.enum(['INVALID_MESSAGE', 'UNSUPPORTED_VERSION', 'CODE_MISMATCH', 'IDENTITY_REFUSED']),
+  /**
+   * IDENTITY_REFUSED: the hello did not prove the device id and certificate it claims.
+   * CONNECTION_INTERCEPTED: the hello's PAKE binding does not match this side's view of the
+   * connection (someone in the middle).
+   */
+  code: z.enum([
+    'INVALID_MESSAGE',
+    'UNSUPPORTED_VERSION',
+    'CODE_MISMATCH',
+    'IDENTITY_REFUSED',
+    'CONNECTION_INTERCEPTED',
+  ]),
 });
 
 export const peerMessageSchema = z.discriminatedUnion('type', [

@@ -15,8 +15,11 @@ import type {
   presenceSignalEventSchema,
 } from './presence';
 
-/** Bumped on any incompatible change; sent in the socket.io handshake (`auth.protocol`). */
-export const SIGNALING_PROTOCOL_VERSION = 1;
+/**
+ * Bumped on any incompatible change; sent in the socket.io handshake (`auth.protocol`).
+ * 2: the relay carries the SPAKE2 exchange (`pake:*`) between the devices.
+ */
+export const SIGNALING_PROTOCOL_VERSION = 2;
 
 /** Largest accepted event payload, as JSON. SDP with many candidates stays far below this. */
 export const MAX_SIGNAL_PAYLOAD_BYTES = 64 * 1024;
@@ -60,6 +63,39 @@ export const signalDataSchema = z.union([
 ]);
 export type SignalData = z.infer<typeof signalDataSchema>;
 
+const hexBytes = (length: number) => z.string().regex(new RegExp(`^[0-9a-f]{${length * 2}}$`));
+
+/**
+ * The SPAKE2 exchange (RFC 9382) and the fingerprint binding, end to end between the two devices
+ * through the relay. The service sees these but learns nothing from them: the shares are blinded by
+ * the password, and the MACs are keyed by the PAKE key.
+ */
+export const pakeMessageSchema = z.discriminatedUnion('type', [
+  /** The sender's SPAKE2 share (pA from the opener, pB from the joiner): an uncompressed P-256 point. */
+  z.strictObject({ type: z.literal('pake:share'), share: hexBytes(65) }),
+  /** The sender's key confirmation: HMAC-SHA256 over the transcript with its confirmation key. */
+  z.strictObject({ type: z.literal('pake:confirm'), mac: hexBytes(32) }),
+  /**
+   * The DTLS certificate fingerprint in the sender's own SDP, MAC'd with a key derived from the PAKE
+   * key, so that the receiver can tell whether the SDP it was relayed carries the same one.
+   */
+  z.strictObject({
+    type: z.literal('pake:fingerprint'),
+    fingerprint: z.string().min(1).max(256),
+    mac: hexBytes(32),
+  }),
+  /**
+   * The sender found that what the relay delivered does not match what the PAKE authenticated, and
+   * stops. MAC'd with the binding key, so a service cannot fake it to blame the other device.
+   */
+  z.strictObject({ type: z.literal('pake:abort'), mac: hexBytes(32) }),
+]);
+export type PakeMessage = z.infer<typeof pakeMessageSchema>;
+
+/** What the relay carries between the two devices of a pair: WebRTC handshake data or PAKE messages. */
+export const relayDataSchema = z.union([signalDataSchema, pakeMessageSchema]);
+export type RelayData = z.infer<typeof relayDataSchema>;
+
 export const pairOpenRequestSchema = z.strictObject({
   /**
    * Claim this nameplate if it is free here, so that one code is open on two services at once (a
@@ -78,12 +114,13 @@ export const pairLeaveRequestSchema = z.strictObject({});
 export const pairJoinRequestSchema = z.strictObject({ nameplate: nameplateSchema });
 /** Same shape as a join: "is this nameplate joinable here?" without joining it. */
 export const pairLookupRequestSchema = pairJoinRequestSchema;
-export const signalRelayRequestSchema = z.strictObject({ data: signalDataSchema });
+export const signalRelayRequestSchema = z.strictObject({ data: relayDataSchema });
 
 /**
  * Why a device gave up on a pairing attempt, told to the other device before it leaves so that both
  * show the same, true reason (without it the other device only sees "left" and says so):
- * - `code-mismatch`: the secret half of the code did not match;
+ * - `code-mismatch`: the PAKE's key confirmation failed (the secret half of the code did not match);
+ *   like every abort it ends the pairing, so the nameplate stays closed: one guess per code;
  * - `no-path`: no network path was found between the two devices;
  * - `incompatible`: the other device speaks a peer protocol this one does not understand;
  * - `cancelled`: the person stopped pairing;
@@ -147,7 +184,7 @@ export const pairEndReasonSchema = z.enum(['peer-left', 'expired']);
 export type PairEndReason = z.infer<typeof pairEndReasonSchema>;
 
 export const peerJoinedEventSchema = z.strictObject({});
-export const signalEventSchema = z.strictObject({ data: signalDataSchema });
+export const signalEventSchema = z.strictObject({ data: relayDataSchema });
 export const pairEndedEventSchema = z.strictObject({ reason: pairEndReasonSchema });
 export const pairAbortedEventSchema = z.strictObject({ reason: pairAbortReasonSchema });
 export const serverErrorEventSchema = z.object({ code: z.string(), message: z.string().optional() });

@@ -6,7 +6,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { err } from '../../contracts/result';
-import { MAX_SIGNAL_PAYLOAD_BYTES, type IceServer, type SignalData } from '../../contracts/signaling';
+import {
+  MAX_SIGNAL_PAYLOAD_BYTES,
+  SIGNALING_PROTOCOL_VERSION,
+  type IceServer,
+  type SignalData,
+} from '../../contracts/signaling';
 import type { SignalingServer } from './io-types';
 import { createSilentLogger } from './logger';
 import { createPairingStore, type PairingStore } from './pairing-store';
@@ -490,8 +495,9 @@ describe('hostile or broken input', () => {
   });
 
   it.each([
-    ['a newer protocol version', { protocol: 2 }],
-    ['the version as a string', { protocol: '1' }],
+    ['a newer protocol version', { protocol: SIGNALING_PROTOCOL_VERSION + 1 }],
+    ['the previous protocol version (no PAKE)', { protocol: SIGNALING_PROTOCOL_VERSION - 1 }],
+    ['the version as a string', { protocol: String(SIGNALING_PROTOCOL_VERSION) }],
     ['no version at all', {}],
   ])('refuses a client that speaks %s with UNSUPPORTED_PROTOCOL', async (_label, auth) => {
     const kit = await startKit();
@@ -537,6 +543,48 @@ describe('browser origins', () => {
     await expect(
       connectClient(kit.url, { transports: ['polling'], extraHeaders: { origin: 'https://evil.example' } }),
     ).rejects.toThrow();
+    await expectFreshPairWorks(kit);
+  });
+});
+
+describe('the PAKE through the relay, and burning a code', () => {
+  it('relays the PAKE messages to the other device unchanged', async () => {
+    const kit = await startKit();
+    const { opener, joiner } = await kit.pair();
+    const share = { type: 'pake:share', share: `04${'ab'.repeat(64)}` };
+    const arrived = nextEvent(joiner, 'signal:relay');
+    valueOf(await opener.emitWithAck('signal:relay', { data: share }));
+    expect(await arrived).toEqual({ data: share });
+    const confirm = { type: 'pake:confirm', mac: 'cd'.repeat(32) };
+    const back = nextEvent(opener, 'signal:relay');
+    valueOf(await joiner.emitWithAck('signal:relay', { data: confirm }));
+    expect(await back).toEqual({ data: confirm });
+  });
+
+  it('refuses PAKE messages that are not well formed', async () => {
+    const kit = await startKit();
+    const { opener } = await kit.pair();
+    for (const data of [
+      { type: 'pake:share', share: 'xyz' },
+      { type: 'pake:confirm', mac: 'cd'.repeat(31) },
+      { type: 'pake:confirm', mac: 'cd'.repeat(32), extra: 1 },
+    ]) {
+      expect(errorCodeOf(await opener.emitWithAck('signal:relay', { data }))).toBe('INVALID_PAYLOAD');
+    }
+  });
+
+  it('ends the pair and keeps the nameplate closed after a failed confirmation: one guess per code', async () => {
+    const kit = await startKit();
+    const { opener, joiner, nameplate } = await kit.pair();
+    const aborted = nextEvent(joiner, 'pair:aborted');
+    expect(await opener.emitWithAck('pair:abort', { reason: 'code-mismatch' })).toEqual({
+      ok: true,
+      value: null,
+    });
+    expect(await aborted).toEqual({ reason: 'code-mismatch' });
+    const guesser = await kit.client();
+    expect(errorCodeOf(await guesser.emitWithAck('pair:join', { nameplate }))).toBe('CODE_USED');
+    expect(errorCodeOf(await joiner.emitWithAck('signal:relay', { data: OFFER }))).toBe('NOT_PAIRED');
     await expectFreshPairWorks(kit);
   });
 });

@@ -9,6 +9,8 @@ export type PairingFailure =
   | 'code-used'
   | 'pair-full'
   | 'code-mismatch'
+  /** The connection's DTLS identities do not match what the PAKE authenticated: someone is in the middle. */
+  | 'intercepted'
   | 'no-path' // no TURN relay was configured: one would help
   | 'no-path-relay' // not even through the configured relay
   | 'service-unreachable'
@@ -34,7 +36,13 @@ export type PairingProgress =
   | { readonly phase: 'showing-code'; readonly code: string; readonly expiresAt: number }
   | { readonly phase: 'checking-code' }
   | { readonly phase: 'connecting'; readonly trying?: ConnectStep }
-  | { readonly phase: 'connected'; readonly peerId: string; readonly peerName: string }
+  | {
+      readonly phase: 'connected';
+      readonly peerId: string;
+      readonly peerName: string;
+      /** Derived from the pairing's key: the same on both devices unless someone is in the middle. */
+      readonly verificationPhrase: string;
+    }
   | { readonly phase: 'failed'; readonly reason: PairingFailure }
   | { readonly phase: 'expired' };
 

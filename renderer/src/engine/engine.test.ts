@@ -78,12 +78,18 @@ describe('FerryEngine', () => {
       phase: 'connected',
       peerId: bob.id,
       peerName: 'Bob',
+      verificationPhrase: expect.stringMatching(/^\d{4} \d{4}$/),
     });
     expect(bob.actions.lastProgress).toEqual({
       phase: 'connected',
       peerId: ada.id,
       peerName: 'Ada',
+      verificationPhrase: expect.stringMatching(/^\d{4} \d{4}$/),
     });
+    // Both derive the phrase from the same PAKE key, so both people see the same one.
+    const phrase = (progress: typeof ada.actions.lastProgress) =>
+      progress?.phase === 'connected' ? progress.verificationPhrase : null;
+    expect(phrase(ada.actions.lastProgress)).toBe(phrase(bob.actions.lastProgress));
     // Connecting may be reported more than once, saying what is being tried; the phases keep their order.
     const phases = bob.actions.progress.map((p) => p.phase).filter((phase, i, all) => phase !== all[i - 1]);
     expect(phases).toEqual(['checking-code', 'connecting', 'connected']);
@@ -153,6 +159,11 @@ describe('FerryEngine', () => {
     expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-mismatch' });
     expect(ada.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-mismatch' });
     expect(ada.actions.online.size + bob.actions.online.size).toBe(0);
+    // One guess per code: the service closed the nameplate, so the right code no longer works.
+    const carol = device('carol-device-id', 'Carol');
+    carol.engine.enterCode(code);
+    await carol.actions.until(() => carol.actions.lastProgress?.phase === 'failed');
+    expect(carol.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-used' });
   });
 
   it('refuses a device that claims another device id without its key, on both sides', async () => {

@@ -2,6 +2,15 @@
  * One attempt to pair by code, from "show my code" or "enter a code" until the two devices have
  * exchanged verified `hello`s over their own connection (or the attempt failed).
  *
+ * Once the joiner is in, the two devices run SPAKE2 (RFC 9382) through the service's relay, keyed
+ * by the secret half of the code, and confirm the key before any connection is made: a wrong code
+ * fails here on both sides, and the code is burned on the service (the abort ends the pairing). The
+ * key then authenticates the connection itself: each device announces its DTLS fingerprint with a
+ * MAC, and checks that the SDP it was relayed names the fingerprint the other device announced; once
+ * connected, each checks the other's MAC over its view of both ends. A service that rewrites the SDP
+ * or sits in the middle of DTLS is caught, and both people are told the connection may be
+ * intercepted.
+ *
  * The signaling socket lives only as long as the attempt: once paired, the devices talk directly
  * and the service can go away.
  *
@@ -10,13 +19,37 @@
  * service with `pair:abort`), and a side that sees the other go without a word waits briefly for
  * that reason before it says "the other device left".
  */
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { formatCode, generateSecret, type PairingCode } from '../../../contracts/pairing-code';
 import type { HelloMessage } from '../../../contracts/peer-protocol';
-import type { IceServer, PairAbortReason, SignalData } from '../../../contracts/signaling';
-import { computeCodeProof, proofsEqual, type PairingRole } from './code-proof';
+import type {
+  IceServer,
+  PairAbortReason,
+  PakeMessage,
+  RelayData,
+  SignalData,
+} from '../../../contracts/signaling';
 import type { ConnectStep, PairingFailure, PairingProgress } from './engine-actions';
 import { checkPeerHello, connectionFingerprints, helloIdentity } from './identity/connection-identity';
 import type { DeviceIdentity } from './identity/device-identity';
+import { readConnectionView } from './pake/connection-view';
+import {
+  abortMac,
+  announceFingerprint,
+  bindConnection,
+  derivePairingKeys,
+  otherRole,
+  startPairingPake,
+  verificationPhrase,
+  verifyAbort,
+  verifyAnnouncedFingerprint,
+  verifyConnectionBinding,
+  type Fingerprint,
+  type PairingKeys,
+  type PairingRole,
+} from './pake/pairing-pake';
+import { sdpFingerprint } from './pake/sdp-fingerprint';
+import type { Spake2, Spake2FinishResult } from './pake/spake2';
 import { pairingFailureFromCode } from './pairing-errors';
 import { PeerSession, type PeerSessionOptions } from './peer-session';
 import {
@@ -83,6 +116,14 @@ function failureToldByPeer(reason: PairAbortReason, noPath: PairingFailure): Pai
   }
 }
 
+function isPakeMessage(data: RelayData): data is PakeMessage {
+  return data.type.startsWith('pake:');
+}
+
+function isDescription(data: SignalData): data is SignalData & { type: 'offer' | 'answer'; sdp?: string } {
+  return data.type === 'offer' || data.type === 'answer' || data.type === 'pranswer';
+}
+
 /** Whether any of these servers is a TURN relay (then "no path" means not even through it). */
 function hasRelay(servers: readonly IceServer[]): boolean {
   return servers.some((server) =>
@@ -104,6 +145,15 @@ export class PairingAttempt {
   private channelOpen = false;
   private done = false;
 
+  private pake: Spake2 | null = null;
+  private pakeFinished: Extract<Spake2FinishResult, { ok: true }> | null = null;
+  private pendingConfirmation: string | null = null;
+  private keys: PairingKeys | null = null;
+  /** Our fingerprint as last announced, so it is announced once per certificate. */
+  private announcedLocal: Fingerprint | null = null;
+  /** The fingerprint the other device announced (MAC checked): its SDP must name exactly this one. */
+  private announcedRemote: Fingerprint | null = null;
+
   constructor(private readonly deps: PairingAttemptDeps) {}
 
   /** Opens a nameplate on the service and shows the code; waits for the other device. */
@@ -113,8 +163,9 @@ export class PairingAttempt {
     const signaling = this.connectSignaling(
       {
         onPeerJoined: () => {
-          this.deps.onProgress({ phase: 'connecting' });
-          this.startSession(true);
+          if (this.done) return;
+          this.deps.onProgress({ phase: 'checking-code' });
+          this.sendShare();
         },
       },
       { mirrorUrls: this.deps.mirrorSignalingUrls ?? [] },
@@ -141,8 +192,7 @@ export class PairingAttempt {
     if (this.done) return;
     if (!joined.ok) return this.fail(pairingFailureFromCode(joined.error.code));
     this.iceServers = [...joined.value.iceServers, ...this.deps.extraIceServers];
-    this.deps.onProgress({ phase: 'connecting' });
-    this.startSession(false);
+    this.sendShare();
   }
 
   /**
@@ -166,7 +216,9 @@ export class PairingAttempt {
       {
         ...handlers,
         onSignal: (data) => {
-          if (this.session) this.session.applySignal(data);
+          if (this.done) return;
+          if (isPakeMessage(data)) this.handlePake(data);
+          else if (this.session) this.applyRemoteSignal(this.session, data);
           else this.pendingSignals.push(data);
         },
         onPairEnded: (reason) => {
@@ -190,6 +242,77 @@ export class PairingAttempt {
     return this.signaling;
   }
 
+  /** The PAKE's first message; both sides send theirs as soon as both are in the pair. */
+  private sendShare(): void {
+    if (this.pake || !this.code) return;
+    this.pake = startPairingPake(this.code, this.role);
+    void this.signaling?.relay({ type: 'pake:share', share: bytesToHex(this.pake.share) });
+  }
+
+  private handlePake(message: PakeMessage): void {
+    switch (message.type) {
+      case 'pake:share': {
+        if (!this.pake) this.sendShare();
+        if (!this.pake || this.pakeFinished) return this.refuseCode();
+        const finished = this.pake.finish(hexToBytes(message.share));
+        if (!finished.ok) return this.refuseCode();
+        this.pakeFinished = finished;
+        void this.signaling?.relay({ type: 'pake:confirm', mac: bytesToHex(finished.confirmation) });
+        if (this.pendingConfirmation !== null) this.checkConfirmation(this.pendingConfirmation);
+        return;
+      }
+      case 'pake:confirm':
+        if (this.keys || this.pendingConfirmation !== null) return this.refuseCode();
+        if (this.pakeFinished) this.checkConfirmation(message.mac);
+        else this.pendingConfirmation = message.mac;
+        return;
+      case 'pake:fingerprint':
+        if (!this.keys) return this.refuseCode();
+        if (!verifyAnnouncedFingerprint(this.keys, otherRole(this.role), message.fingerprint, message.mac)) {
+          return this.intercepted();
+        }
+        this.announcedRemote = message.fingerprint;
+        return;
+      case 'pake:abort':
+        if (this.keys && verifyAbort(this.keys, otherRole(this.role), message.mac)) this.intercepted(false);
+        return;
+    }
+  }
+
+  private checkConfirmation(macHex: string): void {
+    this.pendingConfirmation = null;
+    const confirmed = this.pakeFinished?.verify(hexToBytes(macHex));
+    if (!confirmed) return this.refuseCode();
+    this.keys = derivePairingKeys(confirmed);
+    this.deps.onProgress({ phase: 'connecting' });
+    this.startSession(this.role === 'opener');
+  }
+
+  /**
+   * The key confirmation failed: the other side typed a different code (or someone guessed). The
+   * abort ends the pairing on the service, which keeps the nameplate closed: no second guess.
+   */
+  private refuseCode(): void {
+    this.fail('code-mismatch', 'code-mismatch');
+  }
+
+  /**
+   * What was relayed does not match what the other device authenticated. Tell it (with a MAC, so a
+   * service cannot make one up) unless it told us, then stop: no connection is made.
+   */
+  private intercepted(tellPeer = true): void {
+    if (this.done) return;
+    const signaling = this.signaling;
+    const keys = this.keys;
+    // The attempt leaves the service itself, once the warning is relayed.
+    this.signaling = null;
+    this.fail('intercepted');
+    void (async () => {
+      if (tellPeer && keys) await signaling?.relay({ type: 'pake:abort', mac: abortMac(keys, this.role) });
+      signaling?.close();
+    })();
+  }
+
   private startSession(initiator: boolean): void {
     if (this.session || this.done) return;
     const create = this.deps.createSession ?? ((options) => new PeerSession(options));
@@ -198,10 +321,10 @@ export class PairingAttempt {
       initiator,
       iceServers: this.iceServers,
       ...(certificate ? { certificates: [certificate] } : {}),
-      sendViaSignaling: (data) => void this.signaling?.relay(data),
+      sendViaSignaling: (data) => this.sendSignal(data),
     });
     this.session = session;
-    for (const data of this.pendingSignals.splice(0)) session.applySignal(data);
+    for (const data of this.pendingSignals.splice(0)) this.applyRemoteSignal(session, data);
     this.stepTimer = setInterval(() => void this.reportConnectStep(session), CONNECT_STEP_POLL_MS);
     session.on('open', () => {
       this.channelOpen = true;
@@ -221,6 +344,8 @@ export class PairingAttempt {
         this.fail('incompatible');
       else if (message.type === 'peer:error' && message.code === 'IDENTITY_REFUSED')
         this.fail('identity-refused');
+      else if (message.type === 'peer:error' && message.code === 'CONNECTION_INTERCEPTED')
+        this.fail('intercepted');
     });
     session.on('invalidMessage', (code) => {
       // The session has already answered UNSUPPORTED_VERSION over the channel.
@@ -233,6 +358,32 @@ export class PairingAttempt {
       if (reason === 'no-path') this.fail(this.noPathFailure(), 'no-path');
       else this.peerWentQuiet();
     });
+  }
+
+  /** Our SDP goes out only after the fingerprint it names, MAC'd, so the other side can check it. */
+  private sendSignal(data: SignalData): void {
+    if (this.done || !this.keys) return;
+    if (isDescription(data)) {
+      const fingerprint = sdpFingerprint(data.sdp ?? '');
+      if (fingerprint === null) return this.fail('internal');
+      if (fingerprint !== this.announcedLocal) {
+        this.announcedLocal = fingerprint;
+        const mac = announceFingerprint(this.keys, this.role, fingerprint);
+        void this.signaling?.relay({ type: 'pake:fingerprint', fingerprint, mac });
+      }
+    }
+    void this.signaling?.relay(data);
+  }
+
+  /** An SDP whose fingerprint is not the one the other device announced is never applied. */
+  private applyRemoteSignal(session: PeerSession, data: SignalData): void {
+    if (isDescription(data)) {
+      const fingerprint = sdpFingerprint(data.sdp ?? '');
+      if (fingerprint === null || this.announcedRemote === null || fingerprint !== this.announcedRemote) {
+        return this.intercepted();
+      }
+    }
+    session.applySignal(data);
   }
 
   /** Says what ICE is trying, when that changes, until the channel opens. */
@@ -262,41 +413,38 @@ export class PairingAttempt {
   }
 
   private async sendHello(session: PeerSession): Promise<void> {
-    if (!this.code) return;
-    const { deviceName, appVersion } = this.deps.identity;
-    const fingerprints = connectionFingerprints(session.connection);
-    const codeProof = await computeCodeProof(this.code, this.role);
+    const keys = this.keys;
+    if (!keys) return;
+    const view = await readConnectionView(session.connection);
     if (this.done) return;
+    if (!view) return this.turnAway(session);
+    const fingerprints = connectionFingerprints(session.connection);
     if (!fingerprints) return this.fail('internal');
+    const { deviceName, appVersion } = this.deps.identity;
+    const binding = bindConnection(keys, this.role, view);
     session.send({
       type: 'hello',
       ...helloIdentity(this.deps.identity, fingerprints),
       deviceName,
       appVersion,
-      codeProof,
+      binding,
     });
   }
 
   private async checkHello(session: PeerSession, hello: HelloMessage): Promise<void> {
-    if (this.done || !this.code) return;
-    const expected = await computeCodeProof(this.code, this.role === 'opener' ? 'joiner' : 'opener');
+    const keys = this.keys;
+    if (this.done || !keys) return;
+    const view = await readConnectionView(session.connection);
     if (this.done) return;
-    if (hello.codeProof === undefined || !proofsEqual(hello.codeProof, expected)) {
-      this.finish();
-      // Told both ways: the joiner's hello can arrive before this side's channel reports open
-      // (then an error sent at once was silently dropped, and the joiner heard only "left").
-      void this.leaveSignaling('code-mismatch');
-      const tell = () => session.send({ type: 'peer:error', code: 'CODE_MISMATCH' });
-      if (session.isOpen) tell();
-      else session.on('open', tell);
-      // The other device closes the connection once it has read the error. Closing it here first
-      // (after a fixed short wait, as before) could lose the error on a busy machine, and the other
-      // device then said "left before pairing finished" instead of "the code didn't match".
-      const closeAnyway = setTimeout(() => session.close(), MISMATCH_LINGER_MS);
-      session.on('end', () => clearTimeout(closeAnyway));
-      this.deps.onProgress({ phase: 'failed', reason: 'code-mismatch' });
-      return;
+    if (
+      !view ||
+      hello.binding === undefined ||
+      !verifyConnectionBinding(keys, otherRole(this.role), view, hello.binding)
+    ) {
+      return this.turnAway(session);
     }
+    // The PAKE binding first: a device in the middle of DTLS also fails the identity check, and
+    // "the connection may be intercepted" is the truer thing to tell both people.
     if (checkPeerHello(hello, connectionFingerprints(session.connection)) !== null) {
       // It knows the code but not the key of the device it claims to be (or is not on this
       // connection's certificate): no session, whatever it says. Told over the channel, which
@@ -323,7 +471,36 @@ export class PairingAttempt {
     // The session now belongs to the engine: cancelling this attempt later must not close it.
     this.session = null;
     this.deps.onPaired(session, hello);
-    this.deps.onProgress({ phase: 'connected', peerId: hello.deviceId, peerName: hello.deviceName });
+    this.deps.onProgress({
+      phase: 'connected',
+      peerId: hello.deviceId,
+      peerName: hello.deviceName,
+      verificationPhrase: verificationPhrase(keys),
+    });
+  }
+
+  /**
+   * The connection this device negotiated is not the one the other device bound with the PAKE key
+   * (or cannot be read): someone is in the middle. Told over the channel (when it opens) and, with a
+   * MAC, through the service; the other device hangs up once it has read it.
+   */
+  private turnAway(session: PeerSession): void {
+    const keys = this.keys;
+    const signaling = this.signaling;
+    this.signaling = null;
+    this.finish();
+    void (async () => {
+      if (keys) await signaling?.relay({ type: 'pake:abort', mac: abortMac(keys, this.role) });
+      signaling?.close();
+    })();
+    const tell = () => session.send({ type: 'peer:error', code: 'CONNECTION_INTERCEPTED' });
+    if (session.isOpen) tell();
+    else session.on('open', tell);
+    // Closing first could lose the error on a busy machine, and the other device would then say
+    // "left before pairing finished" instead of why.
+    const closeAnyway = setTimeout(() => session.close(), MISMATCH_LINGER_MS);
+    session.on('end', () => clearTimeout(closeAnyway));
+    this.deps.onProgress({ phase: 'failed', reason: 'intercepted' });
   }
 
   /**

@@ -7,7 +7,7 @@
  * NAT lab). These tests repeat the races often enough to catch that again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SignalData } from '../../../contracts/signaling';
+import type { RelayData } from '../../../contracts/signaling';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
 import { FerryEngine } from './engine';
 import type { PairingFailure } from './engine-actions';
@@ -78,7 +78,7 @@ async function bothFailed(
  * Handshake data with every ICE candidate taken out (trickled ones and those inside the SDP): the
  * two devices learn no address of each other, as when no path exists between their networks.
  */
-function withoutCandidates(data: SignalData): SignalData | null {
+function withoutCandidates(data: RelayData): RelayData | null {
   if (data.type === 'candidate') return null;
   if ('sdp' in data && typeof data.sdp === 'string') {
     return { ...data, sdp: data.sdp.replace(/^a=candidate:.*\r?\n/gm, '') };
@@ -90,7 +90,7 @@ function withoutCandidates(data: SignalData): SignalData | null {
 function pathless(url: string, handlers: ConstructorParameters<typeof SignalingConnection>[1]) {
   const connection = new SignalingConnection(url, {
     ...handlers,
-    onSignal: (data: SignalData) => {
+    onSignal: (data: RelayData) => {
       const kept = withoutCandidates(data);
       if (kept) handlers.onSignal?.(kept);
     },

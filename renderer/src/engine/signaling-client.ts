@@ -25,7 +25,7 @@ import {
   type PairJoined,
   type PairOpened,
   type ServerToClientEvents,
-  type SignalData,
+  type RelayData,
 } from '../../../contracts/signaling';
 import { err, resultSchema, type Result } from '../../../contracts/result';
 import { requestAck } from './service-ack';
@@ -47,7 +47,7 @@ const nullAckSchema = resultSchema(z.null());
 
 export interface SignalingHandlers {
   onPeerJoined?: () => void;
-  onSignal?: (data: SignalData) => void;
+  onSignal?: (data: RelayData) => void;
   onPairEnded?: (reason: PairEndReason) => void;
   /** The other device gave up and told us why. */
   onPairAborted?: (reason: PairAbortReason) => void;
@@ -255,7 +255,7 @@ export class SignalingConnection {
     );
   }
 
-  relay(data: SignalData): Promise<Result<null>> {
+  relay(data: RelayData): Promise<Result<null>> {
     return this.request(nullAckSchema, () =>
       this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('signal:relay', { data }),
     );

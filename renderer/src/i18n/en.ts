@@ -77,6 +77,8 @@ export const en = {
   'pair.fail.pair-full': 'Another device already joined with that code.',
   'pair.fail.code-mismatch':
     'The code didn’t match. Check it with the other person and try again with a new code.',
+  'pair.fail.intercepted':
+    'This connection may be intercepted; pair again on a network you trust. Ferry stopped before anything was sent.',
   'pair.fail.no-path':
     'No network path to the other device: your networks block a direct connection. A relay (TURN) server would help: add one in Settings, or put both devices on the same network.',
   'pair.fail.no-path-relay':

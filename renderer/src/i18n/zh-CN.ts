@@ -74,6 +74,7 @@ export const zhCN: Record<MessageKey, string> = {
   'pair.fail.code-used': '这个配对码已被使用，请对方生成新的配对码。',
   'pair.fail.pair-full': '已有另一台设备用这个配对码加入。',
   'pair.fail.code-mismatch': '配对码不匹配。请与对方核对，并用新的配对码重试。',
+  'pair.fail.intercepted': '此连接可能被拦截；请在你信任的网络上重新配对。Ferry 已在发送任何内容之前停止。',
   'pair.fail.no-path':
     '找不到通往另一台设备的网络路径：你们的网络阻止了直接连接。中继（TURN）服务器会有帮助：请在设置中添加一个，或让两台设备连接到同一网络。',
   'pair.fail.no-path-relay':

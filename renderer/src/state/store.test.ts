@@ -15,7 +15,12 @@ describe('the Ferry store as the engine drives it', () => {
     actions.setPairing({ phase: 'connecting' });
     expect(store.getState().pairingOpen).toBe(true);
     actions.peerOnline({ id: 'ada', name: 'Ada', appVersion: '0.1.0' });
-    actions.setPairing({ phase: 'connected', peerId: 'ada', peerName: 'Ada' });
+    actions.setPairing({
+      phase: 'connected',
+      peerId: 'ada',
+      peerName: 'Ada',
+      verificationPhrase: '4829 1307',
+    });
     const state = store.getState();
     expect(state.pairingOpen).toBe(false);
     expect(state.selectedDeviceId).toBe('ada');

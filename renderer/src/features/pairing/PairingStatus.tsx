@@ -9,6 +9,7 @@ const FAILURE_MESSAGES: Record<PairingFailure, MessageKey> = {
   'code-used': 'pair.fail.code-used',
   'pair-full': 'pair.fail.pair-full',
   'code-mismatch': 'pair.fail.code-mismatch',
+  intercepted: 'pair.fail.intercepted',
   'no-path': 'pair.fail.no-path',
   'no-path-relay': 'pair.fail.no-path-relay',
   'service-unreachable': 'pair.fail.service-unreachable',
