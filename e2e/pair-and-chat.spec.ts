@@ -21,6 +21,12 @@ test.describe('pair by code and chat', () => {
 
     await pair(ada, bob);
 
+    // Both derived the same verification phrase from the PAKE key, and show it for comparison.
+    const phrase = (page: typeof ada.page) => page.getByRole('note', { name: 'Verification phrase' });
+    await expect(phrase(ada.page)).toContainText(/\d{4} \d{4}/);
+    const shownByAda = (await phrase(ada.page).locator('strong').textContent()) ?? '';
+    await expect(phrase(bob.page).locator('strong')).toHaveText(shownByAda);
+
     await sendChat(ada, bob, 'Hello Bob, this is Ada');
     await expect(conversation(bob, ada).getByText('Hello Bob, this is Ada')).toBeVisible();
     await expect(
@@ -140,6 +146,14 @@ test.describe('pair by code and chat', () => {
       await ada.page.getByRole('button', { name: 'Try again' }).click();
       await bob.page.getByRole('button', { name: 'Try again' }).click();
     }
+    // One guess per code: after a wrong try the service keeps the code closed, even to the right code.
+    const used = await showMyCode(ada);
+    const wrongAgain = `${used.slice(0, 4)}${used[4] === '2' ? '3' : '2'}${used.slice(5)}`;
+    await enterCode(bob, wrongAgain);
+    await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
+    await bob.page.getByRole('button', { name: 'Try again' }).click();
+    await enterCode(bob, used);
+    await expect(bob.page.getByRole('alert')).toContainText('already used');
   });
 });
 

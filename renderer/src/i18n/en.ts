@@ -68,6 +68,8 @@ export const en = {
   'pair.status.trying.direct': 'Connecting: trying a direct connection…',
   'pair.status.trying.relay': 'Connecting: no direct path yet, trying the relay…',
   'pair.status.connected': 'Connected to {name}',
+  'pair.verify.label': 'Verification phrase',
+  'pair.verify.hint': 'Check that {name} shows the same digits.',
   'pair.status.expired': 'This code expired. Make a new one.',
   'pair.fail.code-malformed':
     'That doesn’t look like a Ferry code. Codes have six letters and digits, like K7M-Q2X.',

@@ -67,6 +67,8 @@ export const zhCN: Record<MessageKey, string> = {
   'pair.status.trying.direct': '正在连接：正在尝试直接连接…',
   'pair.status.trying.relay': '正在连接：暂无直接路径，正在尝试中继…',
   'pair.status.connected': '已连接到 {name}',
+  'pair.verify.label': '验证短语',
+  'pair.verify.hint': '请确认 {name} 上显示的数字相同。',
   'pair.status.expired': '配对码已过期，请生成新的配对码。',
   'pair.fail.code-malformed': '这不像是 Ferry 配对码。配对码由六位字母和数字组成，例如 K7M-Q2X。',
   'pair.fail.code-not-found': '没有设备在使用这个配对码等待。请检查后重试。',

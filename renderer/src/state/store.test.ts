@@ -26,6 +26,7 @@ describe('the Ferry store as the engine drives it', () => {
     expect(state.selectedDeviceId).toBe('ada');
     expect(state.devices['ada']?.online).toBe(true);
     expect(state.announcement).toMatchObject({ key: 'pair.status.connected', params: { name: 'Ada' } });
+    expect(state.verificationPhrases['ada']).toBe('4829 1307');
   });
 
   it('tracks an outgoing line from sending to delivered, or failed', () => {

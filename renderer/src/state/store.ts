@@ -62,6 +62,11 @@ interface PairingSlice {
   setPairing(progress: PairingProgress): void;
   openPairing(): void;
   /**
+   * The verification phrase of the last pairing with each device, for the people to compare
+   * (derived from the pairing's key; kept for this session only).
+   */
+  readonly verificationPhrases: Readonly<Record<string, string>>;
+  /**
    * A code from outside (a `ferry://pair/…` link): "Enter a code" shows it for the person to check
    * and confirm; nothing joins on its own. `id` tells one suggestion from the next.
    */
@@ -132,6 +137,7 @@ const hostSlice =
 const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   pairing: { phase: 'idle' },
   pairingOpen: true,
+  verificationPhrases: {},
   suggestedCode: null,
   settingsOpen: false,
   setSettingsOpen: (settingsOpen) =>
@@ -146,7 +152,16 @@ const pairingSlice: Slice<PairingSlice> = (set, get) => ({
   setPairing: (progress) =>
     set((state) =>
       progress.phase === 'connected'
-        ? { pairing: progress, pairingOpen: false, deviceListShown: false, selectedDeviceId: progress.peerId }
+        ? {
+            pairing: progress,
+            pairingOpen: false,
+            deviceListShown: false,
+            selectedDeviceId: progress.peerId,
+            verificationPhrases: {
+              ...state.verificationPhrases,
+              [progress.peerId]: progress.verificationPhrase,
+            },
+          }
         : { pairing: progress, pairingOpen: state.pairingOpen },
     ),
   openPairing: () =>

@@ -3,6 +3,7 @@ import { DeviceActions } from '../devices/DeviceActions';
 import { formatLastSeen } from '../devices/last-seen';
 import { DeleteConversation } from '../../history/DeleteConversation';
 import { CallButton } from '../call/CallButton';
+import { VerificationPhrase } from '../pairing/VerificationPhrase';
 import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
@@ -42,6 +43,7 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
         <CallButton deviceId={deviceId} peerName={device.name} online={device.online} />
         <DeleteConversation deviceId={deviceId} peerName={device.name} />
       </header>
+      <VerificationPhrase deviceId={deviceId} peerName={device.name} />
       {/* Keyed by device: each conversation opens at its newest line with its own scroll place. */}
       <MessageList key={deviceId} deviceId={deviceId} peerName={device.name} />
       <div className="conversation-footer">
