@@ -146,14 +146,6 @@ test.describe('pair by code and chat', () => {
       await ada.page.getByRole('button', { name: 'Try again' }).click();
       await bob.page.getByRole('button', { name: 'Try again' }).click();
     }
-    // One guess per code: after a wrong try the service keeps the code closed, even to the right code.
-    const used = await showMyCode(ada);
-    const wrongAgain = `${used.slice(0, 4)}${used[4] === '2' ? '3' : '2'}${used.slice(5)}`;
-    await enterCode(bob, wrongAgain);
-    await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
-    await bob.page.getByRole('button', { name: 'Try again' }).click();
-    await enterCode(bob, used);
-    await expect(bob.page.getByRole('alert')).toContainText('already used');
   });
 });
 
