@@ -205,7 +205,7 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
     network.up({
       fqdn: 'ferry-ada1._ferry._tcp.local',
       port: 47100,
-      txt: { name: 'Ada', v: '1', id: 'ada1' },
+      txt: { name: 'Ada', v: '2', id: 'ada1' },
       addresses: ['10.7.0.1'],
       sourceAddress: '10.7.0.1',
     });

@@ -221,11 +221,13 @@ describe('a code held on a nearby device', () => {
       phase: 'connected',
       peerId: ada.id,
       peerName: 'Ada',
+      verificationPhrase: expect.stringMatching(/^\d{4} \d{4}$/),
     });
     expect(ada.actions.lastProgress).toEqual({
       phase: 'connected',
       peerId: bob.id,
       peerName: 'Bob',
+      verificationPhrase: expect.stringMatching(/^\d{4} \d{4}$/),
     });
   });
 

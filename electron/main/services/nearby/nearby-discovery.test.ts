@@ -142,7 +142,7 @@ function ada(overrides: Partial<FoundService> = {}): FoundService {
   return {
     fqdn: 'ferry-ada00001._ferry._tcp.local',
     port: 47100,
-    txt: { name: 'Ada’s laptop', v: '1', id: 'ada00001' },
+    txt: { name: 'Ada’s laptop', v: '2', id: 'ada00001' },
     addresses: ['10.7.0.1', 'fe80::1'],
     sourceAddress: '10.7.0.1',
     ...overrides,
@@ -160,7 +160,7 @@ describe('nearby discovery', () => {
         type: 'ferry',
         port: 47100,
         host: `ferry-${SELF_ID}.local`,
-        txt: { name: 'Bob’s desktop', v: '1', id: SELF_ID },
+        txt: { name: 'Bob’s desktop', v: '2', id: SELF_ID },
       },
     ]);
     await discovery.stop();
@@ -175,7 +175,7 @@ describe('nearby discovery', () => {
     network.up({
       ...ada(),
       fqdn: `ferry-${SELF_ID}._ferry._tcp.local`,
-      txt: { name: 'Me', v: '1', id: SELF_ID },
+      txt: { name: 'Me', v: '2', id: SELF_ID },
     });
     const expected: NearbyService = {
       instanceId: 'ada00001',
@@ -202,9 +202,9 @@ describe('nearby discovery', () => {
     await settle();
     const network = mdns.latest().handlers!;
     network.up(ada({ txt: { name: 'Old Ferry', v: '0', id: 'old' } }));
-    network.up(ada({ txt: { name: '', v: '1', id: 'x' } }));
-    network.up(ada({ txt: { name: 'x'.repeat(65), v: '1', id: 'x' } }));
-    network.up(ada({ txt: { name: 'Evil', v: '1', id: 'a b<script>' } }));
+    network.up(ada({ txt: { name: '', v: '2', id: 'x' } }));
+    network.up(ada({ txt: { name: 'x'.repeat(65), v: '2', id: 'x' } }));
+    network.up(ada({ txt: { name: 'Evil', v: '2', id: 'a b<script>' } }));
     network.up(ada({ txt: 'not an object' }));
     network.up(ada({ addresses: ['fe80::1'], sourceAddress: 'fe80::1' }));
     network.up(ada({ addresses: ['127.0.0.1'], sourceAddress: '127.0.0.1' }));
