@@ -160,7 +160,7 @@ describe('FerryEngine', () => {
     expect(ada.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-mismatch' });
     expect(ada.actions.online.size + bob.actions.online.size).toBe(0);
     // One guess per code: the service closed the nameplate, so the right code no longer works.
-    const carol = device('carol-device-id', 'Carol');
+    const carol = device('Carol');
     carol.engine.enterCode(code);
     await carol.actions.until(() => carol.actions.lastProgress?.phase === 'failed');
     expect(carol.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-used' });

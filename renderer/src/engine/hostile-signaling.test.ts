@@ -16,6 +16,7 @@ import {
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
 import { FerryEngine } from './engine';
 import { RecordingActions } from './testing/recording-actions';
+import { testIdentity } from './testing/test-identity';
 
 /** Runs of each attack; each one must be detected. */
 const RUNS = 20;
@@ -51,11 +52,13 @@ async function freshServices(hooks: HostileHooks): Promise<void> {
   hostile = await startHostileSignaling(service.url, hooks);
 }
 
-function device(id: string, name: string, signalingUrl: string) {
+function device(name: string, signalingUrl: string) {
   const actions = new RecordingActions();
+  const identity = testIdentity(name);
+  const id = identity.deviceId;
   const engine = new FerryEngine({
     actions,
-    identity: () => ({ deviceId: id, deviceName: name, appVersion: '0.0.0-test' }),
+    identity: () => identity,
     signalingUrl: () => signalingUrl,
     extraIceServers: () => [],
   });
@@ -67,8 +70,8 @@ type Device = ReturnType<typeof device>;
 
 /** Ada shows a code, Bob types it, both through `url`; resolves when both have an outcome. */
 async function pairThrough(url: string): Promise<{ ada: Device; bob: Device }> {
-  const ada = device('ada-device-id', 'Ada', url);
-  const bob = device('bob-device-id', 'Bob', url);
+  const ada = device('Ada', url);
+  const bob = device('Bob', url);
   ada.engine.showMyCode();
   await ada.actions.until(() => ada.actions.lastProgress?.phase === 'showing-code');
   const shown = ada.actions.lastProgress;

@@ -19,12 +19,31 @@ import {
 import { MISMATCH_LINGER_MS, PairingAttempt, TOLD_REASON_GRACE_MS } from './pairing-attempt';
 import type { PeerSession, PeerSessionEvents } from './peer-session';
 import type { SignalingConnection, SignalingHandlers } from './signaling-client';
+import { helloIdentity } from './identity/connection-identity';
 import { testIdentity } from './testing/test-identity';
 
 const OPENER_FP = `sha-256 ${Array.from({ length: 32 }, () => 'AA').join(':')}`;
 const JOINER_FP = `sha-256 ${Array.from({ length: 32 }, () => 'BB').join(':')}`;
 const MIDDLE_FP = `sha-256 ${Array.from({ length: 32 }, () => 'CC').join(':')}`;
 const sdpWith = (fingerprint: string) => `v=0\r\na=fingerprint:${fingerprint}\r\n`;
+/** The fingerprint as a hello's identity fields state it (upper-case hex pairs, no algorithm). */
+const bare = (fingerprint: string) => fingerprint.replace(/^sha-256 /, '');
+const bob = testIdentity('Bob');
+
+/**
+ * Bob's hello as a joiner whose connection runs from `local` to `remote` would send it: a real
+ * identity proof over that view, and `binding` (none when undefined).
+ */
+function bobHello(local: string, remote: string, binding?: string): PeerMessage {
+  return {
+    v: 1,
+    type: 'hello',
+    ...helloIdentity(bob, { local: bare(local), remote: bare(remote) }),
+    deviceName: 'Bob',
+    appVersion: '0.0.0-test',
+    ...(binding === undefined ? {} : { binding }),
+  };
+}
 
 /** A peer session whose events the test fires, recording what the attempt sends and whether it closed it. */
 class StandInSession {
@@ -253,19 +272,29 @@ describe('binding the connection to the PAKE key', () => {
     expect(kit.session.applied).toHaveLength(1);
     kit.session.fire('open');
     const binding = bindConnection(kit.keys, 'joiner', { local: JOINER_FP, remote: OPENER_FP });
-    kit.session.fire('message', {
-      v: 1,
-      type: 'hello',
-      deviceId: 'bob-device',
-      deviceName: 'Bob',
-      appVersion: '0.0.0-test',
-      binding,
-    });
+    kit.session.fire('message', bobHello(JOINER_FP, OPENER_FP, binding));
     await until(() => kit.progress.at(-1)?.phase === 'connected');
-    expect(kit.progress.at(-1)).toMatchObject({ phase: 'connected', peerId: 'bob-device' });
+    expect(kit.progress.at(-1)).toMatchObject({ phase: 'connected', peerId: bob.deviceId });
     expect(kit.session.sent).toContainEqual(
       expect.objectContaining({ type: 'hello', binding: expect.any(String) }),
     );
+  });
+});
+
+describe('a joiner whose binding holds but whose identity does not', () => {
+  it('is refused as an identity, not paired, and told so', async () => {
+    const kit = await openerConnectedTo(JOINER_FP);
+    kit.session.fire('open');
+    const binding = bindConnection(kit.keys, 'joiner', { local: JOINER_FP, remote: OPENER_FP });
+    // It knows the code, but claims a device id its key does not derive to.
+    const hello = { ...bobHello(JOINER_FP, OPENER_FP, binding), deviceId: testIdentity('Carol').deviceId };
+    kit.session.fire('message', hello);
+    await until(() => kit.progress.at(-1)?.phase === 'failed');
+    expect(kit.progress.at(-1)).toEqual({ phase: 'failed', reason: 'identity-refused' });
+    expect(kit.session.sent).toContainEqual(
+      expect.objectContaining({ type: 'peer:error', code: 'IDENTITY_REFUSED' }),
+    );
+    expect(kit.progress.some((step) => step.phase === 'connected')).toBe(false);
   });
 });
 
@@ -275,14 +304,7 @@ async function openerTurningAwayAnInterceptedHello() {
   kit.session.fire('open');
   // What a joiner connected to someone in the middle would say: its remote end is not us.
   const binding = bindConnection(kit.keys, 'joiner', { local: JOINER_FP, remote: MIDDLE_FP });
-  kit.session.fire('message', {
-    v: 1,
-    type: 'hello',
-    deviceId: 'bob-device',
-    deviceName: 'Bob',
-    appVersion: '0.0.0-test',
-    binding,
-  });
+  kit.session.fire('message', bobHello(JOINER_FP, MIDDLE_FP, binding));
   await until(() => kit.progress.at(-1)?.phase === 'failed');
   return kit;
 }
@@ -318,13 +340,7 @@ describe('a joiner whose view of the connection does not match', () => {
   it('is turned away when its hello carries no binding at all', async () => {
     const kit = await openerConnectedTo(JOINER_FP);
     kit.session.fire('open');
-    kit.session.fire('message', {
-      v: 1,
-      type: 'hello',
-      deviceId: 'bob-device',
-      deviceName: 'Bob',
-      appVersion: '0.0.0-test',
-    });
+    kit.session.fire('message', bobHello(JOINER_FP, OPENER_FP));
     await until(() => kit.progress.at(-1)?.phase === 'failed');
     expect(kit.progress.at(-1)).toEqual({ phase: 'failed', reason: 'intercepted' });
   });
