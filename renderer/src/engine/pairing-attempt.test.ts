@@ -281,6 +281,21 @@ describe('binding the connection to the PAKE key', () => {
   });
 });
 
+describe('a later hello from the same device', () => {
+  it('is not taken for an interception while the first one is being checked', async () => {
+    const kit = await openerConnectedTo(JOINER_FP);
+    kit.session.fire('open');
+    const binding = bindConnection(kit.keys, 'joiner', { local: JOINER_FP, remote: OPENER_FP });
+    kit.session.fire('message', bobHello(JOINER_FP, OPENER_FP, binding));
+    // What a device renamed just then says on its live connections: a hello with no binding.
+    kit.session.fire('message', bobHello(JOINER_FP, OPENER_FP));
+    await until(() => kit.progress.at(-1)?.phase !== 'connecting');
+    expect(kit.progress.at(-1)).toMatchObject({ phase: 'connected', peerId: bob.deviceId });
+    expect(kit.session.sent).not.toContainEqual(expect.objectContaining({ type: 'peer:error' }));
+    expect(kit.relayed.some((data) => data.type === 'pake:abort')).toBe(false);
+  });
+});
+
 describe('a joiner whose binding holds but whose identity does not', () => {
   it('is refused as an identity, not paired, and told so', async () => {
     const kit = await openerConnectedTo(JOINER_FP);

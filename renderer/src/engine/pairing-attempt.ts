@@ -153,6 +153,15 @@ export class PairingAttempt {
   private announcedLocal: Fingerprint | null = null;
   /** The fingerprint the other device announced (MAC checked): its SDP must name exactly this one. */
   private announcedRemote: Fingerprint | null = null;
+  /**
+   * Whether the other device's hello has arrived. Only the first one is the pairing's: the opener
+   * adopts the connection as it answers, before the joiner has checked that answer, and a device
+   * says hello again on its live connections when it is renamed (engine.announceIdentity), without
+   * a binding. Checking such a later hello as if it were the first would call an honest
+   * connection intercepted; and it cannot be an attack, since it arrives over the same DTLS
+   * session as the first, whose binding decides.
+   */
+  private helloReceived = false;
 
   constructor(private readonly deps: PairingAttemptDeps) {}
 
@@ -433,7 +442,8 @@ export class PairingAttempt {
 
   private async checkHello(session: PeerSession, hello: HelloMessage): Promise<void> {
     const keys = this.keys;
-    if (this.done || !keys) return;
+    if (this.done || !keys || this.helloReceived) return;
+    this.helloReceived = true;
     const view = await readConnectionView(session.connection);
     if (this.done) return;
     if (
