@@ -4,6 +4,7 @@ import type {
   ClientToServerEvents,
   PairAbortReason,
   PairEndReason,
+  RelayData,
   ServerToClientEvents,
   SignalData,
 } from '../../contracts/signaling';
@@ -14,7 +15,8 @@ export type Delivery =
   | { readonly to: string; readonly event: 'pair:peer-joined'; readonly payload: Record<string, never> }
   | { readonly to: string; readonly event: 'pair:ended'; readonly payload: { reason: PairEndReason } }
   | { readonly to: string; readonly event: 'pair:aborted'; readonly payload: { reason: PairAbortReason } }
-  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: SignalData } }
+  // Handshake data or the devices' PAKE messages, relayed as they came.
+  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: RelayData } }
   | {
       readonly to: string;
       readonly event: 'presence:peer';
