@@ -49,7 +49,16 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)('pairing across two signaling i
     bob.engine.enterCode(shown.code);
     await ada.actions.until(() => ada.actions.online.has(bob.id));
     await bob.actions.until(() => bob.actions.online.has(ada.id));
-    expect(bob.actions.lastProgress).toEqual({ phase: 'connected', peerId: ada.id, peerName: 'Ada' });
+    // The PAKE ran through both instances: both show the same verification phrase.
+    expect(bob.actions.lastProgress).toEqual({
+      phase: 'connected',
+      peerId: ada.id,
+      peerName: 'Ada',
+      verificationPhrase: expect.stringMatching(/^\d{4} \d{4}$/),
+    });
+    expect(ada.actions.lastProgress).toMatchObject({
+      verificationPhrase: (bob.actions.lastProgress as { verificationPhrase: string }).verificationPhrase,
+    });
 
     // The pair is peer to peer now: both instances can go and chat still flows.
     await one.close();
