@@ -35,11 +35,17 @@ describe('remembered devices in the store', () => {
   it('removes a forgotten device and its conversation, and opens pairing ready for a new code', () => {
     const { store, actions } = setup();
     actions.peerOnline({ id: 'bob', name: 'Bob', appVersion: '0.1.0' });
-    actions.setPairing({ phase: 'connected', peerId: 'bob', peerName: 'Bob' });
+    actions.setPairing({
+      phase: 'connected',
+      peerId: 'bob',
+      peerName: 'Bob',
+      verificationPhrase: '1234 5678',
+    });
     actions.chatIncoming('bob', { id: 'm1', text: 'hi', sentAt: 1 });
     store.getState().removeDevice('bob');
     const state = store.getState();
     expect(state.devices['bob']).toBeUndefined();
+    expect(state.verificationPhrases['bob']).toBeUndefined();
     expect(state.deviceOrder).toEqual([]);
     expect(state.chats['bob']).toBeUndefined();
     expect(state.pairingOpen).toBe(true);

@@ -223,7 +223,14 @@ const devicesSlice: Slice<DevicesSlice> = (set, get) => ({
     set((state) => {
       const { [deviceId]: _gone, ...devices } = state.devices;
       const { [deviceId]: _lines, ...chats } = state.chats;
-      return { devices, chats, deviceOrder: state.deviceOrder.filter((id) => id !== deviceId) };
+      // The phrase belonged to that pairing; a new pairing gets its own.
+      const { [deviceId]: _phrase, ...verificationPhrases } = state.verificationPhrases;
+      return {
+        devices,
+        chats,
+        verificationPhrases,
+        deviceOrder: state.deviceOrder.filter((id) => id !== deviceId),
+      };
     });
     // Its conversation was open: the pairing screen takes its place, ready for a new code.
     if (wasOpen) get().openPairing();
