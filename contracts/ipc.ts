@@ -95,7 +95,7 @@ export const appCommandSchema = z.discriminatedUnion('type', [
     peerId: peerIdSchema,
     paths: z.array(z.string().min(1).max(32_768)).min(1).max(MAX_SOURCE_PATHS),
   }),
-  /** From a `ferry://pair/<code>` link; `code` is shown grouped (`K7M-Q2X`). */
+  /** From a `ferry://pair/<code>` link; `code` is shown grouped (`K7M-Q2XW`). */
   z.strictObject({
     type: z.literal('pair'),
     code: z

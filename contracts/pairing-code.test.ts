@@ -16,6 +16,12 @@ describe('pairing codes', () => {
     expect(new Set(CODE_ALPHABET).size).toBe(CODE_ALPHABET.length);
   });
 
+  it('makes one online guess at a secret hopeless: at least 1 in 900,000 (issue 13)', () => {
+    // The PAKE allows one guess per code; the secret's space is what that one guess is against.
+    expect(CODE_ALPHABET.length ** SECRET_LENGTH).toBe(923_521);
+    expect(generateSecret()).toHaveLength(4);
+  });
+
   it('generates secrets from the alphabet only', () => {
     for (let i = 0; i < 200; i++) {
       const secret = generateSecret();
@@ -48,14 +54,14 @@ describe('pairing codes', () => {
     }
   });
 
-  it('formats as two groups of three', () => {
-    expect(formatCode({ nameplate: 'K7M', secret: 'Q2X' })).toBe('K7M-Q2X');
+  it('formats as the nameplate, a dash and the secret', () => {
+    expect(formatCode({ nameplate: 'K7M', secret: 'Q2XW' })).toBe('K7M-Q2XW');
   });
 
-  it.each(['K7M-Q2X', 'k7m-q2x', 'k7m q2x', ' K7MQ2X ', 'k7m.q2x', 'K-7-M-Q-2-X'])(
+  it.each(['K7M-Q2XW', 'k7m-q2xw', 'k7m q2xw', ' K7MQ2XW ', 'k7m.q2xw', 'K-7-M-Q-2-X-W'])(
     'reads %j loosely',
     (input) => {
-      expect(parseCode(input)).toEqual({ ok: true, code: { nameplate: 'K7M', secret: 'Q2X' } });
+      expect(parseCode(input)).toEqual({ ok: true, code: { nameplate: 'K7M', secret: 'Q2XW' } });
     },
   );
 
@@ -77,8 +83,8 @@ describe('pairing codes', () => {
     ['', 'empty'],
     ['   ', 'empty'],
     ['Q'.repeat(SECRET_LENGTH), 'too-short'],
-    ['K7MABCD-Q2X'.padEnd(8 + SECRET_LENGTH, 'Q'), 'too-long'],
-    ['K0M-Q2X', 'bad-character'],
+    ['K7MABCD-Q2XW'.padEnd(8 + SECRET_LENGTH, 'Q'), 'too-long'],
+    ['K0M-Q2XW', 'bad-character'],
     ['K7M-Q2!', 'bad-character'],
   ])('refuses %j as %s', (input, reason) => {
     const parsed = parseCode(input);

@@ -194,9 +194,9 @@ test.describe('voice calls', () => {
     // and nothing joins until the person confirms.
     await ada.page.getByRole('button', { name: 'Settings' }).click();
     await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-    await fireCommand(ada, { type: 'pair', code: 'K7M-Q2X' });
+    await fireCommand(ada, { type: 'pair', code: 'K7M-Q2XW' });
     await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toHaveCount(0);
-    await expect(ada.page.getByLabel('Pairing code')).toHaveValue('K7M-Q2X');
+    await expect(ada.page.getByLabel('Pairing code')).toHaveValue('K7M-Q2XW');
     await expect(ada.page.getByLabel('Pairing code')).toBeFocused();
     await expect(ada.page.getByText('This code came from a link.', { exact: false })).toBeVisible();
     await expect(ada.page.getByRole('button', { name: 'Connect' })).toBeEnabled();

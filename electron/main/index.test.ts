@@ -57,7 +57,7 @@ beforeAll(async () => {
   app.paths.set('appData', join(dir, 'appData'));
   app.paths.set('userData', join(dir, 'appData', 'Ferry'));
   app.paths.set('downloads', join(dir, 'Downloads'));
-  process.argv = [process.execPath, '.', '--profile=alice', 'ferry://pair/k7m-q2x'];
+  process.argv = [process.execPath, '.', '--profile=alice', 'ferry://pair/k7m-q2xw'];
   Object.assign(process.env, {
     FERRY_EMBEDDED_PORT: '0',
     FERRY_EMBEDDED_HOST: '127.0.0.1',
@@ -219,7 +219,7 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
   it('holds the ferry:// link Ferry was started with until the page listens', async () => {
     expect(commandsSent()).toEqual([]);
     expect(await invoke('commands:subscribe')).toEqual({ ok: true, value: null });
-    expect(commandsSent()).toEqual([['app:command', { type: 'pair', code: 'K7M-Q2X' }]]);
+    expect(commandsSent()).toEqual([['app:command', { type: 'pair', code: 'K7M-Q2XW' }]]);
   });
 
   it('builds the tray from the state the renderer reports, and carries out its commands', async () => {
@@ -316,18 +316,18 @@ describe('Ferry main process (glue, with a fake Electron)', () => {
 
   it('focuses the window and takes the link when Ferry is launched again', () => {
     window().hide();
-    app.emit('second-instance', fakeEvent(), ['ferry', 'ferry://pair/ABC-DEF']);
+    app.emit('second-instance', fakeEvent(), ['ferry', 'ferry://pair/ABC-DEFG']);
     expect(window().visible).toBe(true);
-    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'ABC-DEF' }]);
+    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'ABC-DEFG' }]);
   });
 
   it('takes a ferry:// link macOS sends with open-url, and ignores a malformed one', () => {
     window().hide();
     const link = fakeEvent();
-    app.emit('open-url', link, 'ferry://pair/XYZ-234');
+    app.emit('open-url', link, 'ferry://pair/XYZ-2345');
     expect(link.defaultPrevented).toBe(true);
     expect(window().visible).toBe(true);
-    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'XYZ-234' }]);
+    expect(commandsSent().at(-1)).toEqual(['app:command', { type: 'pair', code: 'XYZ-2345' }]);
     const sentBefore = commandsSent().length;
     app.emit('open-url', fakeEvent(), 'ferry://pair/not-a-code/../../x');
     app.emit('second-instance', fakeEvent(), ['ferry', '--flag', 'ferry://evil/ABC-DEF']);

@@ -113,7 +113,7 @@ describe("this machine's join addresses and nearby devices", () => {
 describe('static web client', () => {
   it('serves index.html at / without letting it be cached stale', async () => {
     const url = await serve(webDir);
-    for (const requestPath of ['/', '/index.html', '/?code=K7M-Q2X']) {
+    for (const requestPath of ['/', '/index.html', '/?code=K7M-Q2XW']) {
       const response = await rawRequest(url, requestPath);
       expect(response.status).toBe(200);
       expect(response.body).toBe(INDEX_HTML);

@@ -18,12 +18,12 @@ function setup() {
 describe('command dispatcher', () => {
   it('holds commands until the page listens, then sends them in order', () => {
     const { dispatcher, sent } = setup();
-    dispatcher.dispatch({ type: 'pair', code: 'K7M-Q2X' });
+    dispatcher.dispatch({ type: 'pair', code: 'K7M-Q2XW' });
     dispatcher.dispatch({ type: 'open-chat', peerId: 'desk' });
     expect(sent).toEqual([]);
     dispatcher.pageListening();
     expect(sent).toEqual([
-      { type: 'pair', code: 'K7M-Q2X' },
+      { type: 'pair', code: 'K7M-Q2XW' },
       { type: 'open-chat', peerId: 'desk' },
     ]);
     dispatcher.dispatch({ type: 'hang-up' });

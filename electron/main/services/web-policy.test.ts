@@ -44,7 +44,7 @@ describe('navigation', () => {
     ['file:///opt/ferry/out/renderer/index.html', 'deny'],
     ['app://ferry/other.html', 'deny'],
     ['javascript:alert(1)', 'deny'],
-    ['ferry://pair/K7MQ2X', 'deny'],
+    ['ferry://pair/K7MQ2XW', 'deny'],
     ['not a url', 'deny'],
   ])('%s → %s', (url, expected) => {
     expect(decideNavigation(url, filePage)).toBe(expected);

@@ -184,7 +184,7 @@ describe('FerryEngine', () => {
     const bob = device('Bob');
     bob.engine.enterCode('not a code!');
     expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-malformed' });
-    bob.engine.enterCode('ZZZ-ZZZ');
+    bob.engine.enterCode('ZZZ-ZZZZ');
     await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
     expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-not-found' });
   });
@@ -242,7 +242,7 @@ describe('a code held on a nearby device', () => {
     const bob = device('Bob', {
       nearbyServiceUrls: () => [nearby.url, 'http://127.0.0.1:9'],
     });
-    bob.engine.enterCode('ZZZ-ZZZ');
+    bob.engine.enterCode('ZZZ-ZZZZ');
     await bob.actions.until(() => bob.actions.lastProgress?.phase === 'failed');
     expect(bob.actions.lastProgress).toEqual({ phase: 'failed', reason: 'code-not-found' });
   });
@@ -274,7 +274,7 @@ describe('a code held on a nearby device', () => {
           answer = () => resolve({ ok: true, value: null });
         }),
     });
-    bob.engine.enterCode('K7M-Q2X');
+    bob.engine.enterCode('K7M-Q2XW');
     expect(bob.actions.lastProgress).toEqual({ phase: 'checking-code' });
     bob.engine.cancelPairing();
     answer?.();

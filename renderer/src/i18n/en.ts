@@ -33,7 +33,7 @@ export const en = {
   'pair.showCode': 'Show my code',
   'pair.enterCode': 'Enter a code',
   'pair.codeLabel': 'Pairing code',
-  'pair.codeHint': 'Six letters and digits, like K7M-Q2X. Case, spaces and dashes don’t matter.',
+  'pair.codeHint': 'Letters and digits, like K7M-Q2XW. Case, spaces and dashes don’t matter.',
   'pair.connect': 'Connect',
   'pair.yourCode': 'Your code',
   'pair.copy': 'Copy code',
@@ -72,7 +72,7 @@ export const en = {
   'pair.verify.hint': 'Check that {name} shows the same digits.',
   'pair.status.expired': 'This code expired. Make a new one.',
   'pair.fail.code-malformed':
-    'That doesn’t look like a Ferry code. Codes have six letters and digits, like K7M-Q2X.',
+    'That doesn’t look like a Ferry code. Codes are letters and digits, like K7M-Q2XW.',
   'pair.fail.code-not-found': 'No device is waiting with that code. Check it and try again.',
   'pair.fail.code-expired': 'That code has expired. Ask for a new one.',
   'pair.fail.code-used': 'That code was already used. Ask for a new one.',

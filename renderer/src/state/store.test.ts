@@ -72,7 +72,7 @@ describe('the Ferry store as the engine drives it', () => {
     actions.setPairing({ phase: 'failed', reason: 'code-expired' });
     store.getState().openPairing();
     expect(store.getState().pairing).toEqual({ phase: 'idle' });
-    actions.setPairing({ phase: 'showing-code', code: 'K7M-Q2X', expiresAt: 5 });
+    actions.setPairing({ phase: 'showing-code', code: 'K7M-Q2XW', expiresAt: 5 });
     store.getState().openPairing();
     expect(store.getState().pairing.phase).toBe('showing-code');
   });

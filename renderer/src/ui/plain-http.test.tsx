@@ -47,14 +47,14 @@ describe('a page served over plain http (not a secure context)', () => {
 
   it('“Copy code” without a clipboard selects the code and says how to copy it', () => {
     vi.stubGlobal('navigator', { ...navigator, clipboard: undefined });
-    renderWith(<ShowCodePanel code="K7M-Q2X" expiresAt={Date.now() + 60_000} onCancel={() => undefined} />, {
+    renderWith(<ShowCodePanel code="K7M-Q2XW" expiresAt={Date.now() + 60_000} onCancel={() => undefined} />, {
       kind: 'web',
       getLocalInfo: async () => null,
     } as unknown as Host);
     fireEvent.click(screen.getByRole('button', { name: 'Copy code' }));
     return vi.waitFor(() => {
       expect(screen.getByRole('status').textContent).toContain('The code is selected: press Ctrl+C');
-      expect(window.getSelection()?.toString()).toBe('K7M-Q2X');
+      expect(window.getSelection()?.toString()).toBe('K7M-Q2XW');
     });
   });
 });

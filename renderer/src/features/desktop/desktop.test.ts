@@ -172,7 +172,7 @@ describe('commands from the tray, notifications and links', () => {
     routeAppCommand({ type: 'open-chat', peerId: 'bob' }, store, calls, noTransfers);
     expect(store.getState().settingsOpen).toBe(false);
     store.getState().setSettingsOpen(true);
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, calls, noTransfers);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2XW' }, store, calls, noTransfers);
     expect(store.getState()).toMatchObject({ settingsOpen: false, pairingOpen: true });
     store.getState().setSettingsOpen(true);
     routeAppCommand({ type: 'call', peerId: 'bob' }, store, calls, noTransfers);
@@ -192,15 +192,15 @@ describe('commands from the tray, notifications and links', () => {
   it('a ferry://pair link only fills in the code: nothing joins until the person confirms', () => {
     const { store } = setup();
     store.getState().selectDevice('bob');
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls, noTransfers);
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2XW' }, store, fakeCalls().calls, noTransfers);
     expect(store.getState()).toMatchObject({
       pairingOpen: true,
       selectedDeviceId: null,
-      suggestedCode: { code: 'K7M-Q2X', id: 1 },
+      suggestedCode: { code: 'K7M-Q2XW', id: 1 },
       pairing: { phase: 'idle' },
     });
-    routeAppCommand({ type: 'pair', code: 'K7M-Q2X' }, store, fakeCalls().calls, noTransfers);
-    expect(store.getState().suggestedCode).toEqual({ code: 'K7M-Q2X', id: 2 });
+    routeAppCommand({ type: 'pair', code: 'K7M-Q2XW' }, store, fakeCalls().calls, noTransfers);
+    expect(store.getState().suggestedCode).toEqual({ code: 'K7M-Q2XW', id: 2 });
   });
 });
 

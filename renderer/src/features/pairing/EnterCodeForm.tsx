@@ -53,7 +53,7 @@ export function EnterCodeForm({
         autoCapitalize="characters"
         spellCheck={false}
         maxLength={32}
-        placeholder="K7M-Q2X"
+        placeholder="K7M-Q2XW"
         aria-describedby={hintId}
         disabled={disabled}
       />

@@ -3,15 +3,15 @@ import { codeFromJoinLink, joinBaseUrls, joinLinkFor } from './join-link';
 
 describe('join links', () => {
   it('carry the code in the fragment, which browsers do not send to the server', () => {
-    expect(joinLinkFor('http://10.0.0.5:47100', 'K7M-Q2X')).toBe('http://10.0.0.5:47100/#pair=K7M-Q2X');
-    expect(joinLinkFor('https://ferry.example/', 'K7M-Q2X')).toBe('https://ferry.example/#pair=K7M-Q2X');
+    expect(joinLinkFor('http://10.0.0.5:47100', 'K7M-Q2XW')).toBe('http://10.0.0.5:47100/#pair=K7M-Q2XW');
+    expect(joinLinkFor('https://ferry.example/', 'K7M-Q2XW')).toBe('https://ferry.example/#pair=K7M-Q2XW');
   });
 
   it('give back the code, and nothing for anything else', () => {
-    expect(codeFromJoinLink('#pair=K7M-Q2X')).toBe('K7M-Q2X');
-    expect(codeFromJoinLink('#pair=k7mq2x')).toBe('K7M-Q2X');
+    expect(codeFromJoinLink('#pair=K7M-Q2XW')).toBe('K7M-Q2XW');
+    expect(codeFromJoinLink('#pair=k7mq2xw')).toBe('K7M-Q2XW');
     expect(codeFromJoinLink('#pair=Q2X')).toBeNull();
-    expect(codeFromJoinLink('#pair=K7M-Q2X0')).toBeNull();
+    expect(codeFromJoinLink('#pair=K7M-Q2XW0')).toBeNull();
     expect(codeFromJoinLink('#pair=<script>')).toBeNull();
     expect(codeFromJoinLink('#other=K7M')).toBeNull();
     expect(codeFromJoinLink('')).toBeNull();

@@ -11,7 +11,7 @@ export function joinLinkFor(signalingUrl: string, code: string): string {
 }
 
 /**
- * The code in a `#pair=…` fragment, shown grouped (`K7M-Q2X`), if the page was opened from a join
+ * The code in a `#pair=…` fragment, shown grouped (`K7M-Q2XW`), if the page was opened from a join
  * link with a well-formed code. It is only a suggestion: the page fills it in for the person to
  * confirm (anyone can send a link).
  */

@@ -61,9 +61,9 @@ describe('nearby devices on the pairing screen', () => {
     expect(screen.getByText('Enter the code Ada’s laptop shows.')).toBeTruthy();
     // Nothing joins on a click: only the code makes the device trusted.
     expect(entered).toEqual([]);
-    fireEvent.change(input, { target: { value: 'k7m q2x' } });
+    fireEvent.change(input, { target: { value: 'k7m q2xw' } });
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-    expect(entered).toEqual([['k7m q2x', { preferredServiceUrls: ['http://10.7.0.1:47100'] }]]);
+    expect(entered).toEqual([['k7m q2xw', { preferredServiceUrls: ['http://10.7.0.1:47100'] }]]);
   });
 
   it('forgets the choice when that device leaves the network', () => {
@@ -71,9 +71,11 @@ describe('nearby devices on the pairing screen', () => {
     act(() => store.getState().setNearby([ada]));
     fireEvent.click(screen.getByRole('button', { name: 'Nearby: Ada’s laptop' }));
     act(() => store.getState().setNearby([]));
-    fireEvent.change(screen.getByRole('textbox', { name: 'Pairing code' }), { target: { value: 'K7M-Q2X' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Pairing code' }), {
+      target: { value: 'K7M-Q2XW' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Connect' }));
-    expect(entered).toEqual([['K7M-Q2X', {}]]);
+    expect(entered).toEqual([['K7M-Q2XW', {}]]);
   });
 
   it('speaks Simplified Chinese too', () => {
