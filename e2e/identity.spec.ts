@@ -31,4 +31,15 @@ test('each device keeps one identity across reloads, and every connection it mak
     ),
   );
   expect(stated).toEqual([adaCertificate, adaCertificate]);
+  // The bulk connection passed the check against the control connection's fingerprints (a
+  // refused one is closed, and files would go over the control connection instead).
+  await expect
+    .poll(() =>
+      ada.page.evaluate(() =>
+        (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections.map(
+          (pc) => pc.connectionState,
+        ),
+      ),
+    )
+    .toEqual(['connected', 'connected']);
 });

@@ -1,10 +1,13 @@
 import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BulkSignal } from '../../../../contracts/transfer';
+import { sdpFingerprint } from '../pake/sdp-fingerprint';
 import {
   BulkConnection,
   PreferredBulkChannel,
   openBulkTransport,
+  type BulkConnectionOptions,
+  type BulkRefusal,
   type PreferredRoute,
 } from './bulk-connection';
 import type { BulkChannelLike, IncomingChannelLike } from './bulk-link';
@@ -166,7 +169,7 @@ describe('PreferredBulkChannel', () => {
 });
 
 /** Two bulk connections wired to each other like two devices over their control channel. */
-function wiredPair() {
+function wiredPair(bobExtra: Partial<BulkConnectionOptions> = {}) {
   const connections: { ada?: BulkConnection; bob?: BulkConnection } = {};
   const signals: BulkSignal[] = [];
   const incoming = { ada: [] as IncomingChannelLike[], bob: [] as IncomingChannelLike[] };
@@ -181,6 +184,7 @@ function wiredPair() {
       signals.push(signal);
       setTimeout(() => connections.ada?.signal(signal), 0);
     },
+    ...bobExtra,
   });
   connections.ada = new BulkConnection({
     offerer: true,
@@ -225,6 +229,73 @@ describe('BulkConnection (two real connections, @roamhq/wrtc)', () => {
       expect(await atBob).toBe(262_144);
       expect(await atAda).toBe(1_000);
       expect([incoming.ada.length, incoming.bob.length]).toEqual([1, 1]);
+    } finally {
+      ada.close();
+      bob.close();
+    }
+  });
+
+  it('refuses an offer naming another certificate than the control connection’s: never applied, never answered', async () => {
+    const refusals: BulkRefusal[] = [];
+    const someoneElse = `sha-256 ${Array.from({ length: 32 }, () => 'AB').join(':')}`;
+    const { ada, bob, signals } = wiredPair({
+      // Bob's control connection was with another certificate than the one Ada's offer names.
+      binding: { local: someoneElse, remote: someoneElse },
+      onRefused: (reason) => refusals.push(reason),
+    });
+    try {
+      await new Promise<void>((resolve) => bob.onFailed(resolve));
+      expect(refusals).toEqual(['remote-fingerprint']);
+      expect(bob.failed).toBe(true);
+      // No answer went back: there is no DTLS session with Bob for anyone to finish.
+      expect(signals.some((s) => s.kind === 'description' && s.type === 'answer')).toBe(false);
+    } finally {
+      ada.close();
+      bob.close();
+    }
+  });
+
+  it('keeps a bulk connection whose both ends show the bound fingerprints, checked against getStats once connected', async () => {
+    const refusals: BulkRefusal[] = [];
+    let bobPc: RTCPeerConnection | null = null;
+    let relayed: readonly BulkSignal[] = [];
+    // @roamhq/wrtc cannot reuse a certificate, so the "control connection's" fingerprints are the
+    // ones this very handshake produces, read when the checks ask for them.
+    const binding = {
+      get local() {
+        return sdpFingerprint(bobPc?.localDescription?.sdp ?? '') ?? 'none';
+      },
+      get remote() {
+        const offer = relayed.find((s) => s.kind === 'description' && s.type === 'offer');
+        return (offer?.kind === 'description' && sdpFingerprint(offer.sdp)) || 'none';
+      },
+    };
+    let verified = () => undefined as void;
+    const checked = new Promise<void>((resolve) => (verified = resolve));
+    const { ada, bob, signals, incoming } = wiredPair({
+      binding,
+      onRefused: (reason) => refusals.push(reason),
+      onVerified: () => verified(),
+      createConnection: (configuration) => {
+        bobPc = new wrtc.RTCPeerConnection(configuration) as unknown as RTCPeerConnection;
+        return bobPc;
+      },
+    });
+    relayed = signals;
+    try {
+      await Promise.all([opened(ada.channel), opened(bob.channel), checked]);
+      expect(refusals).toEqual([]);
+      expect(bob.failed).toBe(false);
+      const toBob = incoming.bob[0];
+      if (!toBob) throw new Error('no incoming channel adopted');
+      const received = new Promise<number>((resolve) => {
+        toBob.binaryType = 'arraybuffer';
+        toBob.addEventListener('message', (event: MessageEvent<ArrayBuffer>) =>
+          resolve(event.data.byteLength),
+        );
+      });
+      ada.channel.send(new Uint8Array(1_000));
+      expect(await received).toBe(1_000);
     } finally {
       ada.close();
       bob.close();

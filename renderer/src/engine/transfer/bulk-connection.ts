@@ -30,9 +30,20 @@
  *
  * A bulk channel lost while the control connection stays up is set up again by the
  * TransferManager (`relink`, a new generation with a connection and fallback channel of its own).
+ *
+ * The bulk connection is held to the same DTLS identities as the control connection (issue 13:
+ * every connection to a device is checked). A device uses its persisted certificate on every
+ * connection, so both ends of the bulk connection must show exactly the fingerprints of the
+ * control connection, which the pairing's PAKE binding or the reconnection's identity proof
+ * authenticated: a relayed description naming any other fingerprint is never applied (DTLS then
+ * cannot complete with anyone but the holder of the pinned certificate, RFC 8842 §5), and once
+ * connected the negotiated certificates (descriptions cross-checked with getStats) must be the
+ * same. A bulk connection that fails the check is closed; files go over the control connection.
  */
 import type { OutgoingPeerMessage } from '../../../../contracts/peer-protocol';
 import type { BulkSignal } from '../../../../contracts/transfer';
+import { readConnectionView, type ConnectionView } from '../pake/connection-view';
+import { sdpFingerprint } from '../pake/sdp-fingerprint';
 import { openBulkChannels, type BulkChannelLike, type IncomingChannelLike } from './bulk-link';
 
 /** What travels between the two ends of one bulk connection (`relink` is the manager's). */
@@ -53,6 +64,30 @@ export interface BulkConnectionOptions {
   readonly sendSignal: (signal: BulkHandshakeSignal) => void;
   /** Test seam: how the connection is made (Node tests pass @roamhq/wrtc). */
   readonly createConnection?: (configuration: RTCConfiguration) => RTCPeerConnection;
+  /**
+   * The fingerprints both ends must show: the control connection's (see the file comment). Absent
+   * only where this device has no persisted certificate to use again (Node tests: @roamhq/wrtc
+   * cannot make one); there the handshake is still only taken from the authenticated control channel.
+   */
+  readonly binding?: ConnectionView;
+  /** Why the connection was refused, for the log and tests. */
+  readonly onRefused?: (reason: BulkRefusal) => void;
+  /** The negotiated certificates were found to be the bound ones. */
+  readonly onVerified?: () => void;
+}
+
+/** A description or negotiated certificate that is not the control connection's. */
+export type BulkRefusal = 'remote-fingerprint' | 'local-fingerprint' | 'negotiated-fingerprint';
+
+/** The control connection's fingerprints, when this device uses its persisted certificate on it. */
+export function controlBinding(
+  connection: Pick<RTCPeerConnection, 'localDescription' | 'remoteDescription'>,
+  configuration: RTCConfiguration,
+): ConnectionView | undefined {
+  if (!configuration.certificates?.length) return undefined;
+  const local = sdpFingerprint(connection.localDescription?.sdp ?? '');
+  const remote = sdpFingerprint(connection.remoteDescription?.sdp ?? '');
+  return local && remote ? { local, remote } : undefined;
 }
 
 /** A second RTCPeerConnection to the same device, with the bulk channels on it. */
@@ -91,6 +126,7 @@ export class BulkConnection {
     // 'failed', not 'disconnected': ICE may recover from the latter (FIELD-NOTES).
     this.pc.addEventListener('connectionstatechange', () => {
       if (this.pc.connectionState === 'failed') this.fail();
+      if (this.pc.connectionState === 'connected') this.enqueue(() => this.checkNegotiated());
     });
     if (options.offerer) this.enqueue(() => this.offer());
   }
@@ -132,8 +168,33 @@ export class BulkConnection {
   private async offer(): Promise<void> {
     const offer = await this.pc.createOffer();
     await this.pc.setLocalDescription(offer);
+    this.checkLocal();
     if (!offer.sdp || this.closed) return;
     this.options.sendSignal({ kind: 'description', type: 'offer', sdp: offer.sdp });
+  }
+
+  /** Our own description must name our pinned certificate (checked before it is sent). */
+  private checkLocal(): void {
+    const binding = this.options.binding;
+    if (binding && sdpFingerprint(this.pc.localDescription?.sdp ?? '') !== binding.local) {
+      this.refuse('local-fingerprint');
+    }
+  }
+
+  /** What DTLS negotiated must be what the descriptions named, and those the control connection's. */
+  private async checkNegotiated(): Promise<void> {
+    const binding = this.options.binding;
+    if (!binding) return;
+    const view = await readConnectionView(this.pc);
+    if (view?.local !== binding.local || view.remote !== binding.remote)
+      this.refuse('negotiated-fingerprint');
+    this.options.onVerified?.();
+  }
+
+  private refuse(reason: BulkRefusal): never {
+    this.options.onRefused?.(reason);
+    // Thrown inside a queued step: the queue turns it into fail(), which closes the connection.
+    throw new Error(`bulk connection refused: ${reason}`);
   }
 
   private async apply(signal: BulkHandshakeSignal): Promise<void> {
@@ -155,11 +216,14 @@ export class BulkConnection {
     // The offerer takes one answer, the answerer one offer: anything else is a confused peer.
     const expected = this.options.offerer ? 'answer' : 'offer';
     if (signal.type !== expected || this.remoteDescriptionSet) throw new Error(`unexpected ${signal.type}`);
+    const binding = this.options.binding;
+    if (binding && sdpFingerprint(signal.sdp) !== binding.remote) this.refuse('remote-fingerprint');
     await this.pc.setRemoteDescription({ type: signal.type, sdp: signal.sdp });
     this.remoteDescriptionSet = true;
     if (signal.type === 'offer') {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
+      this.checkLocal();
       if (!answer.sdp || this.closed) return;
       this.options.sendSignal({ kind: 'description', type: 'answer', sdp: answer.sdp });
     }
@@ -323,7 +387,7 @@ export interface BulkTransport {
  */
 export function openBulkTransport(
   session: BulkTransportSession,
-  options: Pick<BulkConnectionOptions, 'createConnection' | 'adoptIncoming'> & {
+  options: Pick<BulkConnectionOptions, 'createConnection' | 'adoptIncoming' | 'onRefused'> & {
     readonly giveUpAfterMs?: number;
     /** How many times the bulk link was set up again on this control connection (0 first). */
     readonly generation?: number;
@@ -336,12 +400,15 @@ export function openBulkTransport(
     generation,
     adoptIncoming: options.adoptIncoming,
   });
+  const binding = controlBinding(session.connection, session.rtcConfiguration);
   const connection = new BulkConnection({
     offerer: !session.initiator,
     adoptIncoming: options.adoptIncoming,
     configuration: session.rtcConfiguration,
+    ...(binding ? { binding } : {}),
     sendSignal: (data) => void session.send({ type: 'transfer:signal', generation, data }),
     ...(options.createConnection ? { createConnection: options.createConnection } : {}),
+    ...(options.onRefused ? { onRefused: options.onRefused } : {}),
   });
   const channel = new PreferredBulkChannel(connection, fallback, options.giveUpAfterMs);
   return { channel, signal: (data) => connection.signal(data) };
