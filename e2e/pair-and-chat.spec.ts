@@ -129,8 +129,10 @@ test.describe('pair by code and chat', () => {
     signaling,
   }) => {
     const { ada, bob } = await openAdaAndBob(browser, signaling.url);
-    // A few runs in the browser; the engine's service test repeats it 50 times with real WebRTC.
-    for (let run = 0; run < 3; run++) {
+    // Two runs in the browser (the second on a fresh code after the first failed); the engine's
+    // service test repeats it 50 times with real WebRTC. Kept short: three runs with a fixed wait
+    // each took 19-29 s on a quiet machine, too close to the 90 s test timeout on a loaded one.
+    for (let run = 0; run < 2; run++) {
       const code = await showMyCode(ada);
       // Right nameplate (the service lets Bob in), wrong secret (only the devices can tell).
       // The secret is what follows the dash; the nameplate before it may be of any length.
@@ -139,10 +141,13 @@ test.describe('pair by code and chat', () => {
       await enterCode(bob, wrongSecret);
       await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
       await expect(ada.page.getByRole('alert')).toContainText('The code didn’t match');
-      // Both stay on the true reason (no later "left" replaces it).
-      await ada.page.waitForTimeout(3_000);
-      await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
-      await expect(ada.page.getByRole('alert')).toContainText('The code didn’t match');
+      if (run === 0) {
+        // Both stay on the true reason: no "the other device left" replaces it once the grace for
+        // a late reason (TOLD_REASON_GRACE_MS, 2.5 s) has passed.
+        await ada.page.waitForTimeout(3_000);
+        await expect(bob.page.getByRole('alert')).toContainText('The code didn’t match');
+        await expect(ada.page.getByRole('alert')).toContainText('The code didn’t match');
+      }
       await ada.page.getByRole('button', { name: 'Try again' }).click();
       await bob.page.getByRole('button', { name: 'Try again' }).click();
     }
