@@ -70,12 +70,24 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
     }
   }
 
+  /**
+   * Tells the room this connection left it, unless the device is still there on another connection
+   * (one that replaced this: across instances that replacement is applied a moment later, so this
+   * connection may still have been a member when it went).
+   */
+  async function tellLeft(rendezvousId: string, publicKey: string): Promise<void> {
+    const members = await membersOf(rendezvousId);
+    if (members.some((member) => member.publicKey === publicKey && member.socketId !== socket.id)) return;
+    tellOthers(members, rendezvousId, false);
+  }
+
   async function leave(rendezvousId: string): Promise<void> {
     // Gone already when a newer connection of the same device took its place: nothing to tell.
-    if (!inRoom(rendezvousId)) return;
+    const publicKey = socket.data.presenceKeys?.[rendezvousId];
+    if (!inRoom(rendezvousId) || publicKey === undefined) return;
     await socket.leave(presenceRoomOf(rendezvousId));
     delete socket.data.presenceKeys?.[rendezvousId];
-    tellOthers(await membersOf(rendezvousId), rendezvousId, false);
+    await tellLeft(rendezvousId, publicKey);
   }
 
   socket.on(
@@ -152,28 +164,33 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
       limit: 'relay',
       handle: async ({ rendezvousId, data }) => {
         if (!inRoom(rendezvousId)) return err('NOT_PAIRED');
-        const other = (await membersOf(rendezvousId)).find((member) => member.socketId !== socket.id);
-        if (other === undefined) return err('UNAVAILABLE', 'peer not here');
+        const own = socket.data.presenceKeys?.[rendezvousId];
+        // The other device: normally one connection; two for the moment a newer one replaces an
+        // older on another instance, and the older is on its way out either way.
+        const others = (await membersOf(rendezvousId)).filter((member) => member.publicKey !== own);
         // Never log the data: SDP and candidates carry the devices' addresses.
-        const delivered = deliver({
-          to: other.socketId,
-          event: 'presence:signal',
-          payload: { rendezvousId, data },
-        });
-        return delivered === 'unreachable' ? err('UNAVAILABLE', 'peer not here') : ok(null);
+        const delivered = others.map((other) =>
+          deliver({ to: other.socketId, event: 'presence:signal', payload: { rendezvousId, data } }),
+        );
+        return delivered.some((where) => where !== 'unreachable')
+          ? ok(null)
+          : err('UNAVAILABLE', 'peer not here');
       },
     }),
   );
 
   // 'disconnecting', not 'disconnect': the socket still knows its rooms then.
   socket.on('disconnecting', () => {
-    const rooms = Object.keys(socket.data.presenceKeys ?? {}).filter(inRoom);
+    const keys = socket.data.presenceKeys ?? {};
+    const rooms = Object.keys(keys).filter(inRoom);
     if (rooms.length === 0) return;
     context.queue.run(async () => {
       for (const rendezvousId of rooms) {
+        const publicKey = keys[rendezvousId];
+        if (publicKey === undefined) continue;
         try {
           // The socket is out of every room by the time this runs: tell whoever is still there.
-          tellOthers(await membersOf(rendezvousId), rendezvousId, false);
+          await tellLeft(rendezvousId, publicKey);
         } catch (error) {
           context.errorLog.error({ err: error, socketId: socket.id }, 'telling a presence room failed');
         }

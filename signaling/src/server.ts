@@ -231,8 +231,11 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   }
 
   function removeFromPresenceRoom(socketId: string, rendezvousId: string): void {
-    // A socket id is also the name of a room holding just that socket, on whichever instance.
-    io.in(socketId).socketsLeave(presenceRoomOf(rendezvousId));
+    const here = socketById(socketId);
+    // At once when it is here; through the adapter (a moment later) when on another instance,
+    // where a socket id is also the name of a room holding just that socket.
+    if (here !== undefined) void here.leave(presenceRoomOf(rendezvousId));
+    else io.in(socketId).socketsLeave(presenceRoomOf(rendezvousId));
   }
 
   if (crossInstance) {
