@@ -1,7 +1,9 @@
 /**
  * The first-run step (issue 17): a new browser asks for its name before anything else, suggests a
- * unique one, and the name chosen is the one the other device sees after pairing.
+ * unique one, and the name chosen is the one the other device sees after pairing. The screen is
+ * axe-checked here, since every other test's peers are named before they open.
  */
+import AxeBuilder from '@axe-core/playwright';
 import {
   expect,
   expectConnected,
@@ -26,6 +28,11 @@ test('a fresh browser is asked for its name, names itself, and the other device 
   // A suggestion unique to this browser (a random suffix), ready to be typed over.
   await expect(field).toHaveValue(/^Chromium on Linux [0-9A-F]{4}$/);
   await expect(field).toBeFocused();
+  // Like every main screen (accessibility.spec.ts): no serious or critical axe findings.
+  const findings = (await new AxeBuilder({ page }).analyze()).violations.filter(
+    (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+  );
+  expect(findings.map((violation) => violation.id)).toEqual([]);
   await page.keyboard.type('Cleo phone');
   await page.keyboard.press('Enter');
   await expect(page.getByText('This device: Cleo phone')).toBeVisible();

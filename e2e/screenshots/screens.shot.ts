@@ -1,7 +1,8 @@
 /**
  * Photographs every main screen at a laptop size and a phone size (and the conversation in dark
- * mode too) into docs/screenshots/, overwriting what is there: pairing, a shown code, a conversation
- * with messages and transfer cards, a ringing call, a running call, Settings.
+ * mode too) into docs/screenshots/, overwriting what is there: the first-run name step, pairing, a
+ * shown code, a conversation with messages and transfer cards (a received folder of photos with
+ * thumbnails among them), a ringing call, a running call, Settings.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +69,15 @@ for (const { label, viewport } of SIZES) {
     const suffix = colorScheme === 'dark' ? `${label}-dark` : label;
     test(`screens at ${label} px, ${colorScheme}`, async ({ browser, signaling }) => {
       await mkdir(OUT_DIR, { recursive: true });
+      if (colorScheme === 'light') {
+        // The first-run step, in a browser that has no name yet.
+        const fresh = await browser.newContext({ viewport, colorScheme, locale: 'en-US' });
+        const page = await fresh.newPage();
+        await page.goto(signaling.url);
+        await expect(page.getByRole('heading', { level: 1, name: 'Name this device' })).toBeVisible();
+        await shoot(page, `first-run-${label}`);
+        await fresh.close();
+      }
       const { ada, bob } = await openAdaAndBob(browser, signaling.url, { viewport, colorScheme });
 
       await expect(ada.page.getByRole('heading', { level: 1, name: 'Pair a device' })).toBeVisible();
