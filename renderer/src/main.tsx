@@ -10,6 +10,7 @@ import { sendChosenPaths } from './features/transfer/send-paths';
 import { startTransfers } from './features/transfer/start-transfers';
 import { TransferProvider } from './features/transfer/transfer-context';
 import { thumbnailMaker } from './features/transfer/thumbnail/thumbnails';
+import { indexedDbTransferRecords } from './engine/transfer/transfer-records';
 import { openDeviceIdentity } from './engine/identity/open-device-identity';
 import { HistoryProvider } from './history/history-context';
 import { appHistory } from './history/history-store';
@@ -69,7 +70,15 @@ async function start(root: HTMLElement): Promise<void> {
   store.subscribe((next, previous) => {
     if (next.settings.deviceName !== previous.settings.deviceName) engine.announceIdentity();
   });
-  const transfers = startTransfers({ store, engine, host, storage: window.localStorage });
+  const transfers = startTransfers({
+    store,
+    engine,
+    host,
+    storage: window.localStorage,
+    records: indexedDbTransferRecords(),
+  });
+  // A forgotten device's unfinished transfers can never resume: their records and partial files go.
+  remembered.onForget((deviceId) => transfers.manager.forgetDevice(deviceId));
   window.addEventListener('pagehide', () => transfers.dispose());
   const calls = startCalls({
     store,

@@ -77,7 +77,7 @@ export class IncomingTransfer {
     readonly deviceId: string,
     readonly manifest: readonly ManifestFile[],
     readonly totalBytes: number,
-    private readonly createdAt: number,
+    readonly createdAt: number,
   ) {
     this.key = transferKey('in', deviceId, id);
     this.files = manifest.map((file) => ({ path: file.path, size: file.size, done: 0, state: 'waiting' }));
@@ -93,6 +93,30 @@ export class IncomingTransfer {
 
   get currentSlot(): number {
     return this.slot;
+  }
+
+  /** Whether this person accepted it and it is not over (or failed in a way that can go on). */
+  get isAccepted(): boolean {
+    return (
+      this.phase === 'transferring' ||
+      this.phase === 'paused' ||
+      (this.phase === 'failed' && this.outcome.resumableBy !== undefined)
+    );
+  }
+
+  /**
+   * Brought back from its record after a restart (transfer-records.ts): accepted before, so when
+   * the sender offers it again it goes on from what is on disk without asking.
+   */
+  restoreAccepted(): void {
+    if (this.phase === 'awaiting-you') this.phase = 'paused';
+  }
+
+  /** Its device was forgotten: dropped with what it kept on disk, nothing said to anyone. */
+  forgotten(): void {
+    this.generation++;
+    this.link = null;
+    this.discard();
   }
 
   /** The offer arrived on this connection (first time, or again after a reconnect). */
@@ -231,8 +255,11 @@ export class IncomingTransfer {
   /** The sender could not go on (its file became unreadable): keep what arrived, for a retry. */
   peerFailed(code: TransferErrorCode): void {
     if (this.isFinished) return;
-    this.end('failed', 'peer', code, RESUMABLE_SENDER_ERRORS.has(code) ? 'peer' : null);
-    this.closeFiles(true);
+    const resumable = RESUMABLE_SENDER_ERRORS.has(code);
+    this.end('failed', 'peer', code, resumable ? 'peer' : null);
+    // What can never go on (the sender's file changed) is not kept either.
+    if (resumable) this.closeFiles(true);
+    else this.discard();
   }
 
   linkDown(): void {

@@ -93,13 +93,18 @@ export class OutgoingTransfer {
   private confirmed = 0;
   private completedBelow = 0;
   private readonly meter = new RateMeter();
+  /**
+   * Brought back from its record after a restart without its files (a browser's File objects do
+   * not outlive the page; the desktop's are granted per pick): it waits for them to be picked again.
+   */
+  private detached = false;
 
   constructor(
     private readonly context: TransferContext,
     readonly id: string,
     readonly deviceId: string,
-    private readonly source: OutgoingFiles,
-    private readonly createdAt: number,
+    private source: OutgoingFiles,
+    readonly createdAt: number,
   ) {
     this.key = transferKey('out', deviceId, id);
   }
@@ -112,9 +117,63 @@ export class OutgoingTransfer {
     return FINISHED_PHASES.has(this.phase);
   }
 
+  /** The files as offered (what its record keeps, and what files picked again must match). */
+  get files(): OutgoingFiles['files'] {
+    return this.source.files;
+  }
+
+  get wasAccepted(): boolean {
+    return this.accepted;
+  }
+
+  /** Whether it can still go on (so its record is kept): not over, or failed in a way that can resume. */
+  get canGoOn(): boolean {
+    return !this.isFinished || this.outcome.resumableBy !== undefined;
+  }
+
+  /** Waiting for its files to be picked again after a restart. */
+  get needsFiles(): boolean {
+    return this.detached && !this.isFinished;
+  }
+
+  /**
+   * Brought back from its record after a restart, without readable files: paused until they are
+   * picked again (reattach); it can be cancelled meanwhile.
+   */
+  restoreDetached(accepted: boolean): void {
+    this.detached = true;
+    this.accepted = accepted;
+    this.phase = 'paused';
+  }
+
+  /** The files were picked again (checked against the record by the caller): offered again next. */
+  reattach(source: OutgoingFiles): void {
+    if (!this.needsFiles) return;
+    this.source = source;
+    this.detached = false;
+    this.setPhase('offered');
+  }
+
+  /** Its device was forgotten: dropped, nothing said to anyone (the connection is gone). */
+  forgotten(): void {
+    this.stopRun();
+    this.source.close?.();
+  }
+
+  /**
+   * A file picked again is not the one offered (another size or modification time): it cannot go
+   * on. Returns the message that tells the receiver, who drops what it kept.
+   */
+  sourceChanged(index: number): OutgoingPeerMessage | null {
+    if (!this.needsFiles) return null;
+    this.end('failed', 'you', 'FILE_CHANGED', null);
+    return { type: 'transfer:error', transferId: this.id, by: 'sender', code: 'FILE_CHANGED', index };
+  }
+
   /** Whether the next connection should offer it again. */
   get wantsLink(): boolean {
     // A failure the receiver can fix is offered again too, so its Retry has a transfer to accept.
+    if (this.detached) return false;
     return (
       this.phase === 'offered' ||
       this.phase === 'paused' ||
@@ -247,6 +306,7 @@ export class OutgoingTransfer {
       bytesPerSecond: reading?.bytesPerSecond ?? 0,
       secondsLeft: reading?.secondsLeft ?? null,
       createdAt: this.createdAt,
+      ...(this.needsFiles ? { needsFiles: true } : {}),
       ...this.outcome,
     };
   }

@@ -23,6 +23,7 @@ import { receiveFramesHere, type FrameReceiver, type ReceivedFrame } from './fra
 import { IncomingTransfer } from './incoming-transfer';
 import { OutgoingTransfer } from './outgoing-transfer';
 import type { TransferContext, TransferLink, TransferLinkSession } from './transfer-link';
+import { checkRepicked, sameManifest, type TransferRecord, type TransferRecords } from './transfer-records';
 import {
   transferKey,
   type OutgoingFiles,
@@ -61,6 +62,29 @@ const PROGRESS_INTERVAL_MS = 250;
  */
 export const BULK_RELINK_DELAY_MS = 1_000;
 
+/**
+ * How long connection events wait for the records of the last run. IndexedDB can stall (an
+ * upgrade blocked by another tab): transfers then go on without resuming, never not at all.
+ */
+export const RECORDS_LOAD_TIMEOUT_MS = 5_000;
+
+/** The records, or none if they cannot be read in time. */
+function loadWithin(records: TransferRecords, timeoutMs: number): Promise<TransferRecord[]> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve([]), timeoutMs);
+    records.load().then(
+      (kept) => {
+        clearTimeout(timer);
+        resolve(kept);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve([]);
+      },
+    );
+  });
+}
+
 export interface TransferManagerDeps {
   readonly engine: { observe(observer: LinkObserver): () => void };
   readonly actions: TransferActions;
@@ -69,6 +93,11 @@ export interface TransferManagerDeps {
   /** Accept offers from this device without asking (a per-device setting). */
   readonly autoAccept: (deviceId: string) => boolean;
   readonly now?: () => number;
+  /**
+   * Where unfinished transfers are recorded, so that they resume after a restart of either side
+   * (transfer-records.ts). Without it they resume only within one run.
+   */
+  readonly records?: TransferRecords;
   /**
    * Test seam: how the bulk channel is made on a connection (instead of a bulk connection); it is
    * used in both directions.
@@ -87,6 +116,15 @@ function canOpenBulkConnection(session: LinkSession): session is LinkSession & B
     session.rtcConfiguration !== undefined
   );
 }
+
+/**
+ * Files picked again for a transfer that waits for them after a restart: it goes on (`resumed`),
+ * or one of its files is not among them (`missing`: pick again), or one is no longer the file that
+ * was offered (`changed`: the transfer fails, in words, on both sides).
+ */
+export type RepickOutcome =
+  | { readonly outcome: 'resumed' | 'unknown' }
+  | { readonly outcome: 'missing' | 'changed'; readonly path: string };
 
 export type SendFilesOutcome =
   | { readonly outcome: 'offered'; readonly key: string }
@@ -125,19 +163,46 @@ export class TransferManager {
   private readonly now: () => number;
   private readonly unobserve: () => void;
   private readonly context: TransferContext;
+  /**
+   * Connection events that came before the records of the last run were read back, run in order
+   * once they are: an offer of a transfer accepted before a restart must find its record, or it
+   * would be asked about again.
+   */
+  private waiting: (() => void)[] | null;
+  /** After dispose (the page going away) records stay as they are: they are for the next run. */
+  private disposed = false;
+  /** Transfers with a record kept, by key: whether the record says it was accepted. */
+  private readonly recorded = new Map<string, boolean>();
+  /** Resolves once the records of the last run are back (at once without records). */
+  readonly ready: Promise<void>;
 
   constructor(private readonly deps: TransferManagerDeps) {
     this.now = deps.now ?? Date.now;
     this.context = { now: this.now, changed: (key, urgent) => this.report(key, urgent) };
+    this.waiting = deps.records ? [] : null;
+    const whenReady = (event: () => void) => {
+      if (this.waiting) this.waiting.push(event);
+      else event();
+    };
     this.unobserve = deps.engine.observe({
-      linkUp: (deviceId, session) => this.linkUp(deviceId, session),
-      linkDown: (deviceId) => {
-        this.cancelRelink(deviceId);
-        this.generations.delete(deviceId);
-        this.linkDown(deviceId);
-      },
-      message: (deviceId, message, session) => this.message(deviceId, message, session),
+      linkUp: (deviceId, session) => whenReady(() => this.linkUp(deviceId, session)),
+      linkDown: (deviceId) =>
+        whenReady(() => {
+          this.cancelRelink(deviceId);
+          this.generations.delete(deviceId);
+          this.linkDown(deviceId);
+        }),
+      message: (deviceId, message, session) => whenReady(() => this.message(deviceId, message, session)),
     });
+    const records = deps.records;
+    this.ready = records
+      ? loadWithin(records, RECORDS_LOAD_TIMEOUT_MS).then((kept) => {
+          this.restore(kept);
+          const events = this.waiting ?? [];
+          this.waiting = null;
+          for (const event of events) event();
+        })
+      : Promise.resolve();
   }
 
   /** Offers files to a device; the transfer starts when the other person accepts. */
@@ -155,6 +220,37 @@ export class TransferManager {
 
   accept(key: string): void {
     this.incoming.get(key)?.accept();
+  }
+
+  /**
+   * The files of a transfer that waits for them after a restart of this side, picked again. They
+   * are matched with its record by path, size and modification time; the same files go on from
+   * what the receiver kept (the receiver's digest check still guards every byte).
+   */
+  repick(key: string, source: OutgoingFiles): RepickOutcome {
+    const transfer = this.outgoing.get(key);
+    if (!transfer?.needsFiles) return { outcome: 'unknown' };
+    const recorded = transfer.files;
+    const match = checkRepicked(recorded, source.files);
+    if (match.check !== 'same') {
+      const path = match.path ?? '';
+      if (match.check === 'changed') {
+        const message = transfer.sourceChanged(recorded.findIndex((file) => file.path === path));
+        if (message) this.deliver(transfer.deviceId, message);
+      }
+      source.close?.();
+      return { outcome: match.check, path };
+    }
+    // In the recorded order, whatever order they were picked in.
+    const byPath = new Map(source.files.map((file) => [file.path, file]));
+    const files = recorded.flatMap((file) => {
+      const again = byPath.get(file.path);
+      return again ? [again] : [];
+    });
+    transfer.reattach({ files, ...(source.close ? { close: source.close } : {}) });
+    const link = this.links.get(transfer.deviceId);
+    if (link) transfer.offer(link);
+    return { outcome: 'resumed' };
   }
 
   decline(key: string): void {
@@ -189,11 +285,34 @@ export class TransferManager {
     if (transfer && message) this.deliver(transfer.deviceId, message);
   }
 
+  /**
+   * A forgotten device: its unfinished transfers are dropped with their records and whatever they
+   * kept on disk, silently (its conversation is being deleted too), so nothing of them can resume.
+   */
+  async forgetDevice(deviceId: string): Promise<void> {
+    await this.ready;
+    for (const [key, transfer] of [...this.incoming]) {
+      if (transfer.deviceId !== deviceId) continue;
+      this.incoming.delete(key);
+      this.recorded.delete(key);
+      if (!transfer.isFinished || transfer.isAccepted) transfer.forgotten();
+    }
+    for (const [key, transfer] of [...this.outgoing]) {
+      if (transfer.deviceId !== deviceId || !transfer.canGoOn) continue;
+      this.outgoing.delete(key);
+      this.recorded.delete(key);
+      transfer.forgotten();
+    }
+    this.outbox.delete(deviceId);
+    await this.deps.records?.removeDevice(deviceId).catch(() => undefined);
+  }
+
   view(key: string): TransferView | undefined {
     return (this.outgoing.get(key) ?? this.incoming.get(key))?.view();
   }
 
   dispose(): void {
+    this.disposed = true;
     this.unobserve();
     // Like a connection drop: transfers pause where they are and can resume from disk later.
     for (const deviceId of [...this.links.keys()]) this.linkDown(deviceId);
@@ -456,7 +575,7 @@ export class TransferManager {
   private offerComplete(link: DeviceLink, offer: TransferOfferMessage, files: readonly ManifestFile[]): void {
     const key = transferKey('in', link.deviceId, offer.transferId);
     let transfer = this.incoming.get(key);
-    if (transfer && (transfer.totalBytes !== offer.totalBytes || transfer.manifest.length !== files.length)) {
+    if (transfer && (transfer.totalBytes !== offer.totalBytes || !sameManifest(transfer.manifest, files))) {
       // Same id, different files: not the transfer we know. Refuse rather than mix them up.
       link.session.send({
         type: 'transfer:error',
@@ -539,9 +658,90 @@ export class TransferManager {
     this.outbox.set(deviceId, queued);
   }
 
+  /**
+   * Transfers from the records of the last run. An incoming transfer this person had accepted
+   * comes back paused, and goes on without asking when its sender offers it again (the offer's
+   * manifest must be the recorded one, see offerComplete).
+   */
+  private restore(records: readonly TransferRecord[]): void {
+    for (const record of records) {
+      if (record.direction === 'out') {
+        this.restoreOutgoing(record);
+        continue;
+      }
+      if (!record.accepted || this.incoming.has(record.key)) {
+        void this.deps.records?.remove(record.key).catch(() => undefined);
+        continue;
+      }
+      const transfer = new IncomingTransfer(
+        this.context,
+        this.deps.sink,
+        record.id,
+        record.deviceId,
+        record.files.map((file, index) => ({ index, path: file.path, size: file.size })),
+        record.totalBytes,
+        record.createdAt,
+      );
+      transfer.restoreAccepted();
+      this.incoming.set(record.key, transfer);
+      this.recorded.set(record.key, true);
+      this.report(record.key, true);
+    }
+  }
+
+  /**
+   * An outgoing transfer of the last run comes back without its files (nothing can read them
+   * now): it waits, paused, for them to be picked again (repick), or to be cancelled.
+   */
+  private restoreOutgoing(record: TransferRecord): void {
+    if (this.outgoing.has(record.key)) return;
+    const files = record.files.map((file) => ({
+      path: file.path,
+      size: file.size,
+      ...(file.modifiedAt !== undefined ? { modifiedAt: file.modifiedAt } : {}),
+      read: () => Promise.reject(Object.assign(new Error('not picked again'), { code: 'READ_FAILED' })),
+    }));
+    const transfer = new OutgoingTransfer(
+      this.context,
+      record.id,
+      record.deviceId,
+      { files },
+      record.createdAt,
+    );
+    transfer.restoreDetached(record.accepted);
+    this.outgoing.set(record.key, transfer);
+    this.recorded.set(record.key, record.accepted);
+    this.report(record.key, true);
+  }
+
+  /**
+   * Keeps the record of a transfer while it can still go on (accepted and not over), and drops it
+   * when it is over. Called on every change of phase.
+   */
+  private keepRecord(key: string): void {
+    const records = this.deps.records;
+    if (!records || this.disposed) return;
+    const incoming = this.incoming.get(key);
+    const outgoing = this.outgoing.get(key);
+    let record: TransferRecord | null = null;
+    if (incoming?.isAccepted) record = recordOfIncoming(incoming);
+    else if (outgoing?.canGoOn) record = recordOfOutgoing(outgoing);
+    if (!incoming && !outgoing) return;
+    const kept = this.recorded.get(key);
+    if (record && kept !== record.accepted) {
+      // Written when it starts and again when it is accepted: not on every change.
+      this.recorded.set(key, record.accepted);
+      void records.put(record).catch(() => undefined);
+    } else if (!record && kept !== undefined) {
+      this.recorded.delete(key);
+      void records.remove(key).catch(() => undefined);
+    }
+  }
+
   private report(key: string, urgent: boolean): void {
     const pending = this.pendingReports.get(key);
     if (urgent) {
+      this.keepRecord(key);
       if (pending) clearTimeout(pending);
       this.pendingReports.delete(key);
       const view = this.view(key);
@@ -561,3 +761,33 @@ export class TransferManager {
 }
 
 type TransferMessageOut = Parameters<TransferLinkSession['send']>[0];
+
+function recordOfIncoming(transfer: IncomingTransfer): TransferRecord {
+  return {
+    direction: 'in',
+    id: transfer.id,
+    deviceId: transfer.deviceId,
+    key: transfer.key,
+    createdAt: transfer.createdAt,
+    totalBytes: transfer.totalBytes,
+    files: transfer.manifest.map((file) => ({ path: file.path, size: file.size })),
+    accepted: true,
+  };
+}
+
+function recordOfOutgoing(transfer: OutgoingTransfer): TransferRecord {
+  return {
+    direction: 'out',
+    id: transfer.id,
+    deviceId: transfer.deviceId,
+    key: transfer.key,
+    createdAt: transfer.createdAt,
+    totalBytes: transfer.totalBytes,
+    files: transfer.files.map((file) => ({
+      path: file.path,
+      size: file.size,
+      ...(file.modifiedAt !== undefined ? { modifiedAt: file.modifiedAt } : {}),
+    })),
+    accepted: transfer.wasAccepted,
+  };
+}

@@ -17,6 +17,11 @@ export interface OutgoingFile {
   /** Relative, '/'-separated; a folder's files share its name as the first segment. */
   readonly path: string;
   readonly size: number;
+  /**
+   * When the file was last modified (ms since the epoch), where the host knows it: kept in the
+   * transfer's record, so that a file picked again after a restart can be told from a changed one.
+   */
+  readonly modifiedAt?: number;
   /** Reads `length` bytes at `offset`; rejects if the file can no longer be read as listed. */
   read(offset: number, length: number): Promise<Uint8Array>;
   /**
@@ -123,6 +128,11 @@ export interface TransferView {
   readonly resumableBy?: 'you' | 'peer';
   /** Declined before anyone was asked, as larger than the receiver can take: that limit, in bytes. */
   readonly limitBytes?: number;
+  /**
+   * Outgoing, after a restart of this side: its files must be picked again before it can go on
+   * (the receiver keeps what it has; nothing is sent again that is already there).
+   */
+  readonly needsFiles?: true;
 }
 
 /** How a transfer ended, as its view shows it; `finishedAt: null` while it has not. */

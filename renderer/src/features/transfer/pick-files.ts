@@ -85,6 +85,7 @@ export function browserFiles(
     files: picked.map(({ file, path }) => ({
       path,
       size: file.size,
+      modifiedAt: file.lastModified,
       read: (offset: number, length: number) => reader.read(file, offset, length),
       openHashingReader: () => reader.openHashing(file),
     })),

@@ -5,6 +5,7 @@
  */
 import type { FerryEngine } from '../../engine/engine';
 import { TransferManager, type TransferManagerDeps } from '../../engine/transfer/transfer-manager';
+import type { TransferRecords } from '../../engine/transfer/transfer-records';
 import type { TransferView } from '../../engine/transfer/transfer-types';
 import type { Host } from '../../host/host';
 import { createTranslator, resolveLanguage } from '../../i18n/i18n';
@@ -23,6 +24,8 @@ export interface StartTransfersOptions {
   readonly host: Pick<Host, 'receive' | 'updateSettings'>;
   /** Where an older Ferry kept the auto-accept list (moved into the settings at start). */
   readonly storage?: Pick<Storage, 'getItem' | 'removeItem'> | undefined;
+  /** Where unfinished transfers are recorded so that they resume after a restart (transfer-records.ts). */
+  readonly records?: TransferRecords;
   /** Test seam, passed to the TransferManager. */
   readonly openBulkChannel?: TransferManagerDeps['openBulkChannel'];
 }
@@ -59,6 +62,7 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
     engine: options.engine,
     sink: () => options.host.receive,
     autoAccept: (deviceId) => acceptsAutomatically(state().settings, deviceId),
+    ...(options.records ? { records: options.records } : {}),
     ...(options.openBulkChannel ? { openBulkChannel: options.openBulkChannel } : {}),
     actions: {
       transferChanged: (view) => {

@@ -20,6 +20,7 @@ import { FileDigest } from '../file-digest';
 import { isHeld, listenForFrames, type HeldFrameStore } from '../frame-receiver';
 import { TransferManager, type TransferManagerDeps } from '../transfer-manager';
 import type { OutgoingFile, OutgoingFiles, ReceiveSink, TransferView } from '../transfer-types';
+import type { TransferRecords } from '../transfer-records';
 
 type Listener = (event: MessageEvent) => void;
 
@@ -302,6 +303,8 @@ export class Side {
   constructor(
     readonly deviceId: string,
     readonly sink: MemorySink = new MemorySink(),
+    /** Where unfinished transfers are recorded (kept across `reload`, like IndexedDB). */
+    readonly records?: TransferRecords,
   ) {
     this.manager = this.newManager();
   }
@@ -338,6 +341,7 @@ export class Side {
       autoAccept: () => this.autoAccept,
       now: () => this.now(),
       openBulkChannel: (session) => (session as unknown as { channel: FakeBulkChannel }).channel,
+      ...(this.records ? { records: this.records } : {}),
     };
     return new TransferManager(deps);
   }
