@@ -4,7 +4,7 @@ import { focusLost } from '../../ui/focus';
 import type { TransferFileView, TransferView } from '../../engine/transfer/transfer-types';
 import type { Language, MessageKey, Translate } from '../../i18n/i18n';
 import type { SavedFileActions } from '../../host/host';
-import { useHost, useLanguage, useT } from '../../ui/ferry-context';
+import { useFerry, useHost, useLanguage, useT } from '../../ui/ferry-context';
 import { KIND_ICONS, STATE_ICONS } from './card-icons';
 import {
   cardLook,
@@ -16,12 +16,19 @@ import {
   type FolderSummary,
 } from './card-model';
 import { formatBytes, formatDuration, formatSummary } from './format';
+import { RepickFiles } from './RepickFiles';
 import { useThumbnails, useTransferManager } from './transfer-context';
 
 /** Files listed on a card; the rest are counted. */
 const FILES_SHOWN = 20;
 
-function statusText(view: TransferView, peerName: string, t: Translate, language: Language): string {
+function statusText(
+  view: TransferView,
+  peerName: string,
+  peerOnline: boolean,
+  t: Translate,
+  language: Language,
+): string {
   const name = { name: peerName };
   switch (view.phase) {
     case 'offered':
@@ -31,6 +38,9 @@ function statusText(view: TransferView, peerName: string, t: Translate, language
     case 'transferring':
       return t(view.direction === 'out' ? 'transfer.phase.sending' : 'transfer.phase.receiving');
     case 'paused':
+      if (view.needsFiles) return t('transfer.phase.needsFiles', name);
+      // Connected, and the sender has not gone on: after a restart there it picks the files again.
+      if (view.direction === 'in' && peerOnline) return t('transfer.phase.paused.waiting', name);
       return t('transfer.phase.paused', name);
     case 'done':
       return t(view.direction === 'out' ? 'transfer.phase.done.out' : 'transfer.phase.done.in', name);
@@ -313,6 +323,7 @@ export const TransferCard = memo(function TransferCard({
   const manager = useTransferManager();
   const host = useHost();
   const receiveLimit = host.receive?.limitBytes;
+  const peerOnline = useFerry((state) => state.devices[view.deviceId]?.online ?? false);
   const summary = formatSummary(view.files.length, view.totalBytes, language, t);
   const label = t(view.direction === 'out' ? 'transfer.cardLabel.out' : 'transfer.cardLabel.in', {
     name: peerName,
@@ -381,7 +392,7 @@ export const TransferCard = memo(function TransferCard({
       >
         {view.phase === 'awaiting-you'
           ? t('transfer.offerQuestion', { name: peerName, summary })
-          : statusText(view, peerName, t, language)}
+          : statusText(view, peerName, peerOnline, t, language)}
       </p>
       {view.phase === 'awaiting-you' && receiveLimit !== undefined && (
         <p className="hint">{t('transfer.limitHint', { limit: formatBytes(receiveLimit, language) })}</p>
@@ -457,6 +468,7 @@ export const TransferCard = memo(function TransferCard({
             </button>
           </>
         )}
+        {view.needsFiles && <RepickFiles view={view} peerName={peerName} />}
         {view.phase === 'failed' && view.resumableBy === 'you' && (
           <button type="button" className="primary" onClick={() => manager.retry(view.key)}>
             {t('transfer.retry')}

@@ -58,6 +58,16 @@ export const transferMessagesEn = {
   'transfer.phase.sending': 'Sending…',
   'transfer.phase.receiving': 'Receiving…',
   'transfer.phase.paused': 'Connection lost. The transfer continues when you are connected to {name} again.',
+  'transfer.phase.paused.waiting':
+    'Paused. It continues when {name} sends the rest (if Ferry restarted there, {name} first chooses the files again).',
+  'transfer.phase.needsFiles':
+    'Ferry restarted before these files were sent. Choose the same files again to continue where it stopped; nothing {name} already has is sent again.',
+  'transfer.repick': 'Choose the files again…',
+  'transfer.repickFolder': 'Choose the folder again…',
+  'transfer.repickLabel': 'Files to continue sending to {name}',
+  'transfer.repick.missing': '{path} is not among the files you chose. Choose the same files again.',
+  'transfer.repick.changed':
+    '{path} changed since it was offered, so this transfer cannot continue. Send the files again.',
   'transfer.phase.done.out': 'Sent. {name} has every file, checked.',
   'transfer.phase.done.in': 'Received. Every file was checked.',
   'transfer.phase.declined.you': 'You declined these files.',
@@ -159,6 +169,15 @@ export const transferMessagesZhCN: Record<TransferMessageKey, string> = {
   'transfer.phase.sending': '正在发送…',
   'transfer.phase.receiving': '正在接收…',
   'transfer.phase.paused': '连接已断开。与 {name} 重新连接后，传输会继续。',
+  'transfer.phase.paused.waiting':
+    '已暂停。{name} 继续发送剩余部分后传输会继续（如果对方的 Ferry 重新启动过，{name} 需先重新选择文件）。',
+  'transfer.phase.needsFiles':
+    '这些文件发送完成前 Ferry 重新启动了。请重新选择相同的文件，从中断处继续；{name} 已收到的部分不会重发。',
+  'transfer.repick': '重新选择文件…',
+  'transfer.repickFolder': '重新选择文件夹…',
+  'transfer.repickLabel': '继续发送给 {name} 的文件',
+  'transfer.repick.missing': '你选择的文件中没有 {path}。请重新选择相同的文件。',
+  'transfer.repick.changed': '{path} 在发出后已被修改，此传输无法继续。请重新发送这些文件。',
   'transfer.phase.done.out': '已发送。{name} 已收到全部文件并通过校验。',
   'transfer.phase.done.in': '已接收。全部文件均已通过校验。',
   'transfer.phase.declined.you': '你拒绝了这些文件。',
