@@ -67,6 +67,12 @@ export const BULK_RELINK_DELAY_MS = 1_000;
  * upgrade blocked by another tab): transfers then go on without resuming, never not at all.
  */
 export const RECORDS_LOAD_TIMEOUT_MS = 5_000;
+/**
+ * A transfer is first recorded once it has run this long: most transfers are over sooner, and
+ * never touch IndexedDB (whose writes would compete with the history's for the same disk). A
+ * restart within this first second costs only the Accept being asked again.
+ */
+export const RECORD_DELAY_MS = 1_000;
 
 /** The records, or none if they cannot be read in time. */
 function loadWithin(records: TransferRecords, timeoutMs: number): Promise<TransferRecord[]> {
@@ -98,6 +104,8 @@ export interface TransferManagerDeps {
    * (transfer-records.ts). Without it they resume only within one run.
    */
   readonly records?: TransferRecords;
+  /** How long a transfer runs before its first record is written (RECORD_DELAY_MS; tests use 0). */
+  readonly recordDelayMs?: number;
   /**
    * Test seam: how the bulk channel is made on a connection (instead of a bulk connection); it is
    * used in both directions.
@@ -173,6 +181,8 @@ export class TransferManager {
   private disposed = false;
   /** Transfers with a record kept, by key: whether the record says it was accepted. */
   private readonly recorded = new Map<string, boolean>();
+  /** First records waiting for RECORD_DELAY_MS, by key. */
+  private readonly recordTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Resolves once the records of the last run are back (at once without records). */
   readonly ready: Promise<void>;
 
@@ -294,13 +304,13 @@ export class TransferManager {
     for (const [key, transfer] of [...this.incoming]) {
       if (transfer.deviceId !== deviceId) continue;
       this.incoming.delete(key);
-      this.recorded.delete(key);
+      this.forgetRecord(key);
       if (!transfer.isFinished || transfer.isAccepted) transfer.forgotten();
     }
     for (const [key, transfer] of [...this.outgoing]) {
       if (transfer.deviceId !== deviceId || !transfer.canGoOn) continue;
       this.outgoing.delete(key);
-      this.recorded.delete(key);
+      this.forgetRecord(key);
       transfer.forgotten();
     }
     this.outbox.delete(deviceId);
@@ -319,6 +329,8 @@ export class TransferManager {
     for (const deviceId of [...this.pendingRelinks.keys()]) this.cancelRelink(deviceId);
     for (const timer of this.pendingReports.values()) clearTimeout(timer);
     this.pendingReports.clear();
+    for (const timer of this.recordTimers.values()) clearTimeout(timer);
+    this.recordTimers.clear();
   }
 
   private linkUp(deviceId: string, session: LinkSession, generation = 0): void {
@@ -728,14 +740,56 @@ export class TransferManager {
     else if (outgoing?.canGoOn) record = recordOfOutgoing(outgoing);
     if (!incoming && !outgoing) return;
     const kept = this.recorded.get(key);
-    if (record && kept !== record.accepted) {
-      // Written when it starts and again when it is accepted: not on every change.
+    if (record && kept === undefined) {
+      // Its first record waits, and is written only if it is still going on then.
+      if (this.recordTimers.has(key)) return;
+      const delay = this.deps.recordDelayMs ?? RECORD_DELAY_MS;
+      this.recordTimers.set(
+        key,
+        setTimeout(() => {
+          this.recordTimers.delete(key);
+          this.recorded.set(key, false);
+          this.writeRecord(key);
+        }, delay),
+      );
+    } else if (record && kept !== record.accepted) {
+      // Written again when it is accepted: not on every change.
       this.recorded.set(key, record.accepted);
       void records.put(record).catch(() => undefined);
-    } else if (!record && kept !== undefined) {
+    } else if (!record) {
+      const timer = this.recordTimers.get(key);
+      if (timer !== undefined) clearTimeout(timer);
+      this.recordTimers.delete(key);
+      if (kept === undefined) return;
       this.recorded.delete(key);
       void records.remove(key).catch(() => undefined);
     }
+  }
+
+  /** Stops keeping a record (it is removed from disk by the caller). */
+  private forgetRecord(key: string): void {
+    clearTimeout(this.recordTimers.get(key));
+    this.recordTimers.delete(key);
+    this.recorded.delete(key);
+  }
+
+  /** Writes a transfer's record now, if it still can go on. */
+  private writeRecord(key: string): void {
+    const records = this.deps.records;
+    if (!records || this.disposed) return;
+    const incoming = this.incoming.get(key);
+    const outgoing = this.outgoing.get(key);
+    const record = incoming?.isAccepted
+      ? recordOfIncoming(incoming)
+      : outgoing?.canGoOn
+        ? recordOfOutgoing(outgoing)
+        : null;
+    if (!record) {
+      this.recorded.delete(key);
+      return;
+    }
+    this.recorded.set(key, record.accepted);
+    void records.put(record).catch(() => undefined);
   }
 
   private report(key: string, urgent: boolean): void {

@@ -5,7 +5,7 @@ import { encodePeerMessage, type PeerMessage } from '../../../../contracts/peer-
 import { TRANSFER_CHUNK_BYTES, TRANSFER_CREDIT_WINDOW_BYTES } from '../../../../contracts/transfer';
 import type { PeerSession } from '../peer-session';
 import { sha256Hex } from './sha256';
-import { RECORDS_LOAD_TIMEOUT_MS } from './transfer-manager';
+import { RECORD_DELAY_MS, RECORDS_LOAD_TIMEOUT_MS } from './transfer-manager';
 import {
   FakeConnection,
   MemorySink,
@@ -253,6 +253,26 @@ describe('TransferManager with records: the receiver restarts', () => {
     bob.reload();
     await bob.manager.ready;
     expect(bob.views.size).toBe(0);
+  });
+
+  it('a transfer over within its first second never writes a record', async () => {
+    let writes = 0;
+    const memory = memoryTransferRecords();
+    const counted: TransferRecords = { ...memory, put: (record) => (writes++, memory.put(record)) };
+    const ada = new Side('ada-device', new MemorySink(), counted);
+    const bob = new Side('bob-device', new MemorySink(), counted);
+    ada.recordDelayMs = RECORD_DELAY_MS;
+    bob.recordDelayMs = RECORD_DELAY_MS;
+    ada.reload();
+    bob.reload();
+    await Promise.all([ada.manager.ready, bob.manager.ready]);
+    new FakeConnection(ada, bob);
+    bob.autoAccept = true;
+    ada.manager.sendFiles('bob-device', memoryFiles([{ path: 'note.txt', bytes: patternBytes(1000) }]));
+    await until(() => bob.views.size === 1 && bob.only('in').phase === 'done', 'received');
+    await new Promise((resolve) => setTimeout(resolve, RECORD_DELAY_MS + 50));
+    expect(writes).toBe(0);
+    expect(await memory.load()).toEqual([]);
   });
 
   it('an offer this person never answered is not recorded (it is simply asked again)', async () => {

@@ -296,6 +296,8 @@ export class Side {
   readonly views = new Map<string, TransferView>();
   readonly history: TransferView[] = [];
   autoAccept = false;
+  /** How long a transfer runs before it is recorded (0: at once, so tests need not wait). */
+  recordDelayMs = 0;
   /** This side's clock; tests move it to see what expires. */
   now: () => number = Date.now;
   manager: TransferManager;
@@ -341,7 +343,7 @@ export class Side {
       autoAccept: () => this.autoAccept,
       now: () => this.now(),
       openBulkChannel: (session) => (session as unknown as { channel: FakeBulkChannel }).channel,
-      ...(this.records ? { records: this.records } : {}),
+      ...(this.records ? { records: this.records, recordDelayMs: this.recordDelayMs } : {}),
     };
     return new TransferManager(deps);
   }
