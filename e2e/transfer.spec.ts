@@ -403,6 +403,53 @@ test.describe('file transfer', () => {
     expect(await opfsDigests(bob, ['film.mkv'])).toEqual({ 'film.mkv': await sha256OfFile(file) });
   });
 
+  test('a 128 MiB transfer, the receiver’s page closed at one third and opened again: it resumes by itself and the SHA-256 on disk matches', async ({
+    browser,
+    signaling,
+  }) => {
+    test.setTimeout(240_000);
+    const { ada, bob } = await openAdaAndBob(browser, signaling.url);
+    // Frames Ada puts on the bulk channel: a transfer started over would send the first third again.
+    const bulkSends = { className: 'RTCDataChannel', method: 'send', label: 'ferry-bulk' } as const;
+    await countCalls(ada, bulkSends);
+    await pair(ada, bob);
+    const file = join(base, 'archive.bin');
+    const size = 128 * MiB;
+    await writePatternFile(file, size, 97);
+    await sendFiles(ada, [file]);
+    await accept(bob);
+    await receivedAtLeast(bob, size / 3);
+
+    await bob.page.close();
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(
+      'Connection lost. The transfer continues when you are connected to Bob desktop again.',
+    );
+    const page = await bob.context.newPage();
+    await page.goto(signaling.url);
+    const bobAgain: Peer = { ...bob, page };
+    await expect(page.getByText(`This device: ${bob.name}`)).toBeVisible();
+    await page.getByRole('button', { name: /^Ada laptop, / }).click();
+    // Nobody answers anything: no code, no Accept.
+    await expect(status(bobAgain, 'in', 'Ada laptop')).toHaveText(RECEIVED, { timeout: 180_000 });
+    await expect(status(ada, 'out', 'Bob desktop')).toHaveText(SENT);
+    expect(await opfsDigests(bobAgain, ['archive.bin'])).toEqual({ 'archive.bin': await sha256OfFile(file) });
+    // Went on from Bob's disk: at most the credit window (16 MiB) in flight at the close went twice.
+    const frames = await callsCounted(ada, bulkSends);
+    expect(frames).toBeLessThan(Math.ceil((size + 20 * MiB) / TRANSFER_CHUNK_BYTES));
+    // One transfer, one card on each side (the history has one line for it, not two).
+    await expect(transferCard(page, 'in', 'Ada laptop')).toHaveCount(1);
+    await expect(transferCard(ada.page, 'out', 'Bob desktop')).toHaveCount(1);
+    // Nothing is left to resume on Bob's side: the journal of the bytes on disk is empty again.
+    await expect
+      .poll(() =>
+        page.evaluate(async () => {
+          const handle = await (await navigator.storage.getDirectory()).getFileHandle('ferry-resume.log');
+          return (await handle.getFile()).text();
+        }),
+      )
+      .toBe('{"ferryResumeJournal":1}\n');
+  });
+
   test('the browser client saves a folder into OPFS, also after what it received was removed, and keeps no resume records once done', async ({
     browser,
     signaling,
