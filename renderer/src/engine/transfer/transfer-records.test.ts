@@ -1,4 +1,6 @@
 import 'fake-indexeddb/auto';
+import { HISTORY_DB_NAME } from '../../history/history-schema';
+import { LEGACY_TRANSFERS_DB } from '../../history/legacy-transfers';
 import { openDB } from 'idb';
 import { describe, expect, it, vi } from 'vitest';
 import { encodePeerMessage, type PeerMessage } from '../../../../contracts/peer-protocol';
@@ -19,6 +21,7 @@ import {
   indexedDbTransferRecords,
   memoryTransferRecords,
   sameManifest,
+  TRANSFERS_DB_NAME,
   type TransferRecord,
   type TransferRecords,
 } from './transfer-records';
@@ -43,6 +46,11 @@ const record = (overrides: Partial<TransferRecord> = {}): TransferRecord => ({
 });
 
 describe('transfer records in IndexedDB', () => {
+  it('live in a database of their own, not the legacy one the history deletes at start', () => {
+    expect(TRANSFERS_DB_NAME).not.toBe(LEGACY_TRANSFERS_DB);
+    expect(TRANSFERS_DB_NAME).not.toBe(HISTORY_DB_NAME);
+  });
+
   it('keeps, replaces and removes records, and drops every record of a forgotten device', async () => {
     const records = freshRecords();
     await records.put(record());

@@ -5,9 +5,11 @@
  * of the receive folder or of OPFS, contracts/resume-journal.ts); this record says which transfer
  * they belong to, with whom, with which files, and that this person accepted it.
  *
- * Kept in IndexedDB ("ferry-transfers", a database of its own like "ferry-devices" and
+ * Kept in IndexedDB ("ferry-transfer-records", a database of its own like "ferry-devices" and
  * "ferry-history", so no schema upgrade of one waits on another), in the desktop renderer and the
- * browser client alike. Every record read back is parsed: a damaged one, or one written by another
+ * browser client alike. Not "ferry-transfers": that is an older Ferry's list of finished
+ * transfers, which the history imports and deletes at start (history/legacy-transfers.ts); a
+ * deletion waits for every open connection, so sharing the name held every history read. Every record read back is parsed: a damaged one, or one written by another
  * version, is skipped (it only costs the resume, never a wrong one).
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
@@ -109,7 +111,7 @@ interface TransfersDb extends DBSchema {
   transfers: { key: string; value: TransferRecord; indexes: { byDevice: string } };
 }
 
-export const TRANSFERS_DB_NAME = 'ferry-transfers';
+export const TRANSFERS_DB_NAME = 'ferry-transfer-records';
 
 function parsedRecords(values: readonly unknown[]): TransferRecord[] {
   return values.flatMap((value) => {
