@@ -13,7 +13,8 @@
  * the signature (IDENTITY_REFUSED when it does not verify), derives the room id and answers whether
  * the other device is there. When both are there, each is told (`presence:peer`), and handshake data
  * for the WebRTC connection flows through `presence:signal`. The device with the smaller public key
- * (in base64url string order) makes the offer; the other answers.
+ * (in base64url string order) makes the offer; the other answers. The same relay carries the ICE
+ * restart of a connection whose path dropped (`restart: true`), which its control channel cannot.
  *
  * Pure TypeScript: zod and the audited @noble primitives only, shared by service and clients.
  */
@@ -81,6 +82,11 @@ export const presenceLeaveRequestSchema = z.strictObject({ rendezvousId: rendezv
 export const presenceSignalRequestSchema = z.strictObject({
   rendezvousId: rendezvousIdSchema,
   data: signalDataSchema,
+  /**
+   * An ICE restart of the connection the two devices still have (its path dropped), not a new
+   * connection: the receiver hands it to that connection instead of starting another.
+   */
+  restart: z.literal(true).optional(),
 });
 
 /** To a member: the other device came into the room (`present`), or left it. */

@@ -25,7 +25,7 @@ export type Delivery =
   | {
       readonly to: string;
       readonly event: 'presence:signal';
-      readonly payload: { rendezvousId: string; data: SignalData };
+      readonly payload: { rendezvousId: string; data: SignalData; restart?: true };
     };
 
 /** What instances sharing a Redis tell each other (socket.io's Redis adapter carries it). */

@@ -53,6 +53,17 @@ describe('presence of remembered devices', () => {
     valueOf(await socketA.emitWithAck('presence:signal', { rendezvousId: first.rendezvousId, data: OFFER }));
     expect(await relayed).toEqual({ rendezvousId: first.rendezvousId, data: OFFER });
 
+    // An ICE restart of the connection the two still have is relayed as such.
+    const restart = nextEvent(socketA, 'presence:signal');
+    valueOf(
+      await socketB.emitWithAck('presence:signal', {
+        rendezvousId: first.rendezvousId,
+        data: OFFER,
+        restart: true,
+      }),
+    );
+    expect(await restart).toEqual({ rendezvousId: first.rendezvousId, data: OFFER, restart: true });
+
     const left = nextEvent(socketA, 'presence:peer');
     socketB.close();
     expect(await left).toEqual({ rendezvousId: first.rendezvousId, present: false });

@@ -162,7 +162,7 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
     respondTo('presence:signal', context, {
       schema: presenceSignalRequestSchema,
       limit: 'relay',
-      handle: async ({ rendezvousId, data }) => {
+      handle: async ({ rendezvousId, data, restart }) => {
         if (!inRoom(rendezvousId)) return err('NOT_PAIRED');
         const own = socket.data.presenceKeys?.[rendezvousId];
         // The other device: normally one connection; two for the moment a newer one replaces an
@@ -170,7 +170,11 @@ export function handlePresence(socket: SignalingSocket, deps: PresenceDeps): voi
         const others = (await membersOf(rendezvousId)).filter((member) => member.publicKey !== own);
         // Never log the data: SDP and candidates carry the devices' addresses.
         const delivered = others.map((other) =>
-          deliver({ to: other.socketId, event: 'presence:signal', payload: { rendezvousId, data } }),
+          deliver({
+            to: other.socketId,
+            event: 'presence:signal',
+            payload: { rendezvousId, data, ...(restart ? { restart } : {}) },
+          }),
         );
         return delivered.some((where) => where !== 'unreachable')
           ? ok(null)

@@ -65,6 +65,8 @@ export interface EngineActions {
   setPairing(progress: PairingProgress): void;
   peerOnline(device: RemoteDevice): void;
   peerOffline(deviceId: string): void;
+  /** The connection to an online device dropped and is being restored (true), or is back (false). */
+  peerReconnecting(deviceId: string, reconnecting: boolean): void;
   chatOutgoing(deviceId: string, line: ChatLine): void;
   chatStatus(deviceId: string, messageId: string, status: OutgoingChatStatus): void;
   chatIncoming(deviceId: string, line: ChatLine): void;

@@ -99,6 +99,7 @@ export class FerryEngine {
           extraIceServers: deps.extraIceServers,
           isOnline: (deviceId) => this.isOnline(deviceId),
           dropLink: (deviceId) => this.links.get(deviceId)?.session.close('connection-lost'),
+          liveSession: (deviceId) => this.links.get(deviceId)?.session,
           adopt: (session, hello) => this.adopt(session, hello),
           ...(deps.onReconnectRefused ? { onRefused: deps.onReconnectRefused } : {}),
           ...(deps.createSession ? { createSession: deps.createSession } : {}),
@@ -120,9 +121,10 @@ export class FerryEngine {
     this.reconnector?.refresh();
   }
 
-  /** The network came back or the page woke up: look for remembered devices now. */
+  /** The network came back or the page woke up: look for remembered devices, and restart, now. */
   wake(): void {
     this.reconnector?.wake();
+    for (const link of this.links.values()) link.session.restartNow();
   }
 
   /** Forgets a remembered device: it is disconnected and needs a new code to come back. */
@@ -313,7 +315,13 @@ export class FerryEngine {
     const remembered = this.deps.remembered;
     remembered?.remember(hello);
     session.on('message', (message) => this.handleMessage(deviceId, link, message));
+    // The path dropped: ICE restarts go over the channel and through the presence room.
+    const stopRescue = this.reconnector?.rescue(deviceId, session);
+    session.on('reconnecting', (reconnecting) => {
+      if (this.links.get(deviceId) === link) this.deps.actions.peerReconnecting(deviceId, reconnecting);
+    });
     session.on('end', () => {
+      stopRescue?.();
       for (const id of link.unacked) {
         // A remembered device gets it when it is back (the outbox still holds it).
         const waits = remembered?.outbox(deviceId).some((entry) => entry.id === id) ?? false;
@@ -323,6 +331,7 @@ export class FerryEngine {
       if (this.links.get(deviceId) === link) {
         this.links.delete(deviceId);
         remembered?.seen(deviceId);
+        this.deps.actions.peerReconnecting(deviceId, false);
         this.deps.actions.peerOffline(deviceId);
         for (const observer of this.observers) observer.linkDown?.(deviceId);
         this.reconnector?.linkDown(deviceId);

@@ -97,6 +97,11 @@ export const en = {
   'pair.fail.internal': 'Something went wrong. Try again.',
   'chat.online': 'Online',
   'chat.offline': 'Offline',
+  'chat.reconnectingShort': 'Reconnecting…',
+  'chat.reconnectingNotice':
+    'Reconnecting to {name}… The network dropped; messages you send now go out when the connection is back.',
+  'chat.reconnecting': 'Reconnecting to {name}…',
+  'chat.reconnected': 'Connected to {name} again',
   'chat.historyLabel': 'Conversation with {name}',
   'chat.empty': 'No messages yet. Say hello!',
   'chat.messageLabel': 'Message to {name}',

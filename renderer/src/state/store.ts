@@ -20,6 +20,8 @@ import { transferSlice, type TransferSlice } from './transfer-slice';
 
 export interface DeviceView extends RemoteDevice {
   readonly online: boolean;
+  /** Online, but the connection dropped and is being restored: messages wait for it. */
+  readonly reconnecting?: boolean;
   readonly unread: number;
   /** When a connection with it was last up; null for a device not remembered. */
   readonly lastSeen: number | null;
@@ -93,6 +95,7 @@ interface DevicesSlice {
   readonly selectedDeviceId: string | null;
   peerOnline(device: RemoteDevice): void;
   peerOffline(deviceId: string): void;
+  peerReconnecting(deviceId: string, reconnecting: boolean): void;
   selectDevice(deviceId: string): void;
   /** The remembered devices as saved: each is listed (offline until it connects), named as kept. */
   setRemembered(devices: readonly RememberedView[]): void;
@@ -191,6 +194,7 @@ const devicesSlice: Slice<DevicesSlice> = (set, get) => ({
         name: known?.alias ?? device.name,
         alias: known?.alias,
         online: true,
+        reconnecting: false,
         unread: known?.unread ?? 0,
         lastSeen: known?.lastSeen ?? null,
       };
@@ -238,7 +242,14 @@ const devicesSlice: Slice<DevicesSlice> = (set, get) => ({
   peerOffline: (deviceId) =>
     set((state) => {
       const known = state.devices[deviceId];
-      return known ? { devices: { ...state.devices, [deviceId]: { ...known, online: false } } } : {};
+      return known
+        ? { devices: { ...state.devices, [deviceId]: { ...known, online: false, reconnecting: false } } }
+        : {};
+    }),
+  peerReconnecting: (deviceId, reconnecting) =>
+    set((state) => {
+      const known = state.devices[deviceId];
+      return known ? { devices: { ...state.devices, [deviceId]: { ...known, reconnecting } } } : {};
     }),
   selectDevice: (deviceId) =>
     set((state) => {
@@ -373,6 +384,12 @@ export function engineActionsFor(store: FerryStore, options: EngineActionsOption
       const device = state().devices[deviceId];
       state().peerOffline(deviceId);
       if (device?.online) state().announce('chat.wentOffline', { name: device.name });
+    },
+    peerReconnecting: (deviceId, reconnecting) => {
+      const device = state().devices[deviceId];
+      if (!device?.online || (device.reconnecting ?? false) === reconnecting) return;
+      state().peerReconnecting(deviceId, reconnecting);
+      state().announce(reconnecting ? 'chat.reconnecting' : 'chat.reconnected', { name: device.name });
     },
     chatOutgoing: (deviceId, line) => {
       // A line typed now goes after every line already received.

@@ -36,7 +36,8 @@ const nullAck = resultSchema(z.null());
 export interface PresenceHandlers {
   /** The other device of a room is there (`present`) or left; `iceServers` come from this service. */
   onPeer(rendezvousId: string, present: boolean, iceServers: readonly IceServer[]): void;
-  onSignal(rendezvousId: string, data: SignalData): void;
+  /** `restart`: an ICE restart of the connection the devices still have (contracts/presence.ts). */
+  onSignal(rendezvousId: string, data: SignalData, restart: boolean): void;
   /** The service refused a claim (IDENTITY_REFUSED…) or this client; for logs and tests. */
   onRefused?(code: string): void;
 }
@@ -80,7 +81,7 @@ export class PresenceConnection {
     this.socket.on('presence:signal', (event) => {
       const parsed = presenceSignalEventSchema.safeParse(event);
       if (parsed.success && this.peers.has(parsed.data.rendezvousId))
-        handlers.onSignal(parsed.data.rendezvousId, parsed.data.data);
+        handlers.onSignal(parsed.data.rendezvousId, parsed.data.data, parsed.data.restart === true);
     });
   }
 
@@ -111,9 +112,13 @@ export class PresenceConnection {
       );
   }
 
-  signal(rendezvousId: string, data: SignalData): Promise<Result<null>> {
+  signal(rendezvousId: string, data: SignalData, restart = false): Promise<Result<null>> {
     return this.request(nullAck, () =>
-      this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:signal', { rendezvousId, data }),
+      this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('presence:signal', {
+        rendezvousId,
+        data,
+        ...(restart ? { restart: true as const } : {}),
+      }),
     );
   }
 

@@ -9,6 +9,14 @@
  *
  * A failed attempt is retried with exponential back-off and jitter while the other device stays in
  * the room; waking up (`online`, the page shown again) tries at once.
+ *
+ * The same rooms carry the ICE restart of a connection that is still up but whose path dropped
+ * (`rescue`): its control channel runs on that path, and after a new address or a NAT rebinding
+ * only a restart signalled some other way brings it back. One rendezvous per pair of devices, the
+ * authenticated one, serves both. (Every paired device is remembered, browser peers included, so
+ * there is no connection this cannot serve; a session without a rescue route, as in tests without
+ * remembered devices, still restarts over its channel, which covers outages where the addresses
+ * stay the same.)
  */
 import type { HelloMessage } from '../../../../contracts/peer-protocol';
 import { makesTheOffer, rendezvousIdOf } from '../../../../contracts/presence';
@@ -33,6 +41,8 @@ export interface ReconnectorDeps {
   readonly isOnline: (deviceId: string) => boolean;
   /** Ends the connection this side still believes up (the other device says it has none). */
   readonly dropLink: (deviceId: string) => void;
+  /** The connection the engine has with a device (open, or being restored), for its ICE restarts. */
+  readonly liveSession?: (deviceId: string) => PeerSession | undefined;
   /** A verified session to a remembered device: the engine takes it over. */
   readonly adopt: (session: PeerSession, hello: HelloMessage) => void;
   /** A device in the room did not prove the identity remembered for it. */
@@ -98,7 +108,7 @@ export class Reconnector {
       const connection: PresenceConnection = create(url, signer, {
         onPeer: (rendezvousId, present, iceServers) =>
           this.peerEvent(connection, rendezvousId, present, iceServers),
-        onSignal: (rendezvousId, data) => this.signalEvent(connection, rendezvousId, data),
+        onSignal: (rendezvousId, data, restart) => this.signalEvent(connection, rendezvousId, data, restart),
       });
       this.connections.set(url, connection);
     }
@@ -125,6 +135,23 @@ export class Reconnector {
       this.failures.delete(deviceId);
       this.tryNow(deviceId);
     }
+  }
+
+  /**
+   * Gives a live connection to a remembered device a rescue route for its ICE restarts: through
+   * every service where the other device is in the room now (the other device takes the first copy
+   * of each description). Returns what takes the route away again.
+   */
+  rescue(deviceId: string, session: PeerSession): () => void {
+    session.setRescueRoute((data) => {
+      const device = this.deps.remembered.get(deviceId);
+      if (!device || this.disposed) return;
+      const rendezvousId = rendezvousIdOf(this.deps.identity().publicKey, device.publicKey);
+      for (const connection of this.presentOn.get(deviceId) ?? []) {
+        if (connection.connected) void connection.signal(rendezvousId, data, true);
+      }
+    });
+    return () => session.setRescueRoute(null);
   }
 
   /** The live connection to a device ended: meet again if the other device is still around. */
@@ -171,6 +198,9 @@ export class Reconnector {
       where.add(connection);
       // It came (back) into the room: a fresh start for the back-off.
       this.failures.delete(device.id);
+      // A connection being restored: what it sent before the other device came back is lost.
+      const live = this.deps.liveSession?.(device.id);
+      if (live?.isReconnecting) live.restartNow();
       this.tryNow(device.id);
     } else {
       where.delete(connection);
@@ -196,9 +226,20 @@ export class Reconnector {
     this.scheduleRetry(deviceId, true);
   }
 
-  private signalEvent(connection: PresenceConnection, rendezvousId: string, data: SignalData): void {
+  private signalEvent(
+    connection: PresenceConnection,
+    rendezvousId: string,
+    data: SignalData,
+    restart: boolean,
+  ): void {
     const device = this.deviceOf(rendezvousId);
     if (!device) return;
+    if (restart) {
+      // For the connection the engine has (a late one, for a connection already gone, is dropped:
+      // the other side's own connection then fails and the two meet again as below).
+      this.deps.liveSession?.(device.id)?.applySignal(data);
+      return;
+    }
     const attempt = this.attempts.get(device.id);
     if (attempt && attempt.connection === connection && !attempt.done) {
       attempt.session.applySignal(data);

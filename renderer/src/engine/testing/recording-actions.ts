@@ -11,6 +11,8 @@ export class RecordingActions implements EngineActions {
   readonly progress: PairingProgress[] = [];
   readonly online = new Map<string, RemoteDevice>();
   readonly offline: string[] = [];
+  /** Device ids whose connection is being restored right now. */
+  readonly reconnecting = new Set<string>();
   readonly outgoing: ChatLine[] = [];
   readonly statuses = new Map<string, OutgoingChatStatus>();
   readonly incoming: ChatLine[] = [];
@@ -26,6 +28,11 @@ export class RecordingActions implements EngineActions {
   }
   peerOffline(deviceId: string): void {
     this.offline.push(deviceId);
+    this.notify();
+  }
+  peerReconnecting(deviceId: string, reconnecting: boolean): void {
+    if (reconnecting) this.reconnecting.add(deviceId);
+    else this.reconnecting.delete(deviceId);
     this.notify();
   }
   chatOutgoing(_deviceId: string, line: ChatLine): void {

@@ -1,3 +1,4 @@
+import type { MessageKey } from '../../i18n/i18n';
 import { useLanguage, useT, useFerry } from '../../ui/ferry-context';
 import { DeviceActions } from '../devices/DeviceActions';
 import { formatLastSeen } from '../devices/last-seen';
@@ -7,6 +8,12 @@ import { VerificationPhrase } from '../pairing/VerificationPhrase';
 import { TransferBar } from '../transfer/TransferBar';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
+
+const PRESENCE_TEXT = {
+  online: 'chat.online',
+  reconnecting: 'chat.reconnectingShort',
+  offline: 'chat.offline',
+} as const satisfies Record<string, MessageKey>;
 
 /**
  * A conversation fills the main pane: a fixed header (name, presence, Call, Delete conversation), the history (the
@@ -20,6 +27,8 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
   if (!device) return null;
   // A remembered device comes back by itself; what is written meanwhile waits for it.
   const remembered = device.lastSeen !== null;
+  const reconnecting = device.online && device.reconnecting === true;
+  const presence = reconnecting ? 'reconnecting' : device.online ? 'online' : 'offline';
 
   return (
     <section className="conversation" aria-labelledby="conversation-heading">
@@ -28,9 +37,9 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
           <h1 id="conversation-heading" title={device.name} tabIndex={-1}>
             {device.name}
           </h1>
-          <p className={`presence ${device.online ? 'online' : 'offline'}`} data-testid="presence">
-            <span className={`dot ${device.online ? 'online' : 'offline'}`} aria-hidden="true" />
-            {device.online ? t('chat.online') : t('chat.offline')}
+          <p className={`presence ${presence}`} data-testid="presence">
+            <span className={`dot ${presence}`} aria-hidden="true" />
+            {t(PRESENCE_TEXT[presence])}
             {!device.online && remembered && device.lastSeen !== null && (
               <span className="last-seen">
                 {' '}
@@ -60,6 +69,7 @@ export function ConversationView({ deviceId }: { deviceId: string }) {
             </button>
           </div>
         )}
+        {reconnecting && <p className="notice">{t('chat.reconnectingNotice', { name: device.name })}</p>}
         <TransferBar deviceId={deviceId} peerName={device.name} online={device.online} />
         <Composer deviceId={deviceId} peerName={device.name} online={device.online || remembered} />
       </div>
