@@ -82,11 +82,14 @@ export function iceUfragOf(text: string): string | null {
   return /(?:a=ice-ufrag:|\bufrag )(\S+)/.exec(text)?.[1] ?? null;
 }
 /**
- * How long a connection may try to come back before it is called lost. Long enough for Wi-Fi
- * roaming, a laptop lid or a router's new address; a device that vanished without a `peer:bye`
- * shows "Reconnecting…" until then, which is what this side is in fact doing.
+ * How long a connection tries to come back by ICE restarts before it is called lost. Long enough
+ * for Wi-Fi roaming, an uplink that is down for a while or a router's new address, which keeps the
+ * connection itself (its SCTP association, a running transfer or call). Past it a remembered device
+ * is still looked for, never given up (presence/reconnector.ts makes a new connection when both
+ * are in their room again); it is not longer because a device that vanished without a `peer:bye`
+ * (crash, power) shows "Reconnecting…" until then.
  */
-export const RECONNECT_GIVE_UP_MS = 10 * 60_000;
+export const RECONNECT_GIVE_UP_MS = 2 * 60_000;
 
 /** zod's optional fields may hold `undefined`; RTCIceServer's may only be absent. */
 function toRtcIceServer(server: IceServer): RTCIceServer {
