@@ -39,7 +39,7 @@ function hostileHub() {
       close: () => undefined,
       signal: (_room: string, data: SignalData) => {
         const other = sides.find((s) => s !== side);
-        setTimeout(() => other?.handlers.onSignal(other.rooms[0] ?? '', data), 0);
+        setTimeout(() => other?.handlers.onSignal(other.rooms[0] ?? '', data, false), 0);
         return Promise.resolve({ ok: true as const, value: null });
       },
     };
