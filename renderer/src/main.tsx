@@ -39,6 +39,7 @@ async function start(root: HTMLElement): Promise<void> {
     store,
     history: kept,
     ...(kept ? { ready: importLegacyTransfers(kept) } : {}),
+    onConversationDeleted: (deviceId) => remembered.dropWaiting(deviceId),
   });
   window.addEventListener('pagehide', () => conversations.dispose());
   const engine = new FerryEngine({

@@ -208,6 +208,19 @@ describe('history kept across restarts', () => {
     await feature.deleteConversation(bob.id);
     expect(store.getState().chats[bob.id]).toBeUndefined();
   });
+
+  it('takes along what the conversation left elsewhere (the lines waiting in the outbox)', async () => {
+    const store = createFerryStore(testAppInfo, testSettings());
+    const deleted: string[] = [];
+    const feature = startHistory({
+      store,
+      history: null,
+      onConversationDeleted: async (deviceId) => void deleted.push(deviceId),
+    });
+    cleanups.push(() => feature.dispose());
+    await feature.deleteConversation(bob.id);
+    expect(deleted).toEqual([bob.id]);
+  });
 });
 
 describe('transfers kept by an older Ferry', () => {

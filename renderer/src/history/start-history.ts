@@ -32,6 +32,11 @@ export interface StartHistoryOptions {
   readonly ready?: Promise<unknown>;
   /** Told when a write or read fails (the conversation on screen is unaffected). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * What else a deleted conversation takes with it, kept elsewhere: the lines still waiting in the
+   * device's outbox, which would otherwise be sent, and shown again, after the next restart.
+   */
+  readonly onConversationDeleted?: (deviceId: string) => Promise<void>;
 }
 
 export function startHistory(options: StartHistoryOptions): HistoryFeature {
@@ -135,7 +140,7 @@ export function startHistory(options: StartHistoryOptions): HistoryFeature {
       generation.set(deviceId, (generation.get(deviceId) ?? 0) + 1);
       requested.add(deviceId);
       state().conversationDeleted(deviceId);
-      await history?.deleteDevice(deviceId);
+      await Promise.all([history?.deleteDevice(deviceId), options.onConversationDeleted?.(deviceId)]);
     },
     dispose: () => unsubscribe(),
   };

@@ -113,6 +113,19 @@ export class RememberedDevices {
     void this.save(() => this.book.addToOutbox(entry));
   }
 
+  /**
+   * The person deleted the conversation: lines still waiting for the device go with it, so none of
+   * them is sent later (or shown again after a restart).
+   */
+  dropWaiting(deviceId: string): Promise<void> {
+    const queue = this.waiting.get(deviceId) ?? [];
+    this.waiting.delete(deviceId);
+    if (queue.length === 0) return this.settled();
+    return this.save(async () => {
+      for (const entry of queue) await this.book.removeFromOutbox(deviceId, entry.id);
+    });
+  }
+
   /** The device acknowledged the line: it no longer waits. */
   delivered(deviceId: string, id: string): void {
     const queue = this.waiting.get(deviceId);
