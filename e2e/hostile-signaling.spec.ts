@@ -84,6 +84,9 @@ for (const run of [1, 2]) {
     expect(middle.record.sentDescriptions.joiner).toBeGreaterThan(0);
     // …and no byte of either device's data channel (hello, chat) ever reached it.
     expect(middle.record.heard).toEqual([]);
-    console.log(`middle run ${run}: connection states ${JSON.stringify(middle.record.states)}`);
+    test.info().annotations.push({
+      type: 'middle connection states',
+      description: JSON.stringify(middle.record.states),
+    });
   });
 }

@@ -120,11 +120,17 @@ export function webRtcMiddle(): WebRtcMiddle {
         inject.send(to, signal);
       };
       if (from === 'opener') {
-        towardsOpener ??= new MiddlePeer(false, sendTo('opener'), relayTo(() => towardsJoiner), (s) =>
-          record.states.opener.push(s),
+        towardsOpener ??= new MiddlePeer(
+          false,
+          sendTo('opener'),
+          relayTo(() => towardsJoiner),
+          (s) => record.states.opener.push(s),
         );
-        towardsJoiner ??= new MiddlePeer(true, sendTo('joiner'), relayTo(() => towardsOpener), (s) =>
-          record.states.joiner.push(s),
+        towardsJoiner ??= new MiddlePeer(
+          true,
+          sendTo('joiner'),
+          relayTo(() => towardsOpener),
+          (s) => record.states.joiner.push(s),
         );
         void towardsOpener.signal(data as SignalLike).catch(() => undefined);
       } else {
