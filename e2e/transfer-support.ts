@@ -195,6 +195,34 @@ export function transferCard(page: Page, direction: 'in' | 'out', otherName: str
   });
 }
 
+/** What the last card says when a transfer from Ada to Bob ended well, on each side. */
+export const RECEIVED = 'Received. Every file was checked.';
+export const SENT = 'Sent. Bob desktop has every file, checked.';
+
+/** The state line of the newest transfer card with `other`. */
+export const status = (peer: Peer, direction: 'in' | 'out', other: string) =>
+  transferCard(peer.page, direction, other).last().getByTestId('transfer-status');
+
+/** Ada offers `paths` to Bob through the conversation's file input, as a person picking files. */
+export async function sendFiles(ada: Peer, paths: string[]): Promise<void> {
+  await ada.page.getByLabel('Files to send to Bob desktop').setInputFiles(paths);
+}
+
+/** Bob accepts Ada's newest offer. */
+export async function accept(bob: Peer): Promise<void> {
+  await transferCard(bob.page, 'in', 'Ada laptop').last().getByRole('button', { name: 'Accept' }).click();
+}
+
+/** Waits until the receiver's overall progress bar shows at least `bytes`. */
+export async function receivedAtLeast(bob: Peer, bytes: number): Promise<void> {
+  const bar = transferCard(bob.page, 'in', 'Ada laptop')
+    .last()
+    .getByRole('progressbar', { name: 'Overall progress' });
+  await expect
+    .poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(bytes);
+}
+
 /** Adds an init script to a peer's page and reloads it so the script is in place. */
 export async function withInitScript<A>(
   peer: Peer,

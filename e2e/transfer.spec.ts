@@ -36,13 +36,17 @@ import {
   transferCard,
   withInitScript,
   writePatternFile,
+  RECEIVED,
+  SENT,
+  accept,
+  receivedAtLeast,
+  sendFiles,
+  status,
   type ReceiveFolderFaults,
   type ReceiveFolderSeam,
 } from './transfer-support';
 
 const MiB = 1024 * 1024;
-const RECEIVED = 'Received. Every file was checked.';
-const SENT = 'Sent. Bob desktop has every file, checked.';
 
 let base: string;
 
@@ -70,27 +74,6 @@ async function adaSendsToBob(
   const seam = await installReceiveFolder(bob, join(base, 'bob'), faults);
   await pair(ada, bob);
   return { ada, bob, seam };
-}
-
-const status = (peer: Peer, direction: 'in' | 'out', other: string) =>
-  transferCard(peer.page, direction, other).last().getByTestId('transfer-status');
-
-async function sendFiles(ada: Peer, paths: string[]) {
-  await ada.page.getByLabel('Files to send to Bob desktop').setInputFiles(paths);
-}
-
-async function accept(bob: Peer) {
-  await transferCard(bob.page, 'in', 'Ada laptop').last().getByRole('button', { name: 'Accept' }).click();
-}
-
-/** Waits until the receiver's overall progress bar shows at least `bytes`. */
-async function receivedAtLeast(bob: Peer, bytes: number) {
-  const bar = transferCard(bob.page, 'in', 'Ada laptop')
-    .last()
-    .getByRole('progressbar', { name: 'Overall progress' });
-  await expect
-    .poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 })
-    .toBeGreaterThanOrEqual(bytes);
 }
 
 /**
