@@ -1,7 +1,10 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_CERTIFICATE_ROTATIONS,
+  certificateRotationPayload,
   checkHelloIdentity,
+  followRotations,
   decodeBase64Url,
   deviceIdFromPublicKey,
   encodeBase64Url,
@@ -90,5 +93,56 @@ describe('device identity', () => {
       identityProof: encodeBase64Url(ed25519.sign(helloProofPayload(BOB_FP, ADA_FP), ada.secretKey)),
     };
     expect(checkHelloIdentity(reflected, atBob)).toBe('bad-proof');
+  });
+});
+
+describe('certificate rotation statements', () => {
+  const rotation = (from: string, to: string, secretKey: Uint8Array) => ({
+    from,
+    to,
+    signature: encodeBase64Url(ed25519.sign(certificateRotationPayload(from, to), secretKey)),
+  });
+  const CC_FP = fingerprint('CC');
+
+  it('accepts the pinned certificate itself, and a chain of statements from it signed by the pinned key', () => {
+    const bob = device();
+    const key = encodeBase64Url(bob.publicKey);
+    expect(followRotations(ADA_FP, ADA_FP, [], key)).toBe(true);
+    const chain = [rotation(ADA_FP, BOB_FP, bob.secretKey), rotation(BOB_FP, CC_FP, bob.secretKey)];
+    expect(followRotations(ADA_FP, CC_FP, chain, key)).toBe(true);
+    // Any order; and a device that pinned the middle one follows from there.
+    expect(followRotations(ADA_FP, CC_FP, [...chain].reverse(), key)).toBe(true);
+    expect(followRotations(BOB_FP, CC_FP, chain, key)).toBe(true);
+    // Lower-case hex in a statement is the same fingerprint.
+    expect(
+      followRotations(ADA_FP.toLowerCase(), BOB_FP, [rotation(ADA_FP, BOB_FP, bob.secretKey)], key),
+    ).toBe(true);
+  });
+
+  it('refuses a missing link, another key, a statement for another certificate, and goes nowhere in a loop', () => {
+    const bob = device();
+    const mallory = device();
+    const key = encodeBase64Url(bob.publicKey);
+    expect(followRotations(ADA_FP, CC_FP, [], key)).toBe(false);
+    expect(followRotations(ADA_FP, CC_FP, [rotation(BOB_FP, CC_FP, bob.secretKey)], key)).toBe(false);
+    expect(followRotations(ADA_FP, CC_FP, [rotation(ADA_FP, CC_FP, mallory.secretKey)], key)).toBe(false);
+    expect(followRotations(ADA_FP, CC_FP, [rotation(ADA_FP, BOB_FP, bob.secretKey)], key)).toBe(false);
+    // A signature over (from, to) does not vouch for (to, from).
+    const forward = rotation(ADA_FP, CC_FP, bob.secretKey);
+    expect(followRotations(CC_FP, ADA_FP, [{ ...forward, from: CC_FP, to: ADA_FP }], key)).toBe(false);
+    const loop = [rotation(ADA_FP, BOB_FP, bob.secretKey), rotation(BOB_FP, ADA_FP, bob.secretKey)];
+    expect(followRotations(ADA_FP, CC_FP, loop, key)).toBe(false);
+    expect(followRotations(ADA_FP, CC_FP, [rotation(ADA_FP, CC_FP, bob.secretKey)], 'not a key')).toBe(false);
+  });
+
+  it('reads at most MAX_CERTIFICATE_ROTATIONS statements', () => {
+    const bob = device();
+    const steps = Array.from({ length: MAX_CERTIFICATE_ROTATIONS + 2 }, (_, i) =>
+      fingerprint((16 + i).toString(16).toUpperCase()),
+    );
+    const chain = steps.slice(1).map((to, i) => rotation(steps[i]!, to, bob.secretKey));
+    const key = encodeBase64Url(bob.publicKey);
+    expect(followRotations(steps[0]!, steps.at(-1)!, chain, key)).toBe(false);
+    expect(followRotations(steps[2]!, steps.at(-1)!, chain.slice(2), key)).toBe(true);
   });
 });

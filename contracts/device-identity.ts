@@ -35,6 +35,12 @@ export type CertificateFingerprint = z.infer<typeof certificateFingerprintSchema
 
 const DEVICE_ID_CONTEXT = 'ferry-device-id-v1';
 const HELLO_PROOF_CONTEXT = 'ferry-hello-v1';
+const CERTIFICATE_ROTATION_CONTEXT = 'ferry-certificate-rotation-v1';
+/**
+ * Rotation statements a device keeps and presents (its latest ones): one per yearly renewal, so a
+ * device that stays away for up to this many renewals still reconnects without a new code.
+ */
+export const MAX_CERTIFICATE_ROTATIONS = 8;
 
 export function encodeBase64Url(bytes: Uint8Array): string {
   let binary = '';
@@ -96,6 +102,63 @@ export function helloProofPayload(
   receiver: CertificateFingerprint,
 ): Uint8Array {
   return new TextEncoder().encode(`${HELLO_PROOF_CONTEXT}\n${sender}\n${receiver}`);
+}
+
+/**
+ * A certificate-rotation statement: the device replaced the DTLS certificate `from` with `to`,
+ * signed with its key when it made the new certificate. A device that pinned `from` accepts `to`
+ * only with such a statement that verifies with the pinned public key (followRotations).
+ */
+export const certificateRotationSchema = z.object({
+  from: certificateFingerprintSchema,
+  to: certificateFingerprintSchema,
+  signature: deviceSignatureSchema,
+});
+export type CertificateRotation = z.infer<typeof certificateRotationSchema>;
+
+/** What a rotation statement signs: the old fingerprint, then the new one. */
+export function certificateRotationPayload(
+  from: CertificateFingerprint,
+  to: CertificateFingerprint,
+): Uint8Array {
+  return new TextEncoder().encode(`${CERTIFICATE_ROTATION_CONTEXT}\n${from}\n${to}`);
+}
+
+/**
+ * Whether `rotations` lead, statement by statement, from the `pinned` fingerprint to `current`,
+ * each signed by `publicKey` (base64url Ed25519). Equal fingerprints need no statement. Order in the
+ * list does not matter; each statement is used at most once, so a loop cannot run forever.
+ */
+export function followRotations(
+  pinned: CertificateFingerprint,
+  current: CertificateFingerprint,
+  rotations: readonly CertificateRotation[],
+  publicKey: string,
+): boolean {
+  const key = decodeBase64Url(publicKey);
+  if (!key || key.byteLength !== 32) return false;
+  const unused = rotations.slice(0, MAX_CERTIFICATE_ROTATIONS);
+  let at = normalizeFingerprint(pinned);
+  const target = normalizeFingerprint(current);
+  while (at !== target) {
+    const index = unused.findIndex((rotation) => {
+      if (normalizeFingerprint(rotation.from) !== at) return false;
+      const signature = decodeBase64Url(rotation.signature);
+      return (
+        signature !== null &&
+        signature.byteLength === 64 &&
+        verifySignature(
+          key,
+          signature,
+          certificateRotationPayload(normalizeFingerprint(rotation.from), normalizeFingerprint(rotation.to)),
+        )
+      );
+    });
+    if (index < 0) return false;
+    at = normalizeFingerprint(unused[index]!.to);
+    unused.splice(index, 1);
+  }
+  return true;
 }
 
 /** The identity fields of a `hello` (contracts/peer-protocol.ts). */

@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { callMessageSchemas } from './call';
 import {
+  MAX_CERTIFICATE_ROTATIONS,
   certificateFingerprintSchema,
+  certificateRotationSchema,
   derivedDeviceIdSchema,
   devicePublicKeySchema,
   deviceSignatureSchema,
@@ -76,6 +78,12 @@ export const helloMessageSchema = z.object({
    * (helloProofPayload): proves it holds the key, on this very connection.
    */
   identityProof: deviceSignatureSchema,
+  /**
+   * The sender's certificate-rotation statements, oldest first, ending at `certificateFingerprint`
+   * (contracts/device-identity.ts): how a device that pinned an older certificate of the sender
+   * accepts this one. Absent or empty when the certificate never changed.
+   */
+  certificateRotations: z.array(certificateRotationSchema).max(MAX_CERTIFICATE_ROTATIONS).optional(),
   /**
    * Only in the hello that completes a pairing by code: HMAC-SHA256, keyed by the pairing's PAKE,
    * over the sender's role and its view of the connection's DTLS fingerprints (its own, the

@@ -62,8 +62,12 @@ async function start(root: HTMLElement): Promise<void> {
     extraIceServers: () => store.getState().settings.iceServers,
     nearbyServiceUrls: () => nearbyServiceUrls(store.getState()),
     remembered,
-    onReconnectRefused: (peer) =>
-      store.getState().announce('devices.refused', { name: peer.alias ?? peer.name }),
+    onReconnectRefused: (peer, reason) =>
+      store
+        .getState()
+        .announce(reason === 'certificate-changed' ? 'devices.certificateChanged' : 'devices.refused', {
+          name: peer.alias ?? peer.name,
+        }),
   });
   const stopNearby = host.watchNearby?.((devices) => store.getState().setNearby(devices));
   window.addEventListener('pagehide', () => stopNearby?.());

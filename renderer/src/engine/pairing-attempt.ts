@@ -61,7 +61,7 @@ import {
 /** Who this device is, as told to the other device in `hello`. */
 export interface LocalIdentity extends Pick<
   DeviceIdentity,
-  'deviceId' | 'publicKey' | 'certificate' | 'sign'
+  'deviceId' | 'publicKey' | 'certificate' | 'sign' | 'certificateRotations'
 > {
   readonly deviceName: string;
   readonly appVersion: string;

@@ -10,6 +10,7 @@ import {
   checkHelloIdentity,
   sha256FingerprintInSdp,
   type CertificateFingerprint,
+  type CertificateRotation,
   type HelloIdentity,
   type HelloIdentityFailure,
 } from '../../../../contracts/device-identity';
@@ -31,14 +32,17 @@ export function connectionFingerprints(
 
 /** The identity fields of this device's `hello` on a connection with these fingerprints. */
 export function helloIdentity(
-  identity: Pick<DeviceIdentity, 'deviceId' | 'publicKey' | 'sign'>,
+  identity: Pick<DeviceIdentity, 'deviceId' | 'publicKey' | 'sign' | 'certificateRotations'>,
   fingerprints: ConnectionFingerprints,
-): HelloIdentity {
+): HelloIdentity & { readonly certificateRotations?: CertificateRotation[] } {
+  const rotations = identity.certificateRotations(fingerprints.local);
   return {
     deviceId: identity.deviceId,
     publicKey: identity.publicKey,
     certificateFingerprint: fingerprints.local,
     identityProof: signHelloProof(identity, fingerprints),
+    // How a device that pinned an older certificate of ours accepts this one.
+    ...(rotations.length > 0 ? { certificateRotations: [...rotations] } : {}),
   };
 }
 

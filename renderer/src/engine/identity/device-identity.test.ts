@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHelloIdentity } from '../../../../contracts/device-identity';
+import { checkHelloIdentity, followRotations } from '../../../../contracts/device-identity';
 import { RENEW_BEFORE_MS, loadDeviceIdentity, signHelloProof } from './device-identity';
 import { memoryIdentityStore } from './identity-store';
 
@@ -59,6 +59,17 @@ describe('loadDeviceIdentity', () => {
     expect(renewed.deviceId).toBe(first.deviceId);
     expect(renewed.certificateFingerprint).not.toBe(first.certificateFingerprint);
     expect((await store.load())?.certificate).toBe(renewed.certificate);
+    // It signed the change when it made the new certificate: a device that pinned the old one
+    // follows the statement to the new one with the key it pinned, and only for this certificate.
+    const newFp = renewed.certificateFingerprint ?? '';
+    const rotations = renewed.certificateRotations(newFp);
+    expect(rotations).toHaveLength(1);
+    expect(followRotations(first.certificateFingerprint ?? '', newFp, rotations, first.publicKey)).toBe(true);
+    expect(renewed.certificateRotations(first.certificateFingerprint ?? '')).toEqual([]);
+    expect(first.certificateRotations(first.certificateFingerprint ?? '')).toEqual([]);
+    // Kept across starts.
+    const again = await loadDeviceIdentity({ store, generateCertificate: maker.generate, now });
+    expect(again.certificateRotations(newFp)).toEqual(rotations);
   });
 
   it('keeps the identity saved first when two windows make one at once', async () => {

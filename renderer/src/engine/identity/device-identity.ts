@@ -8,18 +8,24 @@
  * connection), so its fingerprint is stable and can be pinned by the devices it pairs with.
  *
  * Chromium caps a certificate's life at 365 days (asked for ten years, measured 365), so it is
- * renewed, with the same key, when it has less than RENEW_BEFORE_MS left. A peer that pinned the
- * old fingerprint accepts the new one only in a hello signed by the pinned key (see
- * remembered-peer checks), so a renewal never needs a new code and a swapped certificate without
- * the key is still refused.
+ * renewed, with the same key, when it has less than RENEW_BEFORE_MS left, and the device signs a
+ * certificate-rotation statement (old fingerprint → new) with its key at that moment. A peer that
+ * pinned the old fingerprint accepts the new one only with that statement, verified with the
+ * pinned key (presence/reconnector.ts), so a renewal never needs a new code and a swapped
+ * certificate is refused.
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { z } from 'zod';
 import {
+  MAX_CERTIFICATE_ROTATIONS,
+  certificateRotationPayload,
+  certificateRotationSchema,
   deviceIdFromPublicKey,
   encodeBase64Url,
   helloProofPayload,
   normalizeFingerprint,
   type CertificateFingerprint,
+  type CertificateRotation,
   type DevicePublicKey,
 } from '../../../../contracts/device-identity';
 import type { IdentityStore, StoredIdentity } from './identity-store';
@@ -43,6 +49,12 @@ export interface DeviceIdentity {
   readonly certificateFingerprint: CertificateFingerprint | null;
   /** Signs with the device key (Ed25519, 64 bytes). */
   sign(message: Uint8Array): Uint8Array;
+  /**
+   * The rotation statements that lead to the certificate a connection shows as `local` (its
+   * fingerprint), oldest first: what a `hello` carries so that a device which pinned an older
+   * certificate accepts this one. Empty when there are none for it.
+   */
+  certificateRotations(local: CertificateFingerprint): readonly CertificateRotation[];
 }
 
 /** A fresh Ed25519 secret key from the platform's crypto randomness. */
@@ -50,17 +62,43 @@ export function generateSecretKey(): Uint8Array {
   return ed25519.utils.randomSecretKey();
 }
 
-/** The identity of the holder of `secretKey`, using `certificate` for its connections. */
-export function identityFromKeys(secretKey: Uint8Array, certificate: RTCCertificate | null): DeviceIdentity {
+/** The SHA-256 fingerprint of a certificate, as SDP writes it. */
+function fingerprintOf(certificate: RTCCertificate | null): CertificateFingerprint | null {
+  const value = certificate?.getFingerprints().find((entry) => entry.algorithm === 'sha-256')?.value;
+  return value ? normalizeFingerprint(value) : null;
+}
+
+/**
+ * The identity of the holder of `secretKey`, using `certificate` for its connections; `rotations`
+ * are its kept rotation statements, ending at that certificate.
+ */
+export function identityFromKeys(
+  secretKey: Uint8Array,
+  certificate: RTCCertificate | null,
+  rotations: readonly CertificateRotation[] = [],
+): DeviceIdentity {
   const publicKey = ed25519.getPublicKey(secretKey);
-  const fingerprint = certificate?.getFingerprints().find((entry) => entry.algorithm === 'sha-256')?.value;
+  const fingerprint = fingerprintOf(certificate);
   return {
     deviceId: deviceIdFromPublicKey(publicKey),
     publicKey: encodeBase64Url(publicKey),
     certificate,
-    certificateFingerprint: fingerprint ? normalizeFingerprint(fingerprint) : null,
+    certificateFingerprint: fingerprint,
     sign: (message) => ed25519.sign(message, secretKey),
+    // Statements are only for the certificate they end at: a connection that shows another one
+    // (a host that makes its own per connection) has none to offer.
+    certificateRotations: (local) =>
+      fingerprint !== null && local === fingerprint && rotations.at(-1)?.to === fingerprint ? rotations : [],
   };
+}
+
+/** Signs the statement "this device replaced certificate `from` with `to`" with its key. */
+export function signCertificateRotation(
+  sign: (message: Uint8Array) => Uint8Array,
+  from: CertificateFingerprint,
+  to: CertificateFingerprint,
+): CertificateRotation {
+  return { from, to, signature: encodeBase64Url(sign(certificateRotationPayload(from, to))) };
 }
 
 /**
@@ -105,8 +143,30 @@ export async function loadDeviceIdentity(deps: LoadIdentityDeps): Promise<Device
     };
     stored = await deps.store.keep(made);
   } else if (generate && (!stored.certificate || stored.certificate.expires - now() < RENEW_BEFORE_MS)) {
-    stored = { ...stored, certificate: await makeCertificate() };
+    const certificate = await makeCertificate();
+    const from = fingerprintOf(stored.certificate);
+    const to = fingerprintOf(certificate);
+    const secretKey = stored.secretKey;
+    // Signed now, while both certificates are this device's: the only moment the key vouches for a
+    // change of certificate. The latest MAX_CERTIFICATE_ROTATIONS are kept.
+    const rotations =
+      from !== null && to !== null && from !== to
+        ? [
+            ...(stored.rotations ?? []),
+            signCertificateRotation((message) => ed25519.sign(message, secretKey), from, to),
+          ].slice(-MAX_CERTIFICATE_ROTATIONS)
+        : (stored.rotations ?? []);
+    stored = { ...stored, certificate, rotations };
     await deps.store.replace(stored);
   }
-  return identityFromKeys(stored.secretKey, stored.certificate);
+  return identityFromKeys(stored.secretKey, stored.certificate, keptRotations(stored.rotations));
+}
+
+/** Stored statements as the hello schema takes them; a damaged list is dropped, never sent. */
+function keptRotations(stored: unknown): readonly CertificateRotation[] {
+  const parsed = z
+    .array(certificateRotationSchema)
+    .max(MAX_CERTIFICATE_ROTATIONS)
+    .safeParse(stored ?? []);
+  return parsed.success ? parsed.data : [];
 }

@@ -4,6 +4,7 @@
  * (its private key never leaves the browser's crypto store); the Ed25519 secret key is 32 bytes.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { CertificateRotation } from '../../../../contracts/device-identity';
 
 export interface StoredIdentity {
   readonly version: 1;
@@ -12,6 +13,11 @@ export interface StoredIdentity {
   /** Null where no certificate could be made (see DeviceIdentity.certificate). */
   readonly certificate: RTCCertificate | null;
   readonly createdAt: number;
+  /**
+   * Rotation statements signed at each renewal, oldest first, ending at `certificate` (absent in
+   * identities stored before there were any, and in those never renewed).
+   */
+  readonly rotations?: readonly CertificateRotation[];
 }
 
 export interface IdentityStore {

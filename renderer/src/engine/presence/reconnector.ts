@@ -4,8 +4,9 @@
  * connection in the room of each remembered device; when both devices are in a room and they have
  * no live connection, the one with the smaller public key makes a WebRTC offer through the room,
  * and the two exchange `hello`s as at pairing, minus the code. The other device must prove the key
- * this one remembered for it, on this very connection (its DTLS fingerprints), before the session
- * is handed to the engine.
+ * this one remembered for it, on this very connection (its DTLS fingerprints), and the certificate
+ * DTLS negotiated must be the pinned one, or one the device rotated to (a rotation statement
+ * signed by the pinned key), before the session is handed to the engine.
  *
  * A failed attempt is retried with exponential back-off and jitter while the other device stays in
  * the room; waking up (`online`, the page shown again) tries at once.
@@ -19,18 +20,24 @@
  * stay the same.)
  */
 import type { HelloMessage } from '../../../../contracts/peer-protocol';
+import { followRotations } from '../../../../contracts/device-identity';
 import { makesTheOffer, rendezvousIdOf } from '../../../../contracts/presence';
 import type { IceServer, SignalData } from '../../../../contracts/signaling';
 import { checkPeerHello, connectionFingerprints, helloIdentity } from '../identity/connection-identity';
 import type { LocalIdentity } from '../pairing-attempt';
+import { readConnectionView, type ConnectionView } from '../pake/connection-view';
 import { PeerSession, type PeerSessionOptions } from '../peer-session';
 import type { RememberedDevice } from '../remembered/device-book';
 import type { RememberedDevices } from '../remembered/remembered-devices';
 import { distinctServiceUrls } from '../rendezvous';
 import { PresenceConnection, type PresenceHandlers, type PresenceSigner } from './presence-connection';
 
-/** Why a remembered device was turned away. */
-export type ReconnectRefusal = 'identity-refused';
+/**
+ * Why a remembered device was turned away: it did not prove the remembered key on this connection
+ * (`identity-refused`), or it did, but DTLS negotiated a certificate other than the pinned one and
+ * it showed no rotation statement from the pinned one signed by that key (`certificate-changed`).
+ */
+export type ReconnectRefusal = 'identity-refused' | 'certificate-changed';
 
 export interface ReconnectorDeps {
   readonly identity: () => LocalIdentity;
@@ -75,6 +82,10 @@ interface Attempt {
   readonly connection: PresenceConnection;
   readonly initiator: boolean;
   done: boolean;
+  /** The connection's certificates as DTLS negotiated them, once read (see start). */
+  view: ConnectionView | null;
+  /** The other device's hello, when it came before the view was read. */
+  pendingHello: HelloMessage | null;
 }
 
 export class Reconnector {
@@ -273,7 +284,15 @@ export class Reconnector {
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       sendViaSignaling: (data) => void connection.signal(rendezvousId, data),
     });
-    const attempt: Attempt = { deviceId: device.id, session, connection, initiator, done: false };
+    const attempt: Attempt = {
+      deviceId: device.id,
+      session,
+      connection,
+      initiator,
+      done: false,
+      view: null,
+      pendingHello: null,
+    };
     this.attempts.set(device.id, attempt);
     let helloTimer: ReturnType<typeof setTimeout> | null = null;
     const end = (succeeded: boolean) => {
@@ -286,16 +305,8 @@ export class Reconnector {
         this.scheduleRetry(device.id, true);
       }
     };
-    session.on('open', () => {
-      helloTimer = setTimeout(() => end(false), this.deps.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS);
-      // The answering side speaks first, as the joiner does at pairing: a device only sends once it
-      // has heard from the other, so nothing races the other side's channel set-up.
-      if (!initiator) this.sendHello(session);
-    });
-    session.on('message', (message) => {
-      if (message.type === 'peer:error' && message.code === 'IDENTITY_REFUSED') return end(false);
-      if (message.type !== 'hello' || attempt.done) return;
-      const refusal = this.checkHello(device, session, message);
+    const heard = (hello: HelloMessage, view: ConnectionView) => {
+      const refusal = this.checkHello(device, session, hello, view);
       if (refusal) {
         session.send({ type: 'peer:error', code: 'IDENTITY_REFUSED' });
         this.deps.onRefused?.(device, refusal);
@@ -304,7 +315,29 @@ export class Reconnector {
       if (initiator) this.sendHello(session);
       end(true);
       this.failures.delete(device.id);
-      this.deps.adopt(session, message);
+      this.deps.adopt(session, hello);
+    };
+    session.on('open', () => {
+      helloTimer = setTimeout(() => end(false), this.deps.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS);
+      // The certificates DTLS negotiated (descriptions cross-checked with getStats) are read before
+      // any hello is sent or judged. The answering side then speaks first, as the joiner does at
+      // pairing: a device only sends once it has heard from the other, so nothing races the other
+      // side's channel set-up, and the hello a side judges never waits behind lines sent after it.
+      void readConnectionView(session.connection).then((view) => {
+        if (attempt.done) return;
+        if (!view) return end(false);
+        attempt.view = view;
+        if (!initiator) this.sendHello(session);
+        const early = attempt.pendingHello;
+        attempt.pendingHello = null;
+        if (early) heard(early, view);
+      });
+    });
+    session.on('message', (message) => {
+      if (message.type === 'peer:error' && message.code === 'IDENTITY_REFUSED') return end(false);
+      if (message.type !== 'hello' || attempt.done) return;
+      if (attempt.view) heard(message, attempt.view);
+      else attempt.pendingHello ??= message;
     });
     session.on('end', () => end(false));
     return session;
@@ -324,18 +357,36 @@ export class Reconnector {
 
   /**
    * The other end must be the remembered device: its key (and so its id), proven over this
-   * connection's fingerprints. Its certificate must be the pinned one, or a renewed one vouched
-   * for by the pinned key's signature over this connection (certificates are renewed yearly with
-   * the same key, docs/device-identity.md); then the pin moves to the new certificate.
+   * connection's fingerprints. The certificate DTLS negotiated must be the pinned one, literally;
+   * another one only with rotation statements that lead from the pinned fingerprint to it, each
+   * signed by the pinned key (certificates are renewed yearly with the same key, and the device
+   * signs the change when it makes the new one: docs/device-identity.md). The engine then pins the
+   * new one (RememberedDevices.remember records the change).
    */
   private checkHello(
-    device: RememberedDevice,
+    remembered: RememberedDevice,
     session: PeerSession,
     hello: HelloMessage,
+    view: ConnectionView,
   ): ReconnectRefusal | null {
+    // The record as it is now, not as it was when the attempt began (a pin may have moved since).
+    const device = this.deps.remembered.get(remembered.id);
+    if (!device) return 'identity-refused';
     if (hello.deviceId !== device.id || hello.publicKey !== device.publicKey) return 'identity-refused';
-    if (checkPeerHello(hello, connectionFingerprints(session.connection)) !== null) return 'identity-refused';
-    return null;
+    const fingerprints = connectionFingerprints(session.connection);
+    // What DTLS negotiated (SHA-256, the only algorithm a hello names) is what the hello is checked on.
+    if (
+      !fingerprints ||
+      view.remote !== `sha-256 ${fingerprints.remote}` ||
+      view.local !== `sha-256 ${fingerprints.local}`
+    )
+      return 'identity-refused';
+    if (checkPeerHello(hello, fingerprints) !== null) return 'identity-refused';
+    if (fingerprints.remote === device.certificateFingerprint) return null;
+    const rotations = hello.certificateRotations ?? [];
+    return followRotations(device.certificateFingerprint, fingerprints.remote, rotations, device.publicKey)
+      ? null
+      : 'certificate-changed';
   }
 
   private scheduleRetry(deviceId: string, failed: boolean): void {

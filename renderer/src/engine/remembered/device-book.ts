@@ -9,6 +9,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
 import {
+  MAX_CERTIFICATE_ROTATIONS,
   certificateFingerprintSchema,
   derivedDeviceIdSchema,
   devicePublicKeySchema,
@@ -24,6 +25,16 @@ export const rememberedDeviceSchema = z.object({
   publicKey: devicePublicKeySchema,
   /** The pinned fingerprint of its DTLS certificate. */
   certificateFingerprint: certificateFingerprintSchema,
+  /**
+   * Certificates pinned before this one, latest last, with when the pin moved: at a reconnection
+   * only on a rotation statement signed by its key, at a new pairing by the code's PAKE.
+   */
+  replacedFingerprints: z
+    .array(
+      z.object({ fingerprint: certificateFingerprintSchema, replacedAt: z.number().int().nonnegative() }),
+    )
+    .max(MAX_CERTIFICATE_ROTATIONS)
+    .optional(),
   pairedAt: z.number().int().nonnegative(),
   /** When a connection with it was last up (milliseconds since the epoch). */
   lastSeen: z.number().int().nonnegative(),

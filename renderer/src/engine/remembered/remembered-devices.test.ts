@@ -35,3 +35,38 @@ describe('remembered devices: the outbox', () => {
     expect(restarted.has(bob.id)).toBe(true);
   });
 });
+
+describe('remembered devices: the pinned certificate', () => {
+  const hello = (fingerprint: string) => ({
+    v: 1 as const,
+    type: 'hello' as const,
+    deviceId: bob.id,
+    deviceName: 'Bob',
+    appVersion: '1.0.0',
+    publicKey: bob.publicKey,
+    certificateFingerprint: fingerprint,
+    identityProof: 'x'.repeat(86),
+  });
+  const fp = (byte: string) => Array.from({ length: 32 }, () => byte).join(':');
+
+  it('keeps the pin where it is on the same certificate, and records each move with its time', async () => {
+    let time = 100;
+    const book = memoryDeviceBook();
+    const remembered = new RememberedDevices(book, () => time);
+    remembered.remember(hello(fp('AB')));
+    time = 200;
+    remembered.remember(hello(fp('AB')));
+    expect(remembered.get(bob.id)?.replacedFingerprints).toBeUndefined();
+    time = 300;
+    remembered.remember(hello(fp('CD')));
+    expect(remembered.get(bob.id)).toMatchObject({
+      certificateFingerprint: fp('CD'),
+      replacedFingerprints: [{ fingerprint: fp('AB'), replacedAt: 300 }],
+    });
+    await remembered.settled();
+    // Saved, and read back through the schema.
+    const restarted = new RememberedDevices(book);
+    await restarted.load();
+    expect(restarted.get(bob.id)?.replacedFingerprints).toEqual([{ fingerprint: fp('AB'), replacedAt: 300 }]);
+  });
+});

@@ -4,6 +4,7 @@
  * them (the outbox). The engine consults it synchronously; every change is saved in the background
  * and reported to listeners (the store, the tray mirror).
  */
+import { MAX_CERTIFICATE_ROTATIONS } from '../../../../contracts/device-identity';
 import type { HelloMessage } from '../../../../contracts/peer-protocol';
 import type { ChatLine } from '../engine-actions';
 import type { DeviceBook, OutboxEntry, RememberedDevice } from './device-book';
@@ -51,16 +52,29 @@ export class RememberedDevices {
     return this.devices.has(deviceId);
   }
 
-  /** Keeps (or updates) the device that said this verified `hello` on a live connection. */
+  /**
+   * Keeps (or updates) the device that said this verified `hello` on a live connection, pinning
+   * the certificate it showed there. The caller has checked that a changed certificate may be
+   * pinned (a new pairing by code, or a rotation statement signed by the pinned key); the old
+   * one is kept on record.
+   */
   remember(hello: HelloMessage): RememberedDevice {
     const known = this.devices.get(hello.deviceId);
     const now = this.now();
+    const moved = known !== undefined && known.certificateFingerprint !== hello.certificateFingerprint;
+    const replaced = moved
+      ? [
+          ...(known.replacedFingerprints ?? []),
+          { fingerprint: known.certificateFingerprint, replacedAt: now },
+        ].slice(-MAX_CERTIFICATE_ROTATIONS)
+      : known?.replacedFingerprints;
     const device: RememberedDevice = {
       ...(known?.alias === undefined ? {} : { alias: known.alias }),
       id: hello.deviceId,
       name: hello.deviceName,
       publicKey: hello.publicKey,
       certificateFingerprint: hello.certificateFingerprint,
+      ...(replaced === undefined ? {} : { replacedFingerprints: replaced }),
       pairedAt: known?.pairedAt ?? now,
       lastSeen: now,
     };

@@ -25,6 +25,8 @@ export const devicesMessagesEn = {
   'devices.reconnected': 'Reconnected to {name}.',
   'devices.refused':
     '{name} came back without proving it is the device you paired with. It was not let in; pair again with a new code if you trust it.',
+  'devices.certificateChanged':
+    '{name} came back with a security certificate other than the one remembered, and no proof signed by its key that it replaced it. It was not let in: another device may be posing as it. If it was reset, forget it and pair again with a new code.',
   'chat.status.waiting': 'Waiting for the device to come online',
   'chat.waitingNote': '{name} is offline. Messages you write wait here and go out when it is back.',
 } as const;
@@ -52,6 +54,8 @@ export const devicesMessagesZhCN: Record<keyof typeof devicesMessagesEn, string>
   'devices.reconnected': '已重新连接到 {name}。',
   'devices.refused':
     '{name} 重新出现，但无法证明它就是你配对过的那台设备，因此没有让它连接。如果你信任它，请用新的配对码重新配对。',
+  'devices.certificateChanged':
+    '{name} 重新出现，但使用的安全证书与记住的不同，也没有用它的密钥签名的证书更换证明，因此没有让它连接：可能有其他设备在冒充它。如果它被重置过，请忘记它，再用新的配对码重新配对。',
   'chat.status.waiting': '等待对方设备上线',
   'chat.waitingNote': '{name} 离线。你写的消息会在这里等待，等它上线后发出。',
 };
