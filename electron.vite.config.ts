@@ -30,7 +30,18 @@ export default defineConfig({
   renderer: {
     root: 'renderer',
     base: './',
-    plugins: [react()],
+    plugins: [
+      react(),
+      {
+        // Beside index.html, so that the service serving this client as the browser client knows
+        // which internet service it will talk to, and allows exactly that one in its CSP
+        // (signaling/src/web-client-csp.ts).
+        name: 'ferry-network-defaults',
+        generateBundle() {
+          this.emitFile({ type: 'asset', fileName: 'network-defaults.json', source: networkDefaults });
+        },
+      },
+    ],
     define: {
       __FERRY_VERSION__: JSON.stringify(packageJson.version),
       __FERRY_NETWORK_DEFAULTS__: networkDefaults,

@@ -235,3 +235,79 @@ describe('without a built web client', () => {
     expect((await rawRequest(url, '/healthz')).status).toBe(200);
   });
 });
+
+describe("the web client's Content-Security-Policy", () => {
+  const connectSrc = (response: RawResponse): string[] => {
+    const policy = response.headers['content-security-policy'];
+    const directive = String(policy)
+      .split(';')
+      .map((part) => part.trim())
+      .find((part) => part.startsWith('connect-src '));
+    return directive?.split(/\s+/).slice(1) ?? [];
+  };
+
+  it('lets the page a standalone service serves connect to that service only, by origin', async () => {
+    const url = await serve(webDir);
+    const host = new URL(url).host;
+    const page = await rawRequest(url, '/');
+    expect(connectSrc(page)).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toContain("script-src 'self'");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    // The policy is the page's; a script or an image gets none (they are not documents).
+    expect(
+      (await rawRequest(url, '/assets/index-AbCd1234.js')).headers['content-security-policy'],
+    ).toBeUndefined();
+  });
+
+  it('adds, by exact origin, the internet service the client was built with', async () => {
+    const builtDir = path.join(workDir, 'built-with-internet');
+    await mkdir(builtDir, { recursive: true });
+    await writeFile(path.join(builtDir, 'index.html'), INDEX_HTML);
+    await writeFile(
+      path.join(builtDir, 'network-defaults.json'),
+      JSON.stringify({ internetSignalingUrl: 'https://signal.example.org', iceServers: [] }),
+    );
+    const url = await serve(builtDir);
+    const sources = connectSrc(await rawRequest(url, '/'));
+    expect(sources).toContain('https://signal.example.org');
+    expect(sources).toContain('wss://signal.example.org');
+    expect(sources.filter((source) => /^[a-z]+:$/.test(source))).toEqual([]);
+  });
+
+  it('on a desktop service, adds the nearby desktops found so far and the desktops’ port for those found later', async () => {
+    const url = await serve(webDir, () => ({
+      joinBaseUrls: [],
+      nearby: [{ instanceId: 'b0b', name: 'Bob desktop', url: 'http://192.168.1.30:47123' }],
+    }));
+    const sources = connectSrc(await rawRequest(url, '/'));
+    expect(sources).toEqual(
+      expect.arrayContaining([
+        "'self'",
+        'http://192.168.1.30:47123',
+        'ws://192.168.1.30:47123',
+        'http://*:47100',
+        'ws://*:47100',
+      ]),
+    );
+    // Never a whole scheme.
+    expect(sources.filter((source) => /^[a-z]+:$/.test(source))).toEqual([]);
+  });
+
+  it('ignores a built-in service file that does not parse, and a Host header that is not one', async () => {
+    const builtDir = path.join(workDir, 'built-broken');
+    await mkdir(builtDir, { recursive: true });
+    await writeFile(path.join(builtDir, 'index.html'), INDEX_HTML);
+    await writeFile(
+      path.join(builtDir, 'network-defaults.json'),
+      '{"internetSignalingUrl": "javascript:alert(1)"',
+    );
+    const url = await serve(builtDir);
+    const page = await rawRequest(url, '/', {
+      headers: { Host: "evil.example; script-src 'unsafe-inline'" },
+    });
+    expect(connectSrc(page)).toEqual(["'self'"]);
+    expect(String(page.headers['content-security-policy'])).not.toContain('unsafe-inline');
+  });
+});

@@ -9,6 +9,7 @@ import { LOCAL_INFO_PATH, type LocalInfo } from '../../contracts/local-service';
 import { SIGNALING_PROTOCOL_VERSION } from '../../contracts/signaling';
 import type { Logger } from './logger';
 import { createStaticFileHandler } from './static-files';
+import { builtInSignalingUrl, ownWebSocketSources, webClientCsp } from './web-client-csp';
 
 export const HEALTH_PATH = '/healthz';
 export const READY_PATH = '/readyz';
@@ -43,7 +44,22 @@ export interface HttpHandlerOptions {
 
 export function createHttpHandler(options: HttpHandlerOptions): http.RequestListener {
   const { staticDir, logger, metrics, localInfo } = options;
-  const serveStatic = createStaticFileHandler(staticDir, logger);
+  // Read once: the client in staticDir does not change its baked-in defaults while we run.
+  const builtIn = builtInSignalingUrl(staticDir);
+  const serveStatic = createStaticFileHandler(staticDir, logger, {
+    pagePolicy: async (request) => {
+      const internet = await builtIn;
+      return webClientCsp({
+        services: [
+          ...(internet === undefined ? [] : [internet]),
+          // A desktop's own service: the nearby desktops found so far (more may come, see the module).
+          ...(localInfo?.().nearby.map((nearby) => nearby.url) ?? []),
+        ],
+        nearbyDesktops: localInfo !== undefined,
+        ownWebSocket: ownWebSocketSources(request.headers.host),
+      });
+    },
+  });
   const ready = options.ready ?? (() => true);
 
   function answer(response: http.ServerResponse, status: number, contentType: string, body: string): void {

@@ -51,7 +51,16 @@ interface FoundFile {
   readonly size: number;
 }
 
-export function createStaticFileHandler(staticDir: string | undefined, logger: Logger): StaticFileHandler {
+export interface StaticFileOptions {
+  /** The Content-Security-Policy header of an HTML page (the web client), per request. */
+  readonly pagePolicy?: (request: http.IncomingMessage) => Promise<string> | string;
+}
+
+export function createStaticFileHandler(
+  staticDir: string | undefined,
+  logger: Logger,
+  options: StaticFileOptions = {},
+): StaticFileHandler {
   const root = staticDir === undefined ? undefined : path.resolve(staticDir);
 
   return async (request, response) => {
@@ -70,8 +79,14 @@ export function createStaticFileHandler(staticDir: string | undefined, logger: L
       sendText(response, 404, wantsIndex ? CLIENT_NOT_BUILT_MESSAGE : 'Not found\n');
       return;
     }
+    const extension = path.extname(file.absolutePath).toLowerCase();
+    const policy =
+      extension === '.html' && options.pagePolicy !== undefined
+        ? await options.pagePolicy(request)
+        : undefined;
     response.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file.absolutePath).toLowerCase()] ?? FALLBACK_CONTENT_TYPE,
+      ...(policy === undefined ? {} : { 'Content-Security-Policy': policy }),
+      'Content-Type': CONTENT_TYPES[extension] ?? FALLBACK_CONTENT_TYPE,
       'Content-Length': file.size,
       'Cache-Control': HASHED_ASSET.test(file.relativePath) ? IMMUTABLE : REVALIDATE,
     });
