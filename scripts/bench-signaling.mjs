@@ -3,8 +3,16 @@
  * `npm run bench:signaling`: first the memory one instance holds for many idle clients (RSS before
  * and after BENCH_IDLE_SOCKETS, default 10,000, connect), then pairings per second and p50/p95/p99
  * pairing latency (open → join → first relayed message arrives) for ONE instance, then for TWO
- * instances on one Redis (opener on one, joiner on the other), side by side in one run. Figures,
- * not assertions; the issue's targets are printed beside them.
+ * instances on one Redis (opener on one, joiner on the other), side by side in one run: closed loop
+ * (as fast as answers come) and, for the issue's target, paced ("open loop") at
+ * BENCH_SUSTAINED_RATE (1,000/s) for BENCH_SUSTAINED_SECONDS (20 s). Figures, not assertions; the
+ * issue's targets are printed beside them.
+ *
+ * Beside each figure, what explains it: the CPU each process used during that load (each
+ * instance, Redis, the load generators, everything else on the machine) and, on Redis, the commands
+ * per pairing (from INFO commandstats). With BENCH_BASELINE=<git revision> the Redis setups also run
+ * on that revision's service (built into a temporary folder), so before and after come from one run
+ * on one machine state.
  *
  * Everything is real and local: the built service (`node out/signaling/cli.js`, one process per
  * instance), Debian's redis-server on a free loopback port, and the load generator in processes of
@@ -12,27 +20,50 @@
  * (which the service keeps, as deployed) do not throttle the measurement. All started processes
  * are stopped by PID at the end.
  */
-import { fork, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, fork, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** @typedef {import('node:child_process').ChildProcess} ChildProcess */
 /** @typedef {{ child: ChildProcess, url: string }} Instance */
-/** @typedef {{ rate: number, p50: number, p95: number, p99: number, failures: number }} Figures */
-/** @typedef {{ latencies: number[], failures: number }} Report */
+/** @typedef {{ pairs: number, pairingsPerPair: number, rate: number }} LoadShape */
+/**
+ * @typedef {{
+ *   rate: number, p50: number, p95: number, p99: number, pairings: number, failures: number,
+ *   failureCodes: Record<string, number>, seconds: number, cpu: CpuShares,
+ *   redis: RedisCounts | undefined,
+ * }} Figures
+ */
+/** @typedef {{ latencies: number[], failures: number, failureCodes: Record<string, number>, cpuSeconds: number }} Report */
+/**
+ * Shares of one core (1.0 = one core busy the whole load) of each part, and of the whole machine.
+ * @typedef {{ instances: number[], redis: number | undefined, generators: number, bench: number, machine: number, cores: number }} CpuShares
+ */
+/** @typedef {{ perPairing: number, byCommand: [string, number][], usecPerPairing: number }} RedisCounts */
+/** @typedef {{ port: number, child: ChildProcess }} RedisServer */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = path.join(ROOT, 'out/signaling/cli.js');
 const GENERATORS = 2;
+/** Closed loop: concurrent pairs per generator, each pairing over and over. */
 const PAIRS_PER_GENERATOR = Number(process.env.BENCH_PAIRS ?? 50);
-/** Within the per-address burst (30 opens/joins), so no pairing waits on the limiter. */
-const PAIRINGS_PER_PAIR = Number(process.env.BENCH_PAIRINGS_PER_PAIR ?? 10);
+/**
+ * Within the per-address burst (30 opens/joins), so no pairing waits on the limiter: an honest
+ * client is never refused, and one that is shows up as a failure.
+ */
+const PAIRINGS_PER_PAIR = Number(process.env.BENCH_PAIRINGS_PER_PAIR ?? 25);
+const SUSTAINED_RATE = Number(process.env.BENCH_SUSTAINED_RATE ?? 1000);
+const SUSTAINED_SECONDS = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 20);
 const IDLE_SOCKETS = Number(process.env.BENCH_IDLE_SOCKETS ?? 10_000);
 /** Under the per-address session cap (32), as a crowd behind many addresses would be. */
 const IDLE_SOCKETS_PER_ADDRESS = 20;
 const IDLE_GENERATORS = 4;
+/** Extra node options for each service instance, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+const INSTANCE_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Each load gets address blocks of its own, so no rate-limit bucket carries over. */
 let runNumber = 0;
@@ -44,47 +75,178 @@ else await main();
 async function main() {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run the signaling build first`);
   const redisPath = ['/usr/bin/redis-server', '/usr/sbin/redis-server'].find((p) => existsSync(p));
+  const baseline = process.env.BENCH_BASELINE;
+  const baselineCli = baseline === undefined || baseline === '' ? undefined : buildRevision(baseline);
   /** @type {ChildProcess[]} */
   const started = [];
   const stopAll = async () => {
     for (const child of started.reverse()) await stop(child);
   };
   process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const closed = { pairs: PAIRS_PER_GENERATOR, pairingsPerPair: PAIRINGS_PER_PAIR, rate: 0 };
+  const sustainedPairings = SUSTAINED_RATE * SUSTAINED_SECONDS;
+  const sustainedPairs = Math.ceil(sustainedPairings / GENERATORS / PAIRINGS_PER_PAIR);
+  const sustained = {
+    pairs: sustainedPairs,
+    pairingsPerPair: Math.ceil(sustainedPairings / GENERATORS / sustainedPairs),
+    rate: SUSTAINED_RATE,
+  };
   try {
     /** @type {[string, Figures | string][]} */
     const results = [];
-    {
-      const idle = await startInstance({}, started);
+    if (IDLE_SOCKETS > 0) {
+      const idle = await startInstance(CLI, {}, started);
       printIdle(await holdIdleSockets(idle));
       await stop(idle.child);
     }
     {
-      const one = await startInstance({}, started);
-      results.push(['1 instance (memory)', await load(one, one)]);
-      results.push(['1 instance, paced 200/s', await load(one, one, 200)]);
+      const one = await startInstance(CLI, {}, started);
+      // A short warm-up so that the first figure is not the JIT's.
+      await load([one], one, one, { pairs: 20, pairingsPerPair: 5, rate: 0 });
+      results.push(['1 instance (memory)', await load([one], one, one, closed)]);
+      results.push([
+        '1 instance, paced 200/s',
+        await load([one], one, one, { pairs: PAIRS_PER_GENERATOR, pairingsPerPair: 10, rate: 200 }),
+      ]);
       await stop(one.child);
     }
     if (redisPath === undefined) {
       results.push(['2 instances + Redis', 'skipped: redis-server not installed (scripts/ensure-redis.sh)']);
     } else {
-      const redisPort = await freePort();
-      const redis = spawn(
-        redisPath,
-        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
-      started.push(redis);
-      await untilPort(redisPort);
-      const env = { REDIS_URL: `redis://127.0.0.1:${redisPort}` };
-      const a = await startInstance(env, started);
-      const b = await startInstance(env, started);
-      results.push(['1 instance + Redis', await load(a, a)]);
-      results.push(['2 instances + Redis (cross)', await load(a, b)]);
+      /** @type {[string, string][]} */
+      const builds =
+        baselineCli === undefined
+          ? [['', CLI]]
+          : [
+              [`before ${baseline} `, baselineCli],
+              ['after ', CLI],
+            ];
+      for (const [label, cli] of builds) {
+        const redis = await startRedis(redisPath, started);
+        const env = { REDIS_URL: `redis://127.0.0.1:${redis.port}` };
+        const a = await startInstance(cli, env, started);
+        const b = await startInstance(cli, env, started);
+        await load([a, b], a, b, { pairs: 20, pairingsPerPair: 5, rate: 0 }, redis);
+        results.push([`${label}1 instance + Redis`, await load([a, b], a, a, closed, redis)]);
+        results.push([`${label}2 instances + Redis (cross)`, await load([a, b], a, b, closed, redis)]);
+        results.push([
+          `${label}2 inst. cross, paced ${SUSTAINED_RATE}/s ${SUSTAINED_SECONDS} s`,
+          await load([a, b], a, b, sustained, redis),
+        ]);
+        for (const child of [b.child, a.child, redis.child]) await stop(child);
+      }
     }
     print(results);
   } finally {
     await stopAll();
   }
+}
+
+/**
+ * Builds the signaling service of git revision `revision` into a folder of its own (kept between
+ * runs) and returns its cli.js. Uses this checkout's node_modules, so dependencies are today's.
+ * @param {string} revision
+ * @returns {string}
+ */
+function buildRevision(revision) {
+  const commit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', `${revision}^{commit}`], {
+    encoding: 'utf8',
+  }).trim();
+  const dir = path.join(os.tmpdir(), `ferry-bench-signaling-${commit}`);
+  const cli = path.join(dir, 'out/signaling/cli.js');
+  if (existsSync(cli)) return cli;
+  mkdirSync(dir, { recursive: true });
+  execFileSync('bash', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'archive', ROOT, commit, dir], {
+    stdio: 'inherit',
+  });
+  if (!existsSync(path.join(dir, 'node_modules'))) {
+    symlinkSync(realpathSync(path.join(ROOT, 'node_modules')), path.join(dir, 'node_modules'));
+  }
+  execFileSync(
+    path.join(ROOT, 'node_modules/.bin/vite'),
+    ['build', '--logLevel', 'warn', '--config', 'signaling/vite.config.ts'],
+    { cwd: dir, stdio: 'inherit' },
+  );
+  console.log(`baseline: ${revision} (${commit}) built in ${dir}`);
+  return cli;
+}
+
+/**
+ * @param {string} redisPath
+ * @param {ChildProcess[]} started
+ * @returns {Promise<RedisServer>}
+ */
+async function startRedis(redisPath, started) {
+  const port = await freePort();
+  const child = spawn(
+    redisPath,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  );
+  started.push(child);
+  await untilPort(port);
+  return { port, child };
+}
+
+/**
+ * Calls and microseconds per Redis command so far.
+ * @param {RedisServer} redis
+ * @returns {Map<string, { calls: number, usec: number }>}
+ */
+function redisCommandStats(redis) {
+  const text = execFileSync('redis-cli', ['-p', String(redis.port), 'INFO', 'commandstats'], {
+    encoding: 'utf8',
+  });
+  /** @type {Map<string, { calls: number, usec: number }>} */
+  const stats = new Map();
+  for (const match of text.matchAll(/^cmdstat_([^:]+):calls=(\d+),usec=(\d+)/gm)) {
+    stats.set(String(match[1]), { calls: Number(match[2]), usec: Number(match[3]) });
+  }
+  return stats;
+}
+
+/**
+ * @param {Map<string, { calls: number, usec: number }>} before
+ * @param {Map<string, { calls: number, usec: number }>} after
+ * @param {number} pairings
+ * @returns {RedisCounts}
+ */
+function redisCounts(before, after, pairings) {
+  /** @type {[string, number][]} */
+  const byCommand = [];
+  let calls = 0;
+  let usec = 0;
+  for (const [command, now] of after) {
+    if (command === 'info') continue;
+    const then = before.get(command) ?? { calls: 0, usec: 0 };
+    const delta = now.calls - then.calls;
+    if (delta === 0) continue;
+    byCommand.push([command, delta / pairings]);
+    calls += delta;
+    usec += now.usec - then.usec;
+  }
+  byCommand.sort((x, y) => y[1] - x[1]);
+  return { perPairing: calls / pairings, byCommand, usecPerPairing: usec / pairings };
+}
+
+/**
+ * CPU seconds (user + system) a process has used so far.
+ * @param {number | undefined} pid
+ */
+function cpuSecondsOf(pid) {
+  if (pid === undefined) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Busy CPU seconds of the whole machine so far (every process, this bench's and others'). */
+function machineBusySeconds() {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((sum, n) => sum + n, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0);
+  return (total - idle) / CLOCK_TICKS_PER_SECOND;
 }
 
 /**
@@ -192,33 +354,69 @@ async function protocolOf(url) {
 
 /** @param {[string, Figures | string][]} results */
 function print(results) {
-  const pairings = GENERATORS * PAIRS_PER_GENERATOR * PAIRINGS_PER_PAIR;
+  const width = Math.max(30, ...results.map(([name]) => name.length + 1));
   console.log(
-    `\nSignaling pairings: ${pairings} per setup, ${GENERATORS * PAIRS_PER_GENERATOR} concurrent pairs from as many address pairs, ${GENERATORS} load-generator processes`,
+    `\nSignaling pairings (open → join → first relayed message → both leave), ${GENERATORS} load-generator processes, ` +
+      'each pair of clients on its own two source addresses',
   );
-  console.log('setup                          pairings/s   p50 ms   p95 ms   p99 ms   failures');
+  console.log(`${'setup'.padEnd(width)} pairings   pairings/s   p50 ms   p95 ms   p99 ms   failed (codes)`);
   for (const [name, r] of results) {
     if (typeof r === 'string') {
-      console.log(`${name.padEnd(30)} ${r}`);
+      console.log(`${name.padEnd(width)} ${r}`);
       continue;
     }
+    const codes = Object.entries(r.failureCodes)
+      .map(([code, n]) => `${code} ${n}`)
+      .join(', ');
     console.log(
-      `${name.padEnd(30)} ${r.rate.toFixed(0).padStart(10)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.failures).padStart(10)}`,
+      `${name.padEnd(width)} ${String(r.pairings).padStart(8)} ${r.rate.toFixed(0).padStart(12)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)}   ${r.failures}${codes === '' ? '' : ` (${codes})`}`,
     );
   }
   console.log(
-    'targets: p99 under 50 ms at 200 pairings/s on one instance; 1,000 pairings/s across two instances with no refusal.' +
-      '\n(The load generator shares the machine with the service: on 2 cores these figures are a floor, not the service alone.)',
+    `\nWhere the CPU went during each load, in cores (1.00 = one core busy all the time; this machine has ${os.availableParallelism()}),` +
+      '\nand what Redis was asked per pairing (INFO commandstats; publish = one socket.io adapter message):',
+  );
+  console.log(
+    `${'setup'.padEnd(width)} instance(s)   Redis   generators   bench   other   machine   Redis cmds/pairing (µs)`,
+  );
+  for (const [name, r] of results) {
+    if (typeof r === 'string') continue;
+    const { cpu } = r;
+    const other = Math.max(
+      0,
+      cpu.machine - cpu.instances.reduce((s, n) => s + n, 0) - (cpu.redis ?? 0) - cpu.generators - cpu.bench,
+    );
+    const redis =
+      r.redis === undefined
+        ? '-'
+        : `${r.redis.perPairing.toFixed(2)} (${r.redis.usecPerPairing.toFixed(0)} µs): ` +
+          r.redis.byCommand
+            .slice(0, 4)
+            .map(([command, n]) => `${command} ${n.toFixed(2)}`)
+            .join(', ');
+    console.log(
+      `${name.padEnd(width)} ${cpu.instances
+        .map((n) => n.toFixed(2))
+        .join('+')
+        .padStart(
+          11,
+        )} ${(cpu.redis === undefined ? '-' : cpu.redis.toFixed(2)).padStart(7)} ${cpu.generators.toFixed(2).padStart(12)} ${cpu.bench.toFixed(2).padStart(7)} ${other.toFixed(2).padStart(7)} ${`${cpu.machine.toFixed(2)}/${cpu.cores}`.padStart(9)}   ${redis}`,
+    );
+  }
+  console.log(
+    '\ntargets: p99 under 50 ms at 200 pairings/s on one instance; 1,000 pairings/s across two instances with no refusal.' +
+      '\n(The load generators share the machine with the service: the "generators" column is CPU the service could not use.)',
   );
 }
 
 /**
+ * @param {string} cli
  * @param {Record<string, string>} extraEnv
  * @param {ChildProcess[]} started
  * @returns {Promise<Instance>}
  */
-async function startInstance(extraEnv, started) {
-  const child = spawn(process.execPath, [CLI], {
+async function startInstance(cli, extraEnv, started) {
+  const child = spawn(process.execPath, [...INSTANCE_NODE_ARGS, cli], {
     env: {
       ...process.env,
       FERRY_SIGNAL_HOST: '127.0.0.1',
@@ -244,12 +442,15 @@ async function startInstance(extraEnv, started) {
 }
 
 /**
+ * @param {Instance[]} instances every instance running (for their CPU figures)
  * @param {Instance} openerInstance
  * @param {Instance} joinerInstance
- * @param {number} [rate] pairings per second to pace at; 0: as fast as the service answers
+ * @param {LoadShape} shape per generator: pairs, pairings each pair makes; rate: pairings per second
+ *   in all to pace at, 0: as fast as the service answers
+ * @param {RedisServer} [redis]
  * @returns {Promise<Figures>}
  */
-async function load(openerInstance, joinerInstance, rate = 0) {
+async function load(instances, openerInstance, joinerInstance, shape, redis) {
   const generators = Array.from({ length: GENERATORS }, (_, index) =>
     fork(fileURLToPath(import.meta.url), ['generator'], {
       env: {
@@ -258,12 +459,19 @@ async function load(openerInstance, joinerInstance, rate = 0) {
         BENCH_JOINER_URL: joinerInstance.url,
         BENCH_GENERATOR: String(index),
         BENCH_RUN: String(runNumber++),
-        BENCH_RATE: String(rate),
+        BENCH_RATE: String(shape.rate),
+        BENCH_PAIRS: String(shape.pairs),
+        BENCH_PAIRINGS_PER_PAIR: String(shape.pairingsPerPair),
       },
     }),
   );
   const ready = generators.map((g) => new Promise((resolve) => g.once('message', resolve)));
   await Promise.all(ready);
+  const redisBefore = redis === undefined ? undefined : redisCommandStats(redis);
+  const instancesBefore = instances.map((i) => cpuSecondsOf(i.child.pid));
+  const redisCpuBefore = redis === undefined ? 0 : cpuSecondsOf(redis.child.pid);
+  const machineBefore = machineBusySeconds();
+  const benchBefore = process.cpuUsage();
   const startedAt = performance.now();
   /** @type {Report[]} */
   const reports = await Promise.all(
@@ -277,6 +485,16 @@ async function load(openerInstance, joinerInstance, rate = 0) {
     }),
   );
   const elapsed = (performance.now() - startedAt) / 1000;
+  const benchUsage = process.cpuUsage(benchBefore);
+  const cpu = {
+    instances: instances.map((i, n) => (cpuSecondsOf(i.child.pid) - (instancesBefore[n] ?? 0)) / elapsed),
+    redis: redis === undefined ? undefined : (cpuSecondsOf(redis.child.pid) - redisCpuBefore) / elapsed,
+    generators: reports.reduce((sum, r) => sum + r.cpuSeconds, 0) / elapsed,
+    bench: (benchUsage.user + benchUsage.system) / 1e6 / elapsed,
+    machine: (machineBusySeconds() - machineBefore) / elapsed,
+    cores: os.availableParallelism(),
+  };
+  const redisAfter = redis === undefined ? undefined : redisCommandStats(redis);
   await Promise.all(
     generators.map(
       (g) =>
@@ -287,9 +505,30 @@ async function load(openerInstance, joinerInstance, rate = 0) {
   );
   const latencies = reports.flatMap((r) => r.latencies).sort((x, y) => x - y);
   const failures = reports.reduce((sum, r) => sum + r.failures, 0);
+  /** @type {Record<string, number>} */
+  const failureCodes = {};
+  for (const r of reports) {
+    for (const [code, n] of Object.entries(r.failureCodes))
+      failureCodes[code] = (failureCodes[code] ?? 0) + n;
+  }
   const at = (/** @type {number} */ q) =>
     latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  return { rate: latencies.length / elapsed, p50: at(0.5), p95: at(0.95), p99: at(0.99), failures };
+  const pairings = latencies.length + failures;
+  return {
+    rate: latencies.length / elapsed,
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    pairings,
+    failures,
+    failureCodes,
+    seconds: elapsed,
+    cpu,
+    redis:
+      redisBefore === undefined || redisAfter === undefined
+        ? undefined
+        : redisCounts(redisBefore, redisAfter, Math.max(1, pairings)),
+  };
 }
 
 /** One load-generator process: its pairs connect, then pair over and over when told to go. */
@@ -297,6 +536,8 @@ async function generator() {
   const { io } = await import('socket.io-client');
   const gen = Number(process.env.BENCH_GENERATOR);
   const run = Number(process.env.BENCH_RUN);
+  const pairCount = Number(process.env.BENCH_PAIRS);
+  const pairingsPerPair = Number(process.env.BENCH_PAIRINGS_PER_PAIR);
   const protocol = await protocolOf(String(process.env.BENCH_OPENER_URL));
   /** @typedef {import('socket.io-client').Socket} ClientSocket */
   /**
@@ -317,27 +558,53 @@ async function generator() {
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
     });
+  /** @type {{ opener: ClientSocket, joiner: ClientSocket }[]} */
   const pairs = [];
-  for (let n = 0; n < PAIRS_PER_GENERATOR; n++) {
-    // A fresh address block per run and generator: no bucket is shared with an earlier setup.
-    const base = `127.${60 + run * GENERATORS + gen}.${Math.floor(n / 100)}`;
-    const opener = await connect(String(process.env.BENCH_OPENER_URL), `${base}.${(n % 100) * 2 + 1}`);
-    const joiner = await connect(String(process.env.BENCH_JOINER_URL), `${base}.${(n % 100) * 2 + 2}`);
-    pairs.push({ opener, joiner });
+  // A few dozen handshakes at a time: quick, without a burst that trips connect timeouts.
+  for (let first = 0; first < pairCount; first += 50) {
+    const batch = Array.from({ length: Math.min(50, pairCount - first) }, async (_, i) => {
+      const n = first + i;
+      // A fresh address block per run and generator: no bucket is shared with an earlier setup.
+      const base = `127.${60 + run * GENERATORS + gen}.${Math.floor(n / 100)}`;
+      const opener = await connect(String(process.env.BENCH_OPENER_URL), `${base}.${(n % 100) * 2 + 1}`);
+      const joiner = await connect(String(process.env.BENCH_JOINER_URL), `${base}.${(n % 100) * 2 + 2}`);
+      return { opener, joiner };
+    });
+    pairs.push(...(await Promise.all(batch)));
   }
   const send = process.send?.bind(process);
   if (send === undefined) throw new Error('the generator runs as a child of the bench');
   send('ready');
   await new Promise((resolve) => process.once('message', resolve));
+  const cpuAtGo = process.cpuUsage();
   const goAt = performance.now();
   const ratePerGenerator = Number(process.env.BENCH_RATE ?? 0) / GENERATORS;
   /** @type {number[]} */
   const latencies = [];
   let failures = 0;
+  /** @type {Record<string, number>} */
+  const failureCodes = {};
   const offer = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
+  /**
+   * An event that never comes is a failure, not a bench that waits forever.
+   * @param {ClientSocket} socket
+   * @param {'pair:peer-joined' | 'signal:relay'} event
+   */
+  const nextOf = (socket, event) =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off(event, onEvent);
+        reject(new Error(`no ${event}`));
+      }, 10_000);
+      const onEvent = () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      };
+      socket.once(event, onEvent);
+    });
   await Promise.all(
     pairs.map(async ({ opener, joiner }, k) => {
-      for (let i = 0; i < PAIRINGS_PER_PAIR; i++) {
+      for (let i = 0; i < pairingsPerPair; i++) {
         let t0 = performance.now();
         if (ratePerGenerator > 0) {
           // Paced (open loop): each pairing has its slot, and a late start counts in its latency,
@@ -349,19 +616,23 @@ async function generator() {
         try {
           const opened = await opener.timeout(10_000).emitWithAck('pair:open', {});
           if (!opened.ok) throw new Error(opened.error.code);
-          const peerJoined = new Promise((resolve) => opener.once('pair:peer-joined', resolve));
+          const peerJoined = nextOf(opener, 'pair:peer-joined');
+          peerJoined.catch(() => undefined);
           const joined = await joiner
             .timeout(10_000)
             .emitWithAck('pair:join', { nameplate: opened.value.nameplate });
           if (!joined.ok) throw new Error(joined.error.code);
           await peerJoined;
-          const relayed = new Promise((resolve) => joiner.once('signal:relay', resolve));
+          const relayed = nextOf(joiner, 'signal:relay');
+          relayed.catch(() => undefined);
           const sent = await opener.timeout(10_000).emitWithAck('signal:relay', { data: offer });
           if (!sent.ok) throw new Error(sent.error.code);
           await relayed;
           latencies.push(performance.now() - t0);
-        } catch {
+        } catch (error) {
           failures++;
+          const code = error instanceof Error ? error.message.slice(0, 40) : 'unknown';
+          failureCodes[code] = (failureCodes[code] ?? 0) + 1;
         }
         await opener
           .timeout(10_000)
@@ -374,11 +645,12 @@ async function generator() {
       }
     }),
   );
+  const cpu = process.cpuUsage(cpuAtGo);
   for (const { opener, joiner } of pairs) {
     opener.close();
     joiner.close();
   }
-  send({ latencies, failures });
+  send({ latencies, failures, failureCodes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
   process.disconnect();
 }
 
