@@ -12,11 +12,23 @@ import type { LimitSubject } from './rate-limiter';
 
 /** A message for a socket that may be on another instance (see server.ts `deliver`). */
 export type Delivery =
-  | { readonly to: string; readonly event: 'pair:peer-joined'; readonly payload: Record<string, never> }
+  // `from`: the joiner, so that the opener's instance knows its peer without asking Redis.
+  | {
+      readonly to: string;
+      readonly event: 'pair:peer-joined';
+      readonly payload: Record<string, never>;
+      readonly from?: string;
+    }
   | { readonly to: string; readonly event: 'pair:ended'; readonly payload: { reason: PairEndReason } }
   | { readonly to: string; readonly event: 'pair:aborted'; readonly payload: { reason: PairAbortReason } }
-  // Handshake data or the devices' PAKE messages, relayed as they came.
-  | { readonly to: string; readonly event: 'signal:relay'; readonly payload: { data: RelayData } }
+  // Handshake data or the devices' PAKE messages, relayed as they came. `from`: the sender, which
+  // the receiving instance checks is still its socket's peer (server.ts `peers`).
+  | {
+      readonly to: string;
+      readonly event: 'signal:relay';
+      readonly payload: { data: RelayData };
+      readonly from?: string;
+    }
   | {
       readonly to: string;
       readonly event: 'presence:peer';

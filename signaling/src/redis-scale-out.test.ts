@@ -100,6 +100,46 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)(
       expect(errorCodeOf(await opener.emitWithAck('signal:relay', { data: OFFER }))).toBe('NOT_PAIRED');
     });
 
+    it('relays only between the current pair when sockets pair again, with new partners, across instances', async () => {
+      const [one, two] = [await instance(), await instance()];
+      const a = await client(one.url, '127.0.4.1');
+      const b = await client(two.url, '127.0.4.2');
+      const c = await client(one.url, '127.0.4.3');
+      const pair = async (opener: TestClient, joiner: TestClient): Promise<void> => {
+        const { nameplate } = valueOf(await opener.emitWithAck('pair:open', {}));
+        const peerJoined = nextEvent(opener, 'pair:peer-joined');
+        valueOf(await joiner.emitWithAck('pair:join', { nameplate }));
+        await peerJoined;
+      };
+      const relays = (socket: TestClient) => recordEvents(socket, 'signal:relay');
+      await pair(a, b);
+      const toA = relays(a);
+      const toB = relays(b);
+      const toC = relays(c);
+      const offer = nextEvent(b, 'signal:relay');
+      valueOf(await a.emitWithAck('signal:relay', { data: OFFER }));
+      await offer;
+
+      // B leaves and pairs again, now as the opener, with C on the other instance; A opens anew.
+      const ended = nextEvent(a, 'pair:ended');
+      valueOf(await b.emitWithAck('pair:leave', {}));
+      await ended;
+      await pair(b, c);
+      valueOf(await a.emitWithAck('pair:open', {}));
+      expect(errorCodeOf(await a.emitWithAck('signal:relay', { data: OFFER }))).toBe('NOT_PAIRED');
+
+      // The new pair signals both ways across the instances; A's old partner hears none of it.
+      const toCNow = nextEvent(c, 'signal:relay');
+      valueOf(await b.emitWithAck('signal:relay', { data: ANSWER }));
+      expect(await toCNow).toEqual({ data: ANSWER });
+      const toBNow = nextEvent(b, 'signal:relay');
+      valueOf(await c.emitWithAck('signal:relay', { data: OFFER }));
+      expect(await toBNow).toEqual({ data: OFFER });
+      expect(toA).toHaveLength(0);
+      expect(toB).toEqual([{ data: OFFER }, { data: OFFER }]);
+      expect(toC).toEqual([{ data: ANSWER }]);
+    });
+
     it('lets two remembered devices on different instances meet, signal, and see each other leave', async () => {
       const [one, two] = [await instance(), await instance()];
       const [a, b, impostor] = [testDevice(), testDevice(), testDevice()];

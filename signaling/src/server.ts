@@ -119,6 +119,17 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     ...(deps.adapter === undefined ? {} : { adapter: deps.adapter, transports: ['websocket'] as const }),
   });
   const crossInstance = deps.adapter !== undefined;
+  /**
+   * With Redis: the peer of each paired socket of THIS instance, so that a relay (a pairing has a
+   * few dozen) costs no Redis round trip. Only the socket's own instance keeps its entry: set when
+   * it joins (the store's answer names the opener) or is joined (the joiner's instance names the
+   * joiner in the peer-joined delivery, which travels the same ordered channel as that joiner's
+   * relays), cleared when it leaves, aborts or disconnects, or hears that its pair ended. A relay
+   * is written only when the RECEIVER's instance agrees that the sender is its socket's peer, so an
+   * entry that outlived its pairing on one side never reaches a socket that has moved on. A missing
+   * entry is asked of the store, as every relay did before.
+   */
+  const peers = new Map<string, string>();
   const sessionsByAddress = new Map<string, number>();
   const trustedProxies = deps.trustedProxies ?? NO_TRUSTED_PROXIES;
 
@@ -174,7 +185,16 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   /** Writes to a socket of this instance; false when it is not here or not reading. */
   function deliverHere(delivery: Delivery): boolean {
     const socket = socketById(delivery.to);
-    if (socket === undefined || !mayWriteTo(socket)) return false;
+    if (socket === undefined) return false;
+    // What the socket's pair is changes whether or not it reads: a cut-off socket forgets it anyway.
+    if (crossInstance) {
+      if (delivery.event === 'pair:peer-joined' && delivery.from !== undefined) {
+        peers.set(delivery.to, delivery.from);
+      } else if (delivery.event === 'pair:ended' || delivery.event === 'pair:aborted') {
+        peers.delete(delivery.to);
+      }
+    }
+    if (!mayWriteTo(socket)) return false;
     switch (delivery.event) {
       case 'pair:peer-joined':
         socket.emit('pair:peer-joined', {});
@@ -204,11 +224,54 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
    * has just gone; either way its own instance applies the reading check).
    */
   function deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere' {
-    if (socketById(delivery.to) !== undefined) return deliverHere(delivery) ? 'here' : 'unreachable';
+    if (socketById(delivery.to) !== undefined) {
+      // Both sockets here: this instance's own entry for the receiver decides (see `peers`).
+      if (isStaleRelay(delivery, peers.get(delivery.to))) return 'unreachable';
+      return deliverHere(delivery) ? 'here' : 'unreachable';
+    }
     if (!crossInstance) return 'unreachable';
     io.serverSideEmit('ferry:deliver', delivery);
     return 'elsewhere';
   }
+
+  /** A relay from a socket that the receiver's instance does not know as the receiver's peer. */
+  function isStaleRelay(delivery: Delivery, receiversPeer: string | undefined): boolean {
+    return (
+      crossInstance &&
+      delivery.event === 'signal:relay' &&
+      delivery.from !== undefined &&
+      receiversPeer !== delivery.from
+    );
+  }
+
+  /** A delivery from another instance, for a socket that may be here. */
+  async function deliverFromElsewhere(delivery: Delivery): Promise<void> {
+    if (socketById(delivery.to) === undefined) return;
+    if (delivery.event === 'signal:relay' && delivery.from !== undefined && !peers.has(delivery.to)) {
+      // Not known here (a lost peer-joined message): the store decides, as it did for every relay.
+      // Not remembered: this runs outside the socket's queue and could outlive its pairing.
+      const peer = await store.peerOf(delivery.to).catch(() => undefined);
+      if (isStaleRelay(delivery, peer)) return;
+    } else if (isStaleRelay(delivery, peers.get(delivery.to))) {
+      return;
+    }
+    deliverHere(delivery);
+  }
+
+  const pairPeers: PairPeers = crossInstance
+    ? {
+        remember: (socketId, peer) => peers.set(socketId, peer),
+        forget: (socketId) => peers.delete(socketId),
+        async of(socketId) {
+          const known = peers.get(socketId);
+          if (known !== undefined) return known;
+          // Asked in the socket's own queue, after anything that could change its pairing.
+          const peer = await store.peerOf(socketId);
+          if (peer !== undefined) peers.set(socketId, peer);
+          return peer;
+        },
+      }
+    : { remember: () => undefined, forget: () => undefined, of: (socketId) => store.peerOf(socketId) };
 
   /** Charges the address of a socket wherever it is (a joiner that guessed wrong, say). */
   function chargeSocket(socketId: string, cost: number): void {
@@ -240,7 +303,9 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
 
   if (crossInstance) {
     io.on('ferry:deliver', (delivery) => {
-      deliverHere(delivery);
+      deliverFromElsewhere(delivery).catch((error: unknown) => {
+        errorLog.error({ err: error }, 'delivering from another instance failed');
+      });
     });
     io.on('ferry:charge', ({ to, cost }) => {
       const socket = socketById(to);
@@ -273,7 +338,16 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       queue: createRespondQueue(),
       ...(events.onRefused === undefined ? {} : { onRefused: events.onRefused }),
     };
-    handleClient(socket, { ...deps, limits, events, iceServers, context, deliver, chargeSocket });
+    handleClient(socket, {
+      ...deps,
+      limits,
+      events,
+      iceServers,
+      context,
+      deliver,
+      chargeSocket,
+      pairPeers,
+    });
     handlePresence(socket, {
       context,
       logger,
@@ -287,6 +361,13 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
   return io;
 }
 
+/** Who a socket of this instance is paired with (server.ts `peers`; the store without Redis). */
+interface PairPeers {
+  remember(socketId: string, peer: string): void;
+  forget(socketId: string): void;
+  of(socketId: string): Promise<string | undefined>;
+}
+
 interface ClientDeps {
   readonly store: SharedPairingStore;
   readonly limiter: SharedRateLimiter;
@@ -298,14 +379,17 @@ interface ClientDeps {
   readonly pendingLeaves?: Set<Promise<void>> | undefined;
   deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere';
   chargeSocket(socketId: string, cost: number): void;
+  readonly pairPeers: PairPeers;
 }
 
 const FAILED_JOIN_CODES: ReadonlySet<ErrorCode> = new Set(['CODE_NOT_FOUND', 'CODE_EXPIRED', 'CODE_USED']);
 
 function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
-  const { store, limiter, logger, limits, events, iceServers, context, deliver, chargeSocket } = deps;
+  const { store, limiter, logger, limits, events, iceServers, context, deliver, chargeSocket, pairPeers } =
+    deps;
 
   async function endPairing(why: 'left' | 'disconnected'): Promise<void> {
+    pairPeers.forget(socket.id);
     const left = await store.leave(socket.id);
     if (left === undefined) return;
     logger.debug({ socketId: socket.id, why }, 'pairing ended');
@@ -333,6 +417,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
       handle: async ({ reason }) => {
         // Like leaving, but the other device learns why, before it could mistake the departure
         // for "the other device left". Idempotent like `pair:leave`.
+        pairPeers.forget(socket.id);
         const left = await store.leave(socket.id);
         if (left === undefined) return ok(null);
         logger.debug({ socketId: socket.id, reason }, 'pairing aborted');
@@ -377,7 +462,13 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
         if (!joined.ok) return joined;
         logger.debug({ socketId: socket.id, nameplate }, 'nameplate joined');
         events.onPaired?.();
-        deliver({ to: joined.value.openerSocketId, event: 'pair:peer-joined', payload: {} });
+        pairPeers.remember(socket.id, joined.value.openerSocketId);
+        deliver({
+          to: joined.value.openerSocketId,
+          event: 'pair:peer-joined',
+          payload: {},
+          from: socket.id,
+        });
         return ok({ iceServers: iceServers() });
       },
     }),
@@ -399,11 +490,16 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
       schema: signalRelayRequestSchema,
       limit: 'relay',
       handle: async ({ data }) => {
-        const peerSocketId = await store.peerOf(socket.id);
+        const peerSocketId = await pairPeers.of(socket.id);
         if (peerSocketId === undefined) return err('NOT_PAIRED');
         // A peer that does not read is cut off (which ends the pair) rather than buffered for.
         // Never log the data itself: SDP and candidates carry the devices' IP addresses.
-        const delivered = deliver({ to: peerSocketId, event: 'signal:relay', payload: { data } });
+        const delivered = deliver({
+          to: peerSocketId,
+          event: 'signal:relay',
+          payload: { data },
+          from: socket.id,
+        });
         if (delivered === 'unreachable') return err('UNAVAILABLE', 'peer not reachable');
         events.onRelayed?.();
         return ok(null);
@@ -428,6 +524,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
   // In the socket's queue, after whatever it sent before going: an open still on its way must not
   // land after the leave and hold a nameplate for a socket that is gone.
   socket.on('disconnect', () => {
+    pairPeers.forget(socket.id);
     let finished: () => void = () => undefined;
     const done = new Promise<void>((resolve) => (finished = resolve));
     deps.pendingLeaves?.add(done);
