@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rendezvousIdOf } from '../../contracts/presence';
 import type { SignalData } from '../../contracts/signaling';
 import { startSignalingService, type RunningSignalingService, type SignalingServiceOptions } from './service';
+import { createManualClock } from './testing/manual-clock';
 import { joinPresence, testDevice } from './testing/presence-devices';
 import { rawRequest } from './testing/raw-http';
 import { REDIS_SERVER_PATH, startRedis, type RunningRedis } from './testing/redis-server';
@@ -190,7 +191,10 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)(
     });
 
     it('keeps one rate-limit budget per address across instances', async () => {
-      const [one, two] = [await instance(), await instance()];
+      // Time stands still for both, so that no token comes back while the requests go in (one a
+      // second does: 32 requests take longer than that on a loaded machine).
+      const clock = createManualClock(Date.now());
+      const [one, two] = [await instance({ clock }), await instance({ clock })];
       const opener = await client(one.url, '127.0.3.1');
       const { nameplate } = valueOf(await opener.emitWithAck('pair:open', {}));
       const onOne = await client(one.url, '127.0.3.2');

@@ -21,6 +21,7 @@ import {
   pairOpenRequestSchema,
   signalRelayRequestSchema,
   type IceServer,
+  type RelayData,
 } from '../../contracts/signaling';
 import { limitSubjectsOf, rateLimitKey } from './client-address';
 import { systemClock, type Clock } from './clock';
@@ -244,6 +245,21 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
     );
   }
 
+  /** A relay from `from` to its peer `to`, wherever `to` is. */
+  async function relay(
+    from: string,
+    to: string,
+    data: RelayData,
+  ): Promise<'here' | 'unreachable' | 'elsewhere'> {
+    const delivery: Delivery = { to, event: 'signal:relay', payload: { data }, from };
+    if (crossInstance && socketById(to) !== undefined && !peers.has(to)) {
+      // Here but not known here as paired (a stale pair-ended message crossed a new pairing, say).
+      if ((await store.peerOf(to)) !== from) return 'unreachable';
+      return deliverHere(delivery) ? 'here' : 'unreachable';
+    }
+    return deliver(delivery);
+  }
+
   /** A delivery from another instance, for a socket that may be here. */
   async function deliverFromElsewhere(delivery: Delivery): Promise<void> {
     if (socketById(delivery.to) === undefined) return;
@@ -345,6 +361,7 @@ export function createSignalingServer(httpServer: http.Server, deps: SignalingSe
       iceServers,
       context,
       deliver,
+      relay,
       chargeSocket,
       pairPeers,
     });
@@ -378,6 +395,7 @@ interface ClientDeps {
   readonly context: RespondContext;
   readonly pendingLeaves?: Set<Promise<void>> | undefined;
   deliver(delivery: Delivery): 'here' | 'unreachable' | 'elsewhere';
+  relay(from: string, to: string, data: RelayData): Promise<'here' | 'unreachable' | 'elsewhere'>;
   chargeSocket(socketId: string, cost: number): void;
   readonly pairPeers: PairPeers;
 }
@@ -494,12 +512,7 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
         if (peerSocketId === undefined) return err('NOT_PAIRED');
         // A peer that does not read is cut off (which ends the pair) rather than buffered for.
         // Never log the data itself: SDP and candidates carry the devices' IP addresses.
-        const delivered = deliver({
-          to: peerSocketId,
-          event: 'signal:relay',
-          payload: { data },
-          from: socket.id,
-        });
+        const delivered = await deps.relay(socket.id, peerSocketId, data);
         if (delivered === 'unreachable') return err('UNAVAILABLE', 'peer not reachable');
         events.onRelayed?.();
         return ok(null);
