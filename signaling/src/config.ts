@@ -218,6 +218,9 @@ const envSchema = z.object({
   ),
 });
 
+/** Every environment variable the service reads (a deployment setting any other is mistaken). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
 /** Reads the configuration; throws `SignalingConfigError` listing every bad variable. */
 export function parseSignalingConfig(env: NodeJS.ProcessEnv, defaults: ConfigDefaults): SignalingConfig {
   const parsed = envSchema.safeParse(env);
