@@ -373,34 +373,44 @@ function print(results) {
     );
   }
   console.log(
-    `\nWhere the CPU went during each load, in cores (1.00 = one core busy all the time; this machine has ${os.availableParallelism()}),` +
-      '\nand what Redis was asked per pairing (INFO commandstats; publish = one socket.io adapter message):',
+    `\nWhere the CPU went, in milliseconds of CPU per pairing (user + system, from /proc; less contention-prone than`,
+    `\npairings/s while other work shares the machine), and what Redis was asked per pairing (INFO commandstats:`,
+    '\nevalsha = one script call from an instance, publish = one socket.io adapter message; "all" counts the',
+    '\ncommands the scripts run inside Redis too). "other" is the rest of the machine (other processes, in cores).',
+    `\n"if alone": pairings/s these CPU costs allow on ${os.availableParallelism()} otherwise idle cores, with the generators / for the service alone.`,
   );
   console.log(
-    `${'setup'.padEnd(width)} instance(s)   Redis   generators   bench   other   machine   Redis cmds/pairing (µs)`,
+    `${'setup'.padEnd(width)} instance(s) ms   Redis ms   generators ms   other cores   if alone: with gen. / service   Redis per pairing: all, evalsha, publish`,
   );
   for (const [name, r] of results) {
     if (typeof r === 'string') continue;
     const { cpu } = r;
+    const completed = Math.max(1, r.rate);
+    const ms = (/** @type {number} */ cores) => (cores / completed) * 1000;
+    const instancesMs = cpu.instances.map(ms);
+    const serviceMs = instancesMs.reduce((sum, n) => sum + n, 0) + ms(cpu.redis ?? 0);
+    const withGenerators = serviceMs + ms(cpu.generators);
     const other = Math.max(
       0,
-      cpu.machine - cpu.instances.reduce((s, n) => s + n, 0) - (cpu.redis ?? 0) - cpu.generators - cpu.bench,
+      cpu.machine -
+        cpu.instances.reduce((sum, n) => sum + n, 0) -
+        (cpu.redis ?? 0) -
+        cpu.generators -
+        cpu.bench,
     );
+    const count = (/** @type {string} */ command) =>
+      (r.redis?.byCommand.find(([c]) => c === command)?.[1] ?? 0).toFixed(2);
     const redis =
       r.redis === undefined
         ? '-'
-        : `${r.redis.perPairing.toFixed(2)} (${r.redis.usecPerPairing.toFixed(0)} µs): ` +
-          r.redis.byCommand
-            .slice(0, 4)
-            .map(([command, n]) => `${command} ${n.toFixed(2)}`)
-            .join(', ');
+        : `${r.redis.perPairing.toFixed(1)}, ${count('evalsha')}, ${count('publish')} (${r.redis.usecPerPairing.toFixed(0)} µs in Redis)`;
     console.log(
-      `${name.padEnd(width)} ${cpu.instances
+      `${name.padEnd(width)} ${instancesMs
         .map((n) => n.toFixed(2))
         .join('+')
         .padStart(
-          11,
-        )} ${(cpu.redis === undefined ? '-' : cpu.redis.toFixed(2)).padStart(7)} ${cpu.generators.toFixed(2).padStart(12)} ${cpu.bench.toFixed(2).padStart(7)} ${other.toFixed(2).padStart(7)} ${`${cpu.machine.toFixed(2)}/${cpu.cores}`.padStart(9)}   ${redis}`,
+          14,
+        )} ${(cpu.redis === undefined ? '-' : ms(cpu.redis).toFixed(2)).padStart(10)} ${ms(cpu.generators).toFixed(2).padStart(15)} ${other.toFixed(2).padStart(13)} ${`${((cpu.cores * 1000) / withGenerators).toFixed(0)} / ${((cpu.cores * 1000) / serviceMs).toFixed(0)}`.padStart(31)}   ${redis}`,
     );
   }
   console.log(
