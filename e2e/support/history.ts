@@ -117,52 +117,107 @@ export async function countKeptLines(page: Page, prefix: string): Promise<number
   }, prefix);
 }
 
+/** What one step back through the history showed. */
+export interface ScrollBackStep {
+  readonly how: 'scroll' | 'button';
+  /** The text of the line at the top of the pane before the step, and of the top one after it. */
+  readonly before: string;
+  readonly after: string;
+  /** How far that line moved on screen (CSS px), once the page settled. */
+  readonly drift: number;
+  /** That line is still the same element (not drawn anew) in the page. */
+  readonly sameElement: boolean;
+}
+
 /**
- * Scrolls `peer`'s conversation to its top again and again, as a reader dragging the scrollbar up
- * would, until its first line is on screen. At every step the line that was at the top of the
- * pane must stay where it was while earlier lines are put above it. Returns how many steps it took
- * and the most lines the page held at once.
+ * Goes back through `page`'s open conversation to its first line as a reader would: mostly by
+ * scrolling to the top of the pane (the app brings earlier lines, from memory or from disk), and
+ * every fifth step with the "Show earlier messages" button as a keyboard user would (focused, which
+ * brings it on screen, then pressed). At every step the line that was on top of the pane is recorded
+ * with where it was, and again once the page has settled (no layout change for two frames: lines
+ * drawn near the screen get their real height a frame after they are put in the page). Returns the
+ * steps and every chat line's text in the order the page held them, each once.
  */
-export async function scrollToFirstLine(page: Page, firstText: string) {
+export async function scrollBackToFirstLine(page: Page, firstText: string) {
   return page.evaluate(async (firstText) => {
     const log = document.querySelector('[role="log"][aria-label^="Conversation with"]');
     if (!(log instanceof HTMLElement)) throw new Error('no conversation on screen');
     const frame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    const lines = () => [...log.querySelectorAll('li.message')];
+    const text = (line: Element | undefined) => line?.querySelector('.text')?.textContent ?? '';
+    const paneTop = () => log.getBoundingClientRect().top;
     const topLine = () => {
-      const top = log.getBoundingClientRect().top;
-      return [...log.querySelectorAll('li.message')].find(
-        (line) => line.getBoundingClientRect().bottom > top,
-      );
+      const top = paneTop();
+      return lines().find((line) => line.getBoundingClientRect().bottom > top + 0.5);
     };
-    const firstShown = () => log.querySelector('li.message .text')?.textContent ?? '';
-    let steps = 0;
-    let most = 0;
-    const moved: string[] = [];
-    while (firstShown() !== firstText) {
-      if (++steps > 1_000) throw new Error(`still not at the first line: ${firstShown()}`);
-      log.scrollTop = 0;
+    const where = (line: Element) => line.getBoundingClientRect().top - paneTop();
+    const settle = async () => {
+      let last = NaN;
+      let same = 0;
+      for (let tries = 0; tries < 100 && same < 2; tries++) {
+        await frame();
+        const now = `${log.scrollTop}|${log.scrollHeight}|${topLine() ? where(topLine()!) : ''}`;
+        same = String(last) === now ? same + 1 : 0;
+        last = now as unknown as number;
+      }
+    };
+    await settle();
+    let seen = lines().map(text);
+    const steps: {
+      how: 'scroll' | 'button';
+      before: string;
+      after: string;
+      drift: number;
+      sameElement: boolean;
+    }[] = [];
+    while (text(lines()[0]) !== firstText) {
+      if (steps.length > 1_000) throw new Error(`still not at the first line: ${text(lines()[0])}`);
+      const how = steps.length % 5 === 4 ? 'button' : 'scroll';
+      const firstBefore = text(lines()[0]);
+      const button = [...log.querySelectorAll('button')].find(
+        (candidate) => candidate.textContent === 'Show earlier messages',
+      );
+      // A keyboard user's focus brings the button on screen, as the scrolling reader's top does.
+      if (how === 'button' && button) button.focus();
+      else log.scrollTop = 0;
       // Measured in the same task as the scroll, before the app can answer it.
       const anchor = topLine();
-      const before = firstShown();
-      const at = anchor?.getBoundingClientRect().top ?? 0;
+      if (!anchor) throw new Error('no line on screen');
+      const at = where(anchor);
+      if (how === 'button') {
+        if (!button) throw new Error(`no "Show earlier messages" button above ${firstBefore}`);
+        button.click();
+      }
       const started = performance.now();
-      while (firstShown() === before) {
-        if (performance.now() - started > 30_000) {
-          const lines = log.querySelectorAll('li.message');
+      while (text(lines()[0]) === firstBefore) {
+        if (performance.now() - started > 30_000)
           throw new Error(
-            `no earlier lines came above ${before} (step ${steps}; scrollTop ${log.scrollTop} of ${log.scrollHeight}; ` +
-              `top: ${log.querySelector('.history-edge')?.textContent ?? 'none'}; ${lines.length} lines in the page, ` +
-              `the last ${lines[lines.length - 1]?.textContent ?? 'none'})`,
+            `no earlier lines came above ${firstBefore} (step ${steps.length + 1}, ${how}; ` +
+              `top: ${log.querySelector('.history-edge')?.textContent ?? 'none'}; scrollTop ${log.scrollTop} ` +
+              `of ${log.scrollHeight}; ${lines().length} lines in the page, the last ${text(lines().at(-1))})`,
           );
-        }
         await frame();
       }
-      // The place is restored in the same commit that drew the lines; let its scroll event settle.
-      await frame();
-      const drift = anchor && anchor.isConnected ? Math.abs(anchor.getBoundingClientRect().top - at) : NaN;
-      if (!(drift <= 2)) moved.push(`${anchor?.textContent ?? '?'} moved ${drift}px`);
-      most = Math.max(most, log.querySelectorAll('li').length);
+      await settle();
+      // The reader's line, found again by its text: the same element, still in the page.
+      const now = lines().find((line) => text(line) === text(anchor));
+      steps.push({
+        how,
+        before: text(anchor),
+        after: text(topLine()),
+        drift: anchor.isConnected ? Math.abs(where(anchor) - at) : Infinity,
+        sameElement: now === anchor,
+      });
+      // The page's lines now: those above what it held before are new, and come right before it.
+      const held = lines().map(text);
+      const joint = held.indexOf(seen[0] ?? '');
+      if (joint <= 0)
+        throw new Error(
+          `the page lost its place at step ${steps.length} (${how}): ${seen[0]} is not below the new lines ` +
+            `(the page holds ${held[0]} … ${held.at(-1)}, ${held.length} lines)`,
+        );
+      seen = [...held.slice(0, joint), ...seen];
     }
-    return { steps, most, moved };
+    return { steps, seen, inPage: log.querySelectorAll('li').length };
   }, firstText);
 }

@@ -41,7 +41,17 @@ const ANNOUNCED = 5;
  * `firstKey` on, and up to `above` more before it once there are some (an older page on its way
  * from disk is shown as soon as it is in the store).
  */
-type InPage = { readonly firstKey: string; readonly size: number; readonly above?: number } | null;
+type InPage = {
+  readonly firstKey: string;
+  readonly size: number;
+  readonly above?: number;
+  /**
+   * The last item on (or near) the screen when the window moved up: it and all above it stay in the page
+   * whatever the window's size, or the reader's own lines would be dropped (the top button can be
+   * pressed while it is off screen: a keyboard focus kept on it, a screen reader's cursor).
+   */
+  readonly through?: string | undefined;
+} | null;
 
 /** What to do with the scroll position once the next window is drawn. */
 type Pending =
@@ -120,6 +130,15 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const [atEnd, setAtEnd] = useState(true);
   const [inPage, setInPage] = useState<InPage>(null);
   const pending = useRef<Pending | null>(null);
+  /**
+   * The reader's line after the window moved, held where it was until the reader scrolls: the
+   * lines put above it are drawn at a stand-in height (`content-visibility: auto`, see .message),
+   * and Chromium gives those near the screen their real height a frame or two later, which would
+   * push the reader's line down by a line or more (the browser's own scroll anchoring is off here,
+   * as it fought the placing below). `scrollTop`: where this code last put the pane, so that its
+   * own scroll events are told from the reader's.
+   */
+  const held = useRef<{ readonly element: Element; readonly offset: number; scrollTop: number } | null>(null);
   /** The top button had the focus when it was used (it may go away with the last page). */
   const edgeFocused = useRef(false);
   // The newest line, not the count: older pages arriving above are not new messages.
@@ -181,7 +200,14 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const first = inPage ? indexOfKey.get(inPage.firstKey) : undefined;
   // Following the newest lines, or the window's first line gone (a deleted conversation).
   const start = first === undefined ? Math.max(0, count - WINDOW) : Math.max(0, first - (inPage?.above ?? 0));
-  const end = inPage && first !== undefined ? Math.min(count, first + inPage.size, start + WINDOW) : count;
+  const through = inPage?.through === undefined ? undefined : indexOfKey.get(inPage.through);
+  const end =
+    inPage && first !== undefined
+      ? Math.max(
+          Math.min(count, first + inPage.size, start + WINDOW),
+          through === undefined ? 0 : through + 1,
+        )
+      : count;
 
   const scrollToEnd = (smooth: boolean) => {
     const element = scroller.current;
@@ -222,13 +248,51 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
 
   const keyAt = (index: number) => keys[index] ?? '';
 
+  /**
+   * The key of the last item on screen or just below it (a day's separator goes with the item
+   * after it): more than NEAR_EDGE below the screen, so that the window kept does not bring later
+   * lines straight back (showLater), dropping the earlier ones just put above.
+   */
+  const lastNearScreen = (): string | undefined => {
+    const element = scroller.current;
+    // A pane not laid out (hidden, or jsdom) has no screen to keep.
+    if (!element || !list.current || element.clientHeight === 0) return undefined;
+    const bottom = element.getBoundingClientRect().bottom;
+    let index = start - 1;
+    let last: number | undefined;
+    for (const child of list.current.children) {
+      if (child.classList.contains('history-edge') || child.classList.contains('empty')) continue;
+      const separator = child.classList.contains('day-separator');
+      if (!separator) index++;
+      if (child.getBoundingClientRect().top >= bottom + 2 * NEAR_EDGE) break;
+      last = separator ? index + 1 : index;
+    }
+    return last === undefined ? undefined : keyAt(Math.min(last, end - 1));
+  };
+
+  /** Puts the held line back where the reader had it, if the lines around it moved it. */
+  function keepHeldLine() {
+    const element = scroller.current;
+    const line = held.current;
+    if (!element || !line) return;
+    if (!line.element.isConnected || atEndRef.current) {
+      held.current = null;
+      return;
+    }
+    const moved =
+      line.element.getBoundingClientRect().top - element.getBoundingClientRect().top - line.offset;
+    if (Math.abs(moved) >= 0.5) element.scrollTop += moved;
+    line.scrollTop = element.scrollTop;
+  }
+
   /** Reads the next older page from the kept history (the window is already at the top). */
   const loadOlder = () => {
     if (!history || !paging?.before || paging.loading) return;
     anchorHere();
     // A reader at the end of a short conversation follows the newest lines, and the window takes
     // in what arrives by itself; anyone else gets it put above the line they are reading.
-    if (inPage || !atEndRef.current) setInPage({ firstKey: keyAt(0), size: end, above: STEP });
+    if (inPage || !atEndRef.current)
+      setInPage({ firstKey: keyAt(0), size: end, above: STEP, through: lastNearScreen() });
     void history.loadOlder(deviceId);
   };
 
@@ -237,7 +301,7 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     if (start === 0) return loadOlder();
     const from = Math.max(0, start - STEP);
     anchorHere();
-    setInPage({ firstKey: keyAt(from), size: Math.min(WINDOW, end - from) });
+    setInPage({ firstKey: keyAt(from), size: Math.min(WINDOW, end - from), through: lastNearScreen() });
   };
 
   const showLater = () => {
@@ -264,6 +328,7 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
     }
     if (!element || !place) return;
     pending.current = null;
+    held.current = null;
     if (place.kind === 'end') {
       element.scrollTop = element.scrollHeight;
       return;
@@ -272,15 +337,26 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
       element.scrollTop = element.scrollHeight - place.fromBottom;
       return;
     }
-    const moved = place.element.getBoundingClientRect().top - element.getBoundingClientRect().top;
-    element.scrollTop += moved - place.offset;
+    held.current = { element: place.element, offset: place.offset, scrollTop: element.scrollTop };
+    keepHeldLine();
   }, [start, end]);
+
+  // Lines changing height (drawn for real near the screen, a thumbnail decoded) keep the held line
+  // in place. A ResizeObserver's callback runs after layout and before paint: never seen moving.
+  useEffect(() => {
+    const element = list.current;
+    if (!element || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => keepHeldLine());
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
 
   // New lines follow a reader at the end; something sent goes there anyway (drawn by now).
   useLayoutEffect(() => {
     const sent = newestOutgoing !== sentBefore.current;
     sentBefore.current = newestOutgoing;
     if (atEndRef.current || sent) {
+      held.current = null;
       const element = scroller.current;
       if (element) element.scrollTop = element.scrollHeight;
     }
@@ -307,6 +383,8 @@ export function MessageList({ deviceId, peerName }: { deviceId: string; peerName
   const onScroll = () => {
     const element = scroller.current;
     if (!element) return;
+    // The reader scrolled (rather than this code placing their line): their line is theirs again.
+    if (held.current && Math.abs(element.scrollTop - held.current.scrollTop) > 1) held.current = null;
     const fromEnd = element.scrollHeight - element.scrollTop - element.clientHeight;
     const atNewest = fromEnd <= AT_END_SLACK && end === count;
     atEndRef.current = atNewest;
