@@ -10,12 +10,22 @@
  * Everything made is removed by `close()`, and by an exit hook if the test process dies first;
  * leftovers of a run that was killed outright are swept at the next start.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
-import { chromiumArgs, systemChromium } from './chromium';
+import type { Browser } from '@playwright/test';
+import { systemChromium } from './chromium';
+import {
+  ip,
+  launchChromiumIn,
+  startInNamespace,
+  stopProgram,
+  sweepNamespaces,
+  type RunningProgram,
+} from './netns';
+
+export type { RunningProgram } from './netns';
 
 const PREFIX = 'ferry-e2e';
 const SUBNET = '10.77.0';
@@ -36,14 +46,6 @@ export interface LanHost {
   launchChromium(): Promise<Browser>;
 }
 
-export interface RunningProgram {
-  readonly process: ChildProcess;
-  /** Everything it wrote so far (stdout and stderr), for failure messages. */
-  output(): string;
-  /** Resolves with the first output line that matches; rejects if the program exits first. */
-  waitForLine(pattern: RegExp, timeoutMs: number): Promise<string>;
-}
-
 export interface Lan {
   readonly hosts: readonly LanHost[];
   close(): Promise<void>;
@@ -57,40 +59,8 @@ export function lanUnavailableReason(): string | undefined {
   return undefined;
 }
 
-function ip(...args: string[]): void {
-  const result = spawnSync('ip', args, { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`ip ${args.join(' ')} failed: ${result.stderr.trim()}`);
-}
-
-function existingNamespaces(): string[] {
-  const listed = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout ?? '';
-  return listed
-    .split('\n')
-    .map((line) => line.split(' ')[0] ?? '')
-    .filter((name) => name.startsWith(`${PREFIX}-`));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Removes namespaces a killed run left behind (their owner's pid is in the name and is gone). */
-function sweepLeftovers(): void {
-  for (const netns of existingNamespaces()) {
-    const owner = Number(netns.split('-')[2]);
-    if (Number.isInteger(owner) && owner !== process.pid && !alive(owner)) {
-      spawnSync('ip', ['netns', 'del', netns]);
-    }
-  }
-}
-
 export async function createLan(names: readonly string[]): Promise<Lan> {
-  sweepLeftovers();
+  sweepNamespaces(PREFIX);
   const tag = `${PREFIX}-${process.pid}-${Date.now().toString(36)}`;
   const switchNs = `${tag}-lan`;
   const namespaces: string[] = [];
@@ -144,28 +114,13 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
         name,
         netns,
         address,
-        start(command, args, { env, cwd }) {
-          const child = spawn('ip', ['netns', 'exec', netns, command, ...args], {
-            env,
-            cwd,
-            // Its own process group, so that stopping it reaches everything it started.
-            stdio: ['ignore', 'pipe', 'pipe'],
-            detached: true,
-          });
-          const program = runningProgram(child);
+        start(command, args, options) {
+          const program = startInNamespace(netns, command, args, options);
           programs.push(program);
           return program;
         },
         async launchChromium() {
-          // Playwright talks to Chromium over a pipe, which crosses namespaces; the browser's own
-          // network is the namespace's, exactly like a browser on that computer.
-          const wrapper = join(workDir, `chromium-${name}.sh`);
-          await writeFile(
-            wrapper,
-            `#!/bin/sh\nexec ip netns exec '${netns}' '${systemChromium() ?? ''}' "$@"\n`,
-          );
-          await chmod(wrapper, 0o755);
-          const browser = await chromium.launch({ executablePath: wrapper, args: chromiumArgs });
+          const browser = await launchChromiumIn(netns, workDir, name);
           browsers.push(browser);
           return browser;
         },
@@ -178,7 +133,7 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
       close: () =>
         (closing ??= (async () => {
           for (const browser of browsers) await browser.close().catch(() => undefined);
-          await Promise.all(programs.map((program) => stop(program.process)));
+          await Promise.all(programs.map((program) => stopProgram(program.process)));
           removeNamespaces();
           process.off('exit', onExit);
           await rm(workDir, { recursive: true, force: true });
@@ -190,63 +145,4 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
     await rm(workDir, { recursive: true, force: true });
     throw error;
   }
-}
-
-function runningProgram(child: ChildProcess): RunningProgram {
-  let output = '';
-  const lineWaiters = new Set<() => void>();
-  const collect = (chunk: Buffer): void => {
-    output += chunk.toString('utf8');
-    for (const waiter of lineWaiters) waiter();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  return {
-    process: child,
-    output: () => output,
-    waitForLine(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const line = output.split('\n').find((candidate) => pattern.test(candidate));
-          if (line === undefined) return;
-          finish();
-          resolve(line);
-        };
-        const onExit = (code: number | null): void => {
-          finish();
-          reject(new Error(`exited (${code}) before printing ${pattern}:\n${output}`));
-        };
-        const timer = setTimeout(() => {
-          finish();
-          reject(new Error(`no line matching ${pattern} after ${timeoutMs} ms:\n${output}`));
-        }, timeoutMs);
-        const finish = (): void => {
-          clearTimeout(timer);
-          lineWaiters.delete(check);
-          child.off('exit', onExit);
-        };
-        lineWaiters.add(check);
-        child.once('exit', onExit);
-        check();
-      });
-    },
-  };
-}
-
-/** SIGTERM to the program's whole process group (ip netns exec → node), SIGKILL if it lingers. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-  const pid = child.pid;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signalGroup = (signal: NodeJS.Signals): void => {
-    try {
-      process.kill(-pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  signalGroup('SIGTERM');
-  const timeout = setTimeout(() => signalGroup('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timeout);
 }
