@@ -7,6 +7,7 @@ import type { BrowserContext } from '@playwright/test';
 import { startSignalingService, type RunningSignalingService } from '../signaling/src/service';
 import { turnRestCredential } from '../signaling/src/ice-servers';
 import { coturnMissing, startCoturn, type RunningCoturn } from './support/coturn';
+import { selectedPairTypes } from './support/selected-pair';
 import {
   conversation,
   expect,
@@ -46,12 +47,12 @@ test.afterAll(async () => {
   await coturn?.stop();
 });
 
-/** Every RTCPeerConnection the page makes is relay-only, and kept for getStats. */
+/** Every RTCPeerConnection the page makes is relay-only, and kept for getStats (support/selected-pair.ts). */
 async function forceRelay(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
     const Native = window.RTCPeerConnection;
     const made: RTCPeerConnection[] = [];
-    (window as unknown as { ferryPeerConnections: RTCPeerConnection[] }).ferryPeerConnections = made;
+    (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections = made;
     class RelayOnly extends Native {
       constructor(configuration?: RTCConfiguration) {
         super({ ...configuration, iceTransportPolicy: 'relay' });
@@ -70,28 +71,6 @@ async function openRelayOnlyPeer(browser: Parameters<typeof openPeer>[0], name: 
   return peer;
 }
 
-/** The candidate types of the selected pair of every connected peer connection in the page. */
-function selectedPairTypes(peer: Peer): Promise<{ local: string; remote: string }[]> {
-  return peer.page.evaluate(async () => {
-    const connections = (window as unknown as { ferryPeerConnections: RTCPeerConnection[] })
-      .ferryPeerConnections;
-    const found: { local: string; remote: string }[] = [];
-    for (const connection of connections) {
-      if (connection.connectionState !== 'connected') continue;
-      const stats = await connection.getStats();
-      const reports = [...stats.values()] as Record<string, unknown>[];
-      for (const transport of reports.filter((report) => report['type'] === 'transport')) {
-        const chosen = stats.get(String(transport['selectedCandidatePairId']));
-        if (chosen === undefined) continue;
-        const local = stats.get(String(chosen.localCandidateId));
-        const remote = stats.get(String(chosen.remoteCandidateId));
-        found.push({ local: String(local?.candidateType), remote: String(remote?.candidateType) });
-      }
-    }
-    return found;
-  });
-}
-
 test('two relay-only browsers pair and chat through TURN with credentials issued by the service', async ({
   browser,
 }) => {
@@ -106,9 +85,9 @@ test('two relay-only browsers pair and chat through TURN with credentials issued
   ).toBeVisible();
 
   for (const peer of [ada, bob]) {
-    const pairs = await selectedPairTypes(peer);
+    const pairs = await selectedPairTypes(peer.page);
     expect(pairs.length).toBeGreaterThan(0);
-    for (const selected of pairs) expect(selected).toEqual({ local: 'relay', remote: 'relay' });
+    for (const selected of pairs) expect(selected).toMatchObject({ local: 'relay', remote: 'relay' });
   }
 });
 

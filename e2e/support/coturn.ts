@@ -27,6 +27,30 @@ export interface RunningCoturn {
   stop(): Promise<void>;
 }
 
+/**
+ * turnserver's flags for a relay listening and relaying on `address`, with REST shared-secret
+ * authentication (the credentials the signaling service issues), logging to stdout.
+ */
+export function coturnArgs(options: { address: string; port: number; secret: string }): string[] {
+  return [
+    '-n',
+    `--listening-ip=${options.address}`,
+    `--relay-ip=${options.address}`,
+    `--listening-port=${options.port}`,
+    '--use-auth-secret',
+    `--static-auth-secret=${options.secret}`,
+    '--realm=ferry.test',
+    '--fingerprint',
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--no-software-attribute',
+    '--log-file=stdout',
+    '--simple-log',
+    '--verbose',
+  ];
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -45,24 +69,7 @@ export async function startCoturn(secret: string): Promise<RunningCoturn> {
   // The flags FIELD-NOTES lists for loopback: listen and relay on 127.0.0.1, allow loopback peers.
   const child: ChildProcess = spawn(
     path,
-    [
-      '-n',
-      `--listening-ip=127.0.0.1`,
-      `--relay-ip=127.0.0.1`,
-      `--listening-port=${port}`,
-      '--allow-loopback-peers',
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      '--realm=ferry.test',
-      '--fingerprint',
-      '--no-tls',
-      '--no-dtls',
-      '--no-cli',
-      '--no-software-attribute',
-      '--log-file=stdout',
-      '--simple-log',
-      '--verbose',
-    ],
+    [...coturnArgs({ address: '127.0.0.1', port, secret }), '--allow-loopback-peers'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
