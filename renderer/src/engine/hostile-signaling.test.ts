@@ -14,9 +14,8 @@ import {
   type RunningHostileSignaling,
 } from '../../../signaling/src/testing/hostile-signaling';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
-import { FerryEngine } from './engine';
-import { RecordingActions } from './testing/recording-actions';
-import { testIdentity } from './testing/test-identity';
+import type { FerryEngine } from './engine';
+import { codeShownBy, testDevice, type TestDevice as Device } from './testing/test-device';
 
 /** Runs of each attack; each one must be detected. */
 const RUNS = 20;
@@ -52,31 +51,15 @@ async function freshServices(hooks: HostileHooks): Promise<void> {
   hostile = await startHostileSignaling(service.url, hooks);
 }
 
-function device(name: string, signalingUrl: string) {
-  const actions = new RecordingActions();
-  const identity = testIdentity(name);
-  const id = identity.deviceId;
-  const engine = new FerryEngine({
-    actions,
-    identity: () => identity,
-    signalingUrl: () => signalingUrl,
-    extraIceServers: () => [],
-  });
-  engines.push(engine);
-  return { engine, actions, id };
+function device(name: string, signalingUrl: string): Device {
+  return testDevice(name, { signalingUrl: () => signalingUrl }, (engine) => engines.push(engine));
 }
-
-type Device = ReturnType<typeof device>;
 
 /** Ada shows a code, Bob types it, both through `url`; resolves when both have an outcome. */
 async function pairThrough(url: string): Promise<{ ada: Device; bob: Device }> {
   const ada = device('Ada', url);
   const bob = device('Bob', url);
-  ada.engine.showMyCode();
-  await ada.actions.until(() => ada.actions.lastProgress?.phase === 'showing-code');
-  const shown = ada.actions.lastProgress;
-  if (shown?.phase !== 'showing-code') throw new Error('no code shown');
-  bob.engine.enterCode(shown.code);
+  bob.engine.enterCode(await codeShownBy(ada));
   const settled = (d: Device) => ['connected', 'failed'].includes(d.actions.lastProgress?.phase ?? '');
   await ada.actions.until(() => settled(ada));
   await bob.actions.until(() => settled(bob));

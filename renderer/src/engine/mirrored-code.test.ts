@@ -7,9 +7,8 @@ import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SIGNALING_PROTOCOL_VERSION } from '../../../contracts/signaling';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
-import { FerryEngine } from './engine';
-import { RecordingActions } from './testing/recording-actions';
-import { testIdentity } from './testing/test-identity';
+import type { FerryEngine } from './engine';
+import { codeShownBy, testDevice } from './testing/test-device';
 
 let internet: RunningSignalingService;
 let embedded: RunningSignalingService;
@@ -26,26 +25,7 @@ afterEach(async () => {
 });
 
 function device(name: string, signalingUrl: () => string, mirrors: () => string[] = () => []) {
-  const actions = new RecordingActions();
-  const identity = testIdentity(name);
-  const id = identity.deviceId;
-  const engine = new FerryEngine({
-    actions,
-    identity: () => identity,
-    signalingUrl,
-    mirrorSignalingUrls: mirrors,
-    extraIceServers: () => [],
-  });
-  engines.push(engine);
-  return { id, engine, actions };
-}
-
-async function codeShownBy(opener: ReturnType<typeof device>): Promise<string> {
-  opener.engine.showMyCode();
-  await opener.actions.until(() => opener.actions.lastProgress?.phase === 'showing-code');
-  const shown = opener.actions.lastProgress;
-  if (shown?.phase !== 'showing-code') throw new Error('no code shown');
-  return shown.code;
+  return testDevice(name, { signalingUrl, mirrorSignalingUrls: mirrors }, (engine) => engines.push(engine));
 }
 
 /** Whether a service still holds the nameplate (`pair:lookup` joins and ends nothing). */

@@ -5,29 +5,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSignalingService, type RunningSignalingService } from '../../../signaling/src/service';
 import { REDIS_SERVER_PATH, startRedis } from '../../../signaling/src/testing/redis-server';
-import { FerryEngine } from './engine';
-import { RecordingActions } from './testing/recording-actions';
-import { testIdentity } from './testing/test-identity';
+import { codeShownBy, testDevice, type TestDevice } from './testing/test-device';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function device(
-  name: string,
-  service: RunningSignalingService,
-): { engine: FerryEngine; actions: RecordingActions; id: string } {
-  const actions = new RecordingActions();
-  const identity = testIdentity(name);
-  const engine = new FerryEngine({
-    actions,
-    identity: () => identity,
-    signalingUrl: () => service.url,
-    extraIceServers: () => [],
-  });
-  cleanups.push(() => engine.dispose());
-  return { engine, actions, id: identity.deviceId };
+function device(name: string, service: RunningSignalingService): TestDevice {
+  return testDevice(name, { signalingUrl: () => service.url }, (engine) =>
+    cleanups.push(() => engine.dispose()),
+  );
 }
 
 // Skipped only where redis-server is missing; scripts/ensure-redis.sh (run by .ci/run) installs it.
@@ -42,11 +30,7 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)('pairing across two signaling i
 
     const ada = device('Ada', one);
     const bob = device('Bob', two);
-    ada.engine.showMyCode();
-    await ada.actions.until(() => ada.actions.lastProgress?.phase === 'showing-code');
-    const shown = ada.actions.lastProgress;
-    if (shown?.phase !== 'showing-code') throw new Error('no code shown');
-    bob.engine.enterCode(shown.code);
+    bob.engine.enterCode(await codeShownBy(ada));
     await ada.actions.until(() => ada.actions.online.has(bob.id));
     await bob.actions.until(() => bob.actions.online.has(ada.id));
     // The PAKE ran through both instances: both show the same verification phrase.

@@ -6,9 +6,7 @@
 import wrtc from '@roamhq/wrtc';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startSignalingService, type RunningSignalingService } from '../../../../signaling/src/service';
-import { FerryEngine } from '../engine';
-import { RecordingActions } from '../testing/recording-actions';
-import { testIdentity } from '../testing/test-identity';
+import { codeShownBy, testDevice } from '../testing/test-device';
 import { sha256Hex } from './sha256';
 import { MemorySink, memoryFiles, patternBytes } from './testing/transfer-harness';
 import { TransferManager } from './transfer-manager';
@@ -61,15 +59,8 @@ let service: RunningSignalingService;
 const disposers: (() => void)[] = [];
 
 function device(name: string) {
-  const actions = new RecordingActions();
-  const identity = testIdentity(name);
-  const id = identity.deviceId;
-  const engine = new FerryEngine({
-    actions,
-    identity: () => identity,
-    signalingUrl: () => service.url,
-    extraIceServers: () => [],
-  });
+  // Disposed of below, after its transfer manager.
+  const { id, actions, engine } = testDevice(name, { signalingUrl: () => service.url }, () => undefined);
   const views = new Map<string, TransferView>();
   const sink = new MemorySink();
   const manager = new TransferManager({
@@ -111,11 +102,7 @@ afterEach(async () => {
 async function pairedWithoutService() {
   const ada = device('ada-device');
   const bob = device('bob-device');
-  ada.engine.showMyCode();
-  await ada.actions.until(() => ada.actions.lastProgress?.phase === 'showing-code');
-  const shown = ada.actions.lastProgress;
-  if (shown?.phase !== 'showing-code') throw new Error('no code shown');
-  bob.engine.enterCode(shown.code);
+  bob.engine.enterCode(await codeShownBy(ada));
   await ada.actions.until(() => ada.actions.online.has(bob.id));
   await bob.actions.until(() => bob.actions.online.has(ada.id));
   // From here on the devices only have each other.
