@@ -27,6 +27,8 @@ import type {
 import type { SharedPairingStore } from './shared-pairing-store';
 import { newResumeToken } from './pairing-store';
 import type { RedisScriptRunner } from './redis-connection';
+import type { LimitSubjects } from './rate-limiter';
+import { TOKEN_BUCKET_FUNCTION, type RedisBuckets } from './redis-rate-limiter';
 
 const RECENTLY_ENDED_FOR_MS = 10 * 60 * 1000;
 /** How long a paired socket's record lives: far past any handshake, short of forever. */
@@ -38,7 +40,7 @@ const SWEEP_BATCH = 64;
  * ARGV[1] is the operation, ARGV[2] the clock's now (ms), the rest depend on the operation.
  * Replies are arrays whose first element says what happened.
  */
-export const PAIRING_SCRIPT = `
+export const PAIRING_SCRIPT = `${TOKEN_BUCKET_FUNCTION}
 local P = KEYS[1]
 local op = ARGV[1]
 local now = tonumber(ARGV[2])
@@ -78,6 +80,22 @@ local function endedOutcome(idx)
   if outcome == 'expired' then return 'CODE_EXPIRED' end
   return 'CODE_NOT_FOUND'
 end
+
+-- Admission: with KEYS[2…] (the address's buckets), the last 3 + #buckets ARGV are cost, capacity,
+-- refill per ms and each bucket's weight (BucketCall). Refused: nothing else is done.
+if #KEYS > 1 then
+  local n = #KEYS - 1
+  local base = #ARGV - n - 3
+  local keys, weights = {}, {}
+  for i = 1, n do
+    keys[i] = KEYS[1 + i]
+    weights[i] = tonumber(ARGV[base + 3 + i])
+  end
+  local cost, capacity, perMs = tonumber(ARGV[base + 1]), tonumber(ARGV[base + 2]), tonumber(ARGV[base + 3])
+  if tokenBuckets('take', keys, weights, now, cost, capacity, perMs) == 0 then return {'RATE_LIMITED'} end
+end
+
+if op == 'admit' then return {'OK'} end
 
 if op == 'open' then
   -- ARGV: socketId, owner, requested index or '', ttlMs, maxOpenPerOwner, maxIndex, token, resuming
@@ -206,6 +224,11 @@ export interface RedisPairingStoreOptions {
   readonly keyPrefix: string;
   /** One past the largest nameplate index handed out. */
   readonly spaceSize: number;
+  /**
+   * The address rate limiter's buckets (redis-rate-limiter.ts): then open, join and lookup take
+   * their token inside the same script (`admitting`), one round trip instead of two.
+   */
+  readonly buckets?: RedisBuckets;
 }
 
 type Reply = readonly string[];
@@ -220,12 +243,36 @@ export function createRedisPairingStore(options: RedisPairingStoreOptions): Shar
   /** This instance's openers, so that each can be told when its code expires unjoined. */
   const timers = new Map<SocketId, ClockTimer>();
 
-  async function run(op: string, ...args: string[]): Promise<Reply> {
-    const reply = await redis.runScript(PAIRING_SCRIPT, [keyPrefix], [op, String(clock.now()), ...args]);
+  /** Runs `op`; with `admit`, only once one token is taken from those buckets (else RATE_LIMITED). */
+  async function runAdmitted(
+    admit: LimitSubjects | undefined,
+    op: string,
+    ...args: string[]
+  ): Promise<Reply> {
+    const bucketCall = admit === undefined ? undefined : options.buckets?.call(admit, 1);
+    const reply = await redis.runScript(
+      PAIRING_SCRIPT,
+      [keyPrefix, ...(bucketCall?.keys ?? [])],
+      [op, String(clock.now()), ...args, ...(bucketCall?.args ?? [])],
+    );
     if (!Array.isArray(reply) || !reply.every((part) => typeof part === 'string')) {
       throw new Error(`unexpected reply from the pairing script: ${JSON.stringify(reply)}`);
     }
     return reply as string[];
+  }
+
+  function run(op: string, ...args: string[]): Promise<Reply> {
+    return runAdmitted(undefined, op, ...args);
+  }
+
+  /** A request refused before it reaches the script still costs its token, as it did before. */
+  async function refusedAfterToken<T>(
+    admit: LimitSubjects | undefined,
+    refusal: Result<T>,
+  ): Promise<Result<T>> {
+    if (admit === undefined) return refusal;
+    const [status] = await runAdmitted(admit, 'admit');
+    return status === 'OK' ? refusal : failure(status ?? 'INTERNAL');
   }
 
   function stopTimer(socketId: SocketId): void {
@@ -235,66 +282,80 @@ export function createRedisPairingStore(options: RedisPairingStoreOptions): Shar
     timers.delete(socketId);
   }
 
+  async function open(
+    socketId: SocketId,
+    request: OpenRequest,
+    admit?: LimitSubjects,
+  ): Promise<Result<OpenedNameplate>> {
+    let requested = '';
+    if (request.nameplate !== undefined) {
+      const index = indexOfNameplate(request.nameplate);
+      if (index === undefined) return refusedAfterToken(admit, err('INVALID_PAYLOAD', 'not a nameplate'));
+      requested = String(index);
+    }
+    const resumeToken = request.resumeToken ?? newResumeToken();
+    const resuming = request.nameplate !== undefined && request.resumeToken !== undefined;
+    const [status = 'INTERNAL', index = '', expiresAtText = ''] = await runAdmitted(
+      admit,
+      'open',
+      socketId,
+      request.owner,
+      requested,
+      String(codeTtlMs),
+      String(options.maxOpenCodesPerAddress),
+      String(options.spaceSize),
+      resumeToken,
+      resuming ? '1' : '0',
+    );
+    if (status !== 'OK') return failure(status);
+    const nameplate = nameplateAt(Number(index));
+    const expiresAt = Number(expiresAtText);
+    stopTimer(socketId);
+    timers.set(
+      socketId,
+      clock.setTimeout(
+        () => {
+          timers.delete(socketId);
+          void run('expire', index, socketId).then(
+            ([expired]) => {
+              if (expired !== 'OK') return;
+              for (const listener of expiryListeners) listener({ nameplate, openerSocketId: socketId });
+            },
+            // Redis unreachable: the sweep of a later call expires the code instead.
+            () => undefined,
+          );
+        },
+        Math.max(0, expiresAt - clock.now()),
+      ),
+    );
+    return ok({ nameplate, expiresAt, resumeToken });
+  }
+
+  async function join(
+    socketId: SocketId,
+    nameplate: string,
+    admit?: LimitSubjects,
+  ): Promise<Result<JoinedPairing>> {
+    const index = indexOfNameplate(nameplate);
+    if (index === undefined) return refusedAfterToken(admit, err('CODE_NOT_FOUND'));
+    const [status = 'INTERNAL', opener = ''] = await runAdmitted(admit, 'join', String(index), socketId);
+    if (status !== 'OK') return failure(status);
+    stopTimer(opener);
+    return ok({ openerSocketId: opener });
+  }
+
+  async function lookup(nameplate: string, admit?: LimitSubjects): Promise<Result<null>> {
+    const index = indexOfNameplate(nameplate);
+    if (index === undefined) return refusedAfterToken(admit, err('CODE_NOT_FOUND'));
+    const [status = 'INTERNAL'] = await runAdmitted(admit, 'lookup', String(index));
+    return status === 'OK' ? ok(null) : failure(status);
+  }
+
   return {
-    async open(socketId: SocketId, request: OpenRequest): Promise<Result<OpenedNameplate>> {
-      let requested = '';
-      if (request.nameplate !== undefined) {
-        const index = indexOfNameplate(request.nameplate);
-        if (index === undefined) return err('INVALID_PAYLOAD', 'not a nameplate');
-        requested = String(index);
-      }
-      const resumeToken = request.resumeToken ?? newResumeToken();
-      const resuming = request.nameplate !== undefined && request.resumeToken !== undefined;
-      const [status = 'INTERNAL', index = '', expiresAtText = ''] = await run(
-        'open',
-        socketId,
-        request.owner,
-        requested,
-        String(codeTtlMs),
-        String(options.maxOpenCodesPerAddress),
-        String(options.spaceSize),
-        resumeToken,
-        resuming ? '1' : '0',
-      );
-      if (status !== 'OK') return failure(status);
-      const nameplate = nameplateAt(Number(index));
-      const expiresAt = Number(expiresAtText);
-      stopTimer(socketId);
-      timers.set(
-        socketId,
-        clock.setTimeout(
-          () => {
-            timers.delete(socketId);
-            void run('expire', index, socketId).then(
-              ([expired]) => {
-                if (expired !== 'OK') return;
-                for (const listener of expiryListeners) listener({ nameplate, openerSocketId: socketId });
-              },
-              // Redis unreachable: the sweep of a later call expires the code instead.
-              () => undefined,
-            );
-          },
-          Math.max(0, expiresAt - clock.now()),
-        ),
-      );
-      return ok({ nameplate, expiresAt, resumeToken });
-    },
-
-    async join(socketId, nameplate): Promise<Result<JoinedPairing>> {
-      const index = indexOfNameplate(nameplate);
-      if (index === undefined) return err('CODE_NOT_FOUND');
-      const [status = 'INTERNAL', opener = ''] = await run('join', String(index), socketId);
-      if (status !== 'OK') return failure(status);
-      stopTimer(opener);
-      return ok({ openerSocketId: opener });
-    },
-
-    async lookup(nameplate): Promise<Result<null>> {
-      const index = indexOfNameplate(nameplate);
-      if (index === undefined) return err('CODE_NOT_FOUND');
-      const [status = 'INTERNAL'] = await run('lookup', String(index));
-      return status === 'OK' ? ok(null) : failure(status);
-    },
+    open: (socketId, request) => open(socketId, request),
+    join: (socketId, nameplate) => join(socketId, nameplate),
+    lookup: (nameplate) => lookup(nameplate),
+    ...(options.buckets === undefined ? {} : { admitting: { open, join, lookup } }),
 
     async peerOf(socketId) {
       const [status, peer] = await run('peer', socketId);

@@ -190,6 +190,25 @@ describe.skipIf(REDIS_SERVER_PATH === undefined)(
       expect(new Set(nameplates).size).toBe(24);
     });
 
+    it('takes the token with the operation: a refused open holds no code, and malformed requests pay too', async () => {
+      const clock = createManualClock(Date.now());
+      const [one, two] = [await instance({ clock }), await instance({ clock })];
+      const spender = await client(one.url, '127.0.5.1');
+      // 30 tokens: schema failures and nameplates outside the space cost one each, like any request.
+      const answers: (string | undefined)[] = [];
+      for (let n = 0; n < 15; n++) {
+        answers.push(errorCodeOf(await spender.emitWithAck('pair:join', { nameplate: 7 })));
+        answers.push(errorCodeOf(await spender.emitWithAck('pair:open', { nameplate: '!!' })));
+      }
+      expect(new Set(answers)).toEqual(new Set(['INVALID_PAYLOAD']));
+      expect(errorCodeOf(await spender.emitWithAck('pair:open', {}))).toBe('RATE_LIMITED');
+      const onTwo = await client(two.url, '127.0.5.1');
+      expect(errorCodeOf(await onTwo.emitWithAck('pair:lookup', { nameplate: '2' }))).toBe('RATE_LIMITED');
+      // The refused open took no nameplate: the next opener anywhere gets the lowest.
+      const other = await client(two.url, '127.0.5.2');
+      expect(valueOf(await other.emitWithAck('pair:open', {})).nameplate).toBe('2');
+    });
+
     it('keeps one rate-limit budget per address across instances', async () => {
       // Time stands still for both, so that no token comes back while the requests go in (one a
       // second does: 32 requests take longer than that on a loaded machine).

@@ -29,9 +29,11 @@ export interface EventRoute<Schema extends z.ZodType, Value> {
   readonly schema: Schema;
   /**
    * Guessable actions (opening and joining nameplates) take tokens from the client's buckets;
-   * a relay takes one from the connection's own relay bucket.
+   * a relay takes one from the connection's own relay bucket. 'address-in-handler': the handler
+   * takes the address's token itself, together with its store operation (one Redis round trip);
+   * a request refused before it gets there (size, depth, schema) takes it here.
    */
-  readonly limit: 'address' | 'relay' | 'none';
+  readonly limit: 'address' | 'address-in-handler' | 'relay' | 'none';
   handle(request: z.infer<Schema>): Result<Value> | Promise<Result<Value>>;
 }
 
@@ -110,10 +112,17 @@ async function answer<Schema extends z.ZodType, Value>(
     if (route.limit === 'address' && !(await limiter.tryTake(socket.data.limitSubjects))) {
       return err('RATE_LIMITED');
     }
-    if (nestedDeeperThan(payload, MAX_PAYLOAD_DEPTH)) return err('INVALID_PAYLOAD', 'nested too deeply');
-    if (jsonByteLength(payload) > MAX_SIGNAL_PAYLOAD_BYTES) return err('PAYLOAD_TOO_LARGE');
+    // Refused before the handler: an 'address-in-handler' request pays its token all the same.
+    const refused = async <T>(answer: Result<T>): Promise<Result<T>> =>
+      route.limit === 'address-in-handler' && !(await limiter.tryTake(socket.data.limitSubjects))
+        ? err('RATE_LIMITED')
+        : answer;
+    if (nestedDeeperThan(payload, MAX_PAYLOAD_DEPTH)) {
+      return refused(err('INVALID_PAYLOAD', 'nested too deeply'));
+    }
+    if (jsonByteLength(payload) > MAX_SIGNAL_PAYLOAD_BYTES) return refused(err('PAYLOAD_TOO_LARGE'));
     const parsed = route.schema.safeParse(payload);
-    if (!parsed.success) return refusal('INVALID_PAYLOAD', parsed.error.issues[0]?.message);
+    if (!parsed.success) return refused(refusal('INVALID_PAYLOAD', parsed.error.issues[0]?.message));
     return await route.handle(parsed.data);
   } catch (error) {
     // Redis away: a clear "try again later", logged under the throttle like any other failure.

@@ -405,6 +405,9 @@ const FAILED_JOIN_CODES: ReadonlySet<ErrorCode> = new Set(['CODE_NOT_FOUND', 'CO
 function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
   const { store, limiter, logger, limits, events, iceServers, context, deliver, chargeSocket, pairPeers } =
     deps;
+  // Where the store takes the address's token with the operation itself (Redis), one round trip.
+  const { admitting } = store;
+  const addressLimit = admitting === undefined ? 'address' : 'address-in-handler';
 
   async function endPairing(why: 'left' | 'disconnected'): Promise<void> {
     pairPeers.forget(socket.id);
@@ -456,13 +459,16 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     'pair:open',
     respondTo('pair:open', context, {
       schema: pairOpenRequestSchema,
-      limit: 'address',
+      limit: addressLimit,
       handle: async (request) => {
-        const opened = await store.open(socket.id, {
+        const openRequest = {
           owner: socket.data.rateLimitKey,
           nameplate: request.nameplate,
           resumeToken: request.resumeToken,
-        });
+        };
+        const opened = await (admitting === undefined
+          ? store.open(socket.id, openRequest)
+          : admitting.open(socket.id, openRequest, socket.data.limitSubjects));
         if (!opened.ok) return opened;
         logger.debug({ socketId: socket.id, nameplate: opened.value.nameplate }, 'nameplate opened');
         return ok({ ...opened.value, iceServers: iceServers() });
@@ -474,9 +480,13 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     'pair:join',
     respondTo('pair:join', context, {
       schema: pairJoinRequestSchema,
-      limit: 'address',
+      limit: addressLimit,
       handle: async ({ nameplate }) => {
-        const joined = await chargeMiss(await store.join(socket.id, nameplate));
+        const joined = await chargeMiss(
+          await (admitting === undefined
+            ? store.join(socket.id, nameplate)
+            : admitting.join(socket.id, nameplate, socket.data.limitSubjects)),
+        );
         if (!joined.ok) return joined;
         logger.debug({ socketId: socket.id, nameplate }, 'nameplate joined');
         events.onPaired?.();
@@ -497,8 +507,13 @@ function handleClient(socket: SignalingSocket, deps: ClientDeps): void {
     respondTo('pair:lookup', context, {
       schema: pairLookupRequestSchema,
       // A lookup can be used to guess as well as a join can, so it is counted and charged alike.
-      limit: 'address',
-      handle: async ({ nameplate }) => chargeMiss(await store.lookup(nameplate)),
+      limit: addressLimit,
+      handle: async ({ nameplate }) =>
+        chargeMiss(
+          await (admitting === undefined
+            ? store.lookup(nameplate)
+            : admitting.lookup(nameplate, socket.data.limitSubjects)),
+        ),
     }),
   );
 

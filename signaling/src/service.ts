@@ -29,7 +29,7 @@ import {
 import { createTokenBucketLimiter, type RateLimiter } from './rate-limiter';
 import { connectRedis, type RedisConnection } from './redis-connection';
 import { createRedisPairingStore } from './redis-pairing-store';
-import { createRedisRateLimiter } from './redis-rate-limiter';
+import { createRedisRateLimiter, redisBucketsOf } from './redis-rate-limiter';
 import {
   sharedFromMemory,
   sharedLimiterFromMemory,
@@ -134,6 +134,9 @@ export async function startSignalingService(
     );
     limiter = sharedLimiterFromMemory(options.limiter ?? createTokenBucketLimiter({ clock }));
   } else {
+    // A limiter handed in (tests) stays this instance's own; otherwise the budget is shared, and
+    // opens and joins take their token in the same script as the operation.
+    const sharedBudget = options.limiter === undefined;
     store = createRedisPairingStore({
       redis,
       clock,
@@ -141,8 +144,8 @@ export async function startSignalingService(
       maxOpenCodesPerAddress: options.maxOpenCodesPerAddress ?? DEFAULT_MAX_OPEN_CODES_PER_ADDRESS,
       keyPrefix,
       spaceSize: NAMEPLATE_SPACE_SIZE,
+      ...(sharedBudget ? { buckets: redisBucketsOf({ keyPrefix }) } : {}),
     });
-    // A limiter handed in (tests) stays this instance's own; otherwise the budget is shared.
     limiter =
       options.limiter === undefined
         ? createRedisRateLimiter({ redis, clock, keyPrefix })

@@ -15,10 +15,22 @@ import type {
 } from './pairing-store';
 import type { LimitSubjects, RateLimiter } from './rate-limiter';
 
+/**
+ * Open, join and lookup that first take one token from `admit`'s buckets, in the same step as the
+ * operation (Redis: inside its script, one round trip instead of two); RATE_LIMITED and nothing
+ * done when the buckets are empty. A store that cannot has none, and its callers take first.
+ */
+export interface AdmittingPairingStore {
+  open(socketId: SocketId, request: OpenRequest, admit: LimitSubjects): Promise<Result<OpenedNameplate>>;
+  join(socketId: SocketId, nameplate: string, admit: LimitSubjects): Promise<Result<JoinedPairing>>;
+  lookup(nameplate: string, admit: LimitSubjects): Promise<Result<null>>;
+}
+
 export interface SharedPairingStore {
   open(socketId: SocketId, request: OpenRequest): Promise<Result<OpenedNameplate>>;
   join(socketId: SocketId, nameplate: string): Promise<Result<JoinedPairing>>;
   lookup(nameplate: string): Promise<Result<null>>;
+  readonly admitting?: AdmittingPairingStore;
   peerOf(socketId: SocketId): Promise<SocketId | undefined>;
   leave(socketId: SocketId): Promise<LeftPairing | undefined>;
   onExpired(listener: (expired: ExpiredNameplate) => void): () => void;
