@@ -22,10 +22,11 @@ export async function withNatLab(
     await recordPeerConnections(bob);
     await story(lab, ada, bob);
   } finally {
-    await test
-      .info()
-      .attach('nat-lab-output.txt', { body: lab.output(), contentType: 'text/plain' })
-      .catch(() => undefined);
+    try {
+      await test.info().attach('nat-lab-output.txt', { body: lab.output(), contentType: 'text/plain' });
+    } catch {
+      // The run was stopped (Ctrl-C): nothing to attach to any more; the lab still goes.
+    }
     await lab.close();
   }
 }

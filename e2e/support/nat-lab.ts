@@ -46,7 +46,15 @@ export interface NatLabOptions {
   readonly routers: readonly [NatBehaviour, NatBehaviour];
   /** What ICE servers the service hands out: STUN and TURN (default), or STUN alone. */
   readonly iceServers?: 'stun-and-turn' | 'stun-only';
+  /**
+   * A slow, lossy uplink for home A (both directions; the other links are perfect): every path
+   * from home A, to home B or to the relay, gets this round-trip time and loss. Needs python3
+   * (e2e/support/link-emulator.py; this kernel has no netem).
+   */
+  readonly uplinkA?: { readonly rttMs: number; readonly lossPercent: number };
 }
+
+const LINK_EMULATOR = resolve(import.meta.dirname, 'link-emulator.py');
 
 export interface NatHome {
   readonly label: 'a' | 'b';
@@ -64,14 +72,14 @@ export interface NatHome {
    * gone, and every mapping it held with it.
    */
   renumber(): void;
-  /** Runs a command on the home computer and returns its output (for plain UDP probes). */
-  run(command: string, args: readonly string[]): string;
 }
 
 export interface NatLab {
   /** Where the browsers open Ferry: the service in the "internet". */
   readonly serviceUrl: string;
   readonly internetAddress: string;
+  /** The lab's STUN server (coturn), for a page's own RTCPeerConnection. */
+  readonly stunUrl: string;
   readonly homes: readonly [NatHome, NatHome];
   /** Everything the service and coturn printed, for a failure's sake. */
   output(): string;
@@ -159,7 +167,8 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
     );
     ip('-n', internet, 'route', 'add', 'default', 'via', '198.51.100.2');
 
-    const homes = options.routers.map((behaviour, index): NatHome => {
+    const homes: NatHome[] = [];
+    for (const [index, behaviour] of options.routers.entries()) {
       const label = index === 0 ? 'a' : 'b';
       const router = `${tag}-r${label}`;
       const home = `${tag}-h${label}`;
@@ -169,20 +178,41 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
       let renumbered = 0;
       addNamespace(router);
       addNamespace(home);
-      ip(
-        'link',
-        'add',
-        'wan',
-        'netns',
-        router,
-        'type',
-        'veth',
-        'peer',
-        'name',
-        `to-${label}`,
-        'netns',
-        internet,
-      );
+      const uplink = index === 0 ? options.uplinkA : undefined;
+      if (uplink === undefined) {
+        ip(
+          'link',
+          'add',
+          'wan',
+          'netns',
+          router,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          `to-${label}`,
+          'netns',
+          internet,
+        );
+      } else {
+        // Two TAP devices with the emulator between them instead of a veth pair: the round trip
+        // crosses the link twice, so each way gets half of it.
+        const link = startInNamespace(
+          internet,
+          'python3',
+          [
+            LINK_EMULATOR,
+            `to-${label}`,
+            `/run/netns/${router}`,
+            'wan',
+            String(uplink.rttMs / 2),
+            String(uplink.lossPercent),
+          ],
+          { env: process.env, cwd: workDir },
+        );
+        programs.push(link);
+        await link.waitForLine(/^ready$/, 10_000);
+      }
       ip('-n', internet, 'link', 'set', `to-${label}`, 'master', 'br0', 'up');
       ip('link', 'add', 'lan', 'netns', router, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', home);
       // Deleting the old public address must not take the new one (a secondary) with it.
@@ -207,7 +237,7 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
       };
       applyRules();
 
-      return {
+      homes.push({
         label,
         behaviour,
         netns: home,
@@ -235,9 +265,10 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
           // The mappings on the old address die with it (a real router's table is new too).
           spawnSync('ip', ['netns', 'exec', router, 'conntrack', '-F'], { stdio: 'ignore' });
         },
-        run: (command, args) => inNamespace(home, command, args),
-      };
-    }) as unknown as readonly [NatHome, NatHome];
+      });
+    }
+    const [homeA, homeB] = homes;
+    if (homeA === undefined || homeB === undefined) throw new Error('the lab has two homes');
 
     const turnserver = turnserverPath();
     if (turnserver === undefined) throw new Error(natLabUnavailableReason());
@@ -273,7 +304,8 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
     return {
       serviceUrl: `http://${INTERNET}:${SERVICE_PORT}`,
       internetAddress: INTERNET,
-      homes,
+      stunUrl: `stun:${INTERNET}:${TURN_PORT}`,
+      homes: [homeA, homeB],
       output: () => `--- signaling service ---\n${service.output()}\n--- coturn ---\n${coturn.output()}`,
       close: () =>
         (closing ??= (async () => {
