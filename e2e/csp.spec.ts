@@ -82,3 +82,32 @@ test('the browser client may connect to its own service only; pairing and chat s
   await sendChat(bob, ada, 'still here');
   await expect(conversation(ada, bob)).toContainText('still here');
 });
+
+test('Settings says so, in words and with a link, when a service typed there is one this page may not reach', async ({
+  browser,
+  signaling,
+}) => {
+  const { ada } = await openAdaAndBob(browser, signaling.url);
+  await ada.page.getByRole('button', { name: 'Settings' }).click();
+  const address = ada.page.getByRole('textbox', { name: 'Pairing service address' });
+  await address.fill('http://127.0.0.2:47999/');
+  await ada.page.getByRole('button', { name: 'Save' }).click();
+
+  const alert = ada.page.getByRole('alert').filter({ hasText: 'http://127.0.0.2:47999' });
+  await expect(alert).toContainText('can only reach the pairing service it was opened from');
+  await expect(
+    alert.getByRole('link', { name: 'Open Ferry from http://127.0.0.2:47999 instead' }),
+  ).toHaveAttribute('href', 'http://127.0.0.2:47999');
+  await expect(address).toHaveAttribute('aria-invalid', 'true');
+  // Nothing was saved: Settings is still open.
+  await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+
+  // The service this page came from is always allowed, and saves.
+  await address.fill(signaling.url);
+  await expect(alert).toHaveCount(0);
+  await ada.page.getByRole('button', { name: 'Save' }).click();
+  await expect(ada.page.getByRole('heading', { name: 'Settings', level: 1 })).toHaveCount(0);
+  await ada.page.reload();
+  await ada.page.getByRole('button', { name: 'Settings' }).click();
+  await expect(ada.page.getByRole('textbox', { name: 'Pairing service address' })).toHaveValue(signaling.url);
+});

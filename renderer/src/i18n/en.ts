@@ -127,6 +127,9 @@ export const en = {
   'settings.signalingUrl': 'Pairing service address',
   'settings.signalingUrlHint':
     'For devices on other networks: a pairing service on the internet, used as well as the built-in one. Devices on this network find each other without it.',
+  'settings.signalingUrl.elsewhere':
+    'In a browser, this page can only reach the pairing service it was opened from, so {origin} cannot be used from here.',
+  'settings.signalingUrl.openThere': 'Open Ferry from {origin} instead',
   'settings.save': 'Save',
   'settings.saved': 'Settings saved',
   'settings.close': 'Close',

@@ -121,6 +121,9 @@ export const zhCN: Record<MessageKey, string> = {
   'settings.signalingUrl': '配对服务地址',
   'settings.signalingUrlHint':
     '用于其他网络上的设备：互联网上的配对服务，与内置服务同时使用。同一网络中的设备无需它即可互相找到。',
+  'settings.signalingUrl.elsewhere':
+    '在浏览器中，此页面只能连接打开它的配对服务，因此无法在这里使用 {origin}。',
+  'settings.signalingUrl.openThere': '改为从 {origin} 打开 Ferry',
   'settings.save': '保存',
   'settings.saved': '设置已保存',
   'settings.close': '关闭',

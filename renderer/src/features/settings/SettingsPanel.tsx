@@ -3,6 +3,7 @@ import { LANGUAGE_CHOICES, type LanguageChoice } from '../../../../contracts/set
 import { useFerry, useHost, useT } from '../../ui/ferry-context';
 import { focusSoon } from '../../ui/focus';
 import { HostError } from '../../host/host';
+import { refusedByPagePolicy } from '../../host/page-policy';
 import { AudioDeviceFields } from '../call/AudioDeviceFields';
 import { IceServersFields } from './IceServersFields';
 import { rowsFromServers, serversFromRows, type IceServerRow } from './ice-servers';
@@ -23,6 +24,8 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
   const [language, setLanguage] = useState<LanguageChoice>(settings.language);
   const [signalingUrl, setSignalingUrl] = useState(settings.signalingUrl);
   const [error, setError] = useState<string | null>(null);
+  // A service this page's policy does not let it reach (browser client only): where to open Ferry instead.
+  const [serviceElsewhere, setServiceElsewhere] = useState<string | null>(null);
   const desktop = host.kind === 'desktop';
   const [launchAtLogin, setLaunchAtLogin] = useState(settings.launchAtLogin);
   const [startHidden, setStartHidden] = useState(settings.startHidden);
@@ -78,6 +81,16 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
       return;
     }
     setIceProblem(false);
+    const wantedService = signalingUrl.trim();
+    if (host.kind === 'web' && wantedService !== '' && wantedService !== settings.signalingUrl) {
+      if (await refusedByPagePolicy(wantedService)) {
+        setError(null);
+        setServiceElsewhere(new URL(wantedService).origin);
+        focusSoon(() => document.getElementById(urlId));
+        return;
+      }
+    }
+    setServiceElsewhere(null);
     try {
       const next = await host.updateSettings({
         deviceName: deviceName.trim(),
@@ -135,11 +148,23 @@ export function SettingsPanel({ onClose }: { onClose: (saved: boolean) => void }
           type="url"
           value={signalingUrl}
           aria-describedby={urlHintId}
-          onChange={(event) => setSignalingUrl(event.target.value)}
+          aria-invalid={serviceElsewhere !== null}
+          onChange={(event) => {
+            setSignalingUrl(event.target.value);
+            setServiceElsewhere(null);
+          }}
         />
         <p id={urlHintId} className="hint">
           {t('settings.signalingUrlHint')}
         </p>
+        {serviceElsewhere !== null && (
+          <p role="alert" className="error">
+            {t('settings.signalingUrl.elsewhere', { origin: serviceElsewhere })}{' '}
+            <a href={serviceElsewhere}>
+              {t('settings.signalingUrl.openThere', { origin: serviceElsewhere })}
+            </a>
+          </p>
+        )}
         <IceServersFields rows={iceRows} onChange={setIceRows} showAllProblems={iceChecked} />
         {iceProblem && (
           <p role="alert" className="error">
