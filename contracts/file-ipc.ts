@@ -81,6 +81,20 @@ export interface OpenedSources {
   readonly files: readonly SourceFile[];
 }
 
+/** `TransferView.key` of an outgoing transfer (`out:<device>:<id>`): what kept sources are filed under. */
+const transferKeySchema = z.string().min(1).max(400);
+
+/**
+ * After a restart of the desktop app: the files of an unfinished outgoing transfer opened again by
+ * main from what it kept (kept-sources.ts), or why not. `changed`: a file is no longer the one
+ * offered (size or modification time), the transfer cannot go on (FILE_CHANGED); `none`: nothing
+ * kept for it, or a file is gone — the person picks the files again, as in a browser.
+ */
+export type ReopenedSources =
+  | ({ readonly kind: 'opened' } & OpenedSources)
+  | { readonly kind: 'changed'; readonly path: string }
+  | { readonly kind: 'none' };
+
 export const fileIpcRequestSchemas = {
   'files:receive-status': z.tuple([receiveKeySchema]),
   'files:receive-begin': z.tuple([receiveBeginSchema]),
@@ -101,6 +115,20 @@ export const fileIpcRequestSchemas = {
     z.number().int().min(0).max(MAX_FILE_IO_BYTES),
   ]),
   'files:close-source': z.tuple([handleIdSchema]),
+  /**
+   * Keep an opened source readable for this outgoing transfer across restarts of the app, until it
+   * is dropped. Only a source main opened from paths the person chose: the page adds no path.
+   */
+  'files:keep-sources': z.tuple([handleIdSchema, transferKeySchema, z.string().min(1).max(256)]),
+  /** Opens what was kept for a transfer again, once checked unchanged (`ReopenedSources`). */
+  'files:reopen-sources': z.tuple([transferKeySchema]),
+  /** The transfer ended, was cancelled, or its device was forgotten: what was kept for it goes. */
+  'files:drop-sources': z.tuple([
+    z.union([
+      z.strictObject({ key: transferKeySchema }),
+      z.strictObject({ deviceId: z.string().min(1).max(256) }),
+    ]),
+  ]),
   /** Opens a received file with its default app; only inside the receive folder. */
   'files:open': z.tuple([localPathSchema]),
   'files:show-in-folder': z.tuple([localPathSchema]),
@@ -124,6 +152,9 @@ export interface FileIpcReplies {
   'files:open-sources': OpenedSources;
   'files:read-source': Uint8Array;
   'files:close-source': null;
+  'files:keep-sources': null;
+  'files:reopen-sources': ReopenedSources;
+  'files:drop-sources': null;
   'files:open': null;
   'files:show-in-folder': null;
   'files:read-received': Uint8Array;
@@ -146,6 +177,9 @@ export interface FerryFilesApi {
   readonly openSources: FileCall<'files:open-sources'>;
   readonly readSource: FileCall<'files:read-source'>;
   readonly closeSource: FileCall<'files:close-source'>;
+  readonly keepSources: FileCall<'files:keep-sources'>;
+  readonly reopenSources: FileCall<'files:reopen-sources'>;
+  readonly dropSources: FileCall<'files:drop-sources'>;
   readonly open: FileCall<'files:open'>;
   readonly showInFolder: FileCall<'files:show-in-folder'>;
   readonly readReceived: FileCall<'files:read-received'>;
@@ -178,6 +212,9 @@ export const FILE_IPC_FUNCTIONS = {
   'files:open-sources': 'openSources',
   'files:read-source': 'readSource',
   'files:close-source': 'closeSource',
+  'files:keep-sources': 'keepSources',
+  'files:reopen-sources': 'reopenSources',
+  'files:drop-sources': 'dropSources',
   'files:open': 'open',
   'files:show-in-folder': 'showInFolder',
   'files:read-received': 'readReceived',

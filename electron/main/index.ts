@@ -25,6 +25,7 @@ import { createFileServices, registerFileIpcHandlers } from './services/files/fi
 import { createPathGrants } from './services/files/path-grants';
 import { createReceiveFolder } from './services/files/receive-folder';
 import { openReceivedFiles } from './services/files/received-files';
+import { openKeptSources } from './services/files/kept-sources';
 import { openResumeRegistry } from './services/files/resume-registry';
 import { createSendSources } from './services/files/send-sources';
 import { registerIpcHandlers } from './services/ipc-handlers';
@@ -119,6 +120,14 @@ async function start(): Promise<void> {
   });
   // Files Ferry saved, across sessions: the only ones the page may have opened or shown.
   const receivedFiles = await openReceivedFiles(join(userData, 'received-files.log'), fs);
+  // Files being sent, read by path; those of unfinished transfers are kept across restarts.
+  const sendSources = createSendSources();
+  const keptSources = await openKeptSources({
+    file: join(userData, 'kept-sources.json'),
+    fs,
+    sources: sendSources,
+    onError: (error) => logger.warn({ error }, 'kept sources file'),
+  });
 
   const outDir = join(import.meta.dirname, '..');
   const rendererDir = join(outDir, 'renderer');
@@ -309,7 +318,8 @@ async function start(): Promise<void> {
     grants: sendGrants,
     services: createFileServices({
       receiveFolder,
-      sources: createSendSources(),
+      sources: sendSources,
+      kept: keptSources,
       grants: sendGrants,
       received: receivedFiles,
       fs,

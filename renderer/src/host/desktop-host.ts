@@ -2,7 +2,13 @@
 import { appCommandSchema, type FerryDesktopApi } from '../../../contracts/ipc';
 import { localInfoSchema } from '../../../contracts/local-service';
 import type { Result } from '../../../contracts/result';
-import { filesApiReadByPath, filesApiReadPaths, filesApiSavedActions, filesApiSink } from './files-api-sink';
+import {
+  filesApiReadByPath,
+  filesApiKeptSources,
+  filesApiReadPaths,
+  filesApiSavedActions,
+  filesApiSink,
+} from './files-api-sink';
 import { HostError, type Host } from './host';
 
 async function unwrap<T>(reply: Promise<Result<T>>): Promise<T> {
@@ -50,6 +56,10 @@ export function createDesktopHost(api: FerryDesktopApi): Host {
           savedFiles: filesApiSavedActions(api.files),
           readByPath: filesApiReadByPath(api.files),
           readPaths: filesApiReadPaths(api.files),
+          // A preload from before kept sources has no reopenSources: the files are picked again.
+          ...(typeof api.files.reopenSources === 'function'
+            ? { keptSources: filesApiKeptSources(api.files) }
+            : {}),
         }
       : {}),
   };

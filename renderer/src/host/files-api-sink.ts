@@ -6,9 +6,9 @@
  * End-to-end tests give a browser page the same functions (`window.ferryTestFiles`), backed by
  * the same services in the test process; see web-host.ts.
  */
-import type { FerryFilesApi } from '../../../contracts/file-ipc';
+import type { FerryFilesApi, OpenedSources } from '../../../contracts/file-ipc';
 import type { Result } from '../../../contracts/result';
-import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
+import type { KeptSources, OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
 import { HostError, type SavedFileActions } from './host';
 
 export type ReceiveFilesApi = Pick<
@@ -55,21 +55,48 @@ export function filesApiSavedActions(
   };
 }
 
-type SendFilesApi = Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource'>;
+type SendFilesApi = Pick<FerryFilesApi, 'openSources' | 'readSource' | 'closeSource'> &
+  Partial<Pick<FerryFilesApi, 'keepSources'>>;
+
+/** An opened source in main, read by index; kept across restarts on request where main can. */
+function sourceFiles(api: SendFilesApi, opened: OpenedSources): OutgoingFiles {
+  const keepSources = api.keepSources;
+  return {
+    files: opened.files.map((file) => ({
+      path: file.path,
+      size: file.size,
+      read: (offset: number, length: number) =>
+        unwrap(api.readSource(opened.sourceId, file.index, offset, length)),
+    })),
+    close: () => void api.closeSource(opened.sourceId),
+    // Best effort: if main cannot keep them, a restart asks for the files again.
+    ...(keepSources
+      ? {
+          keep: (key: string, deviceId: string) =>
+            void keepSources(opened.sourceId, key, deviceId).catch(() => undefined),
+        }
+      : {}),
+  };
+}
 
 /** Files and folders by absolute path, opened and read in main. */
 export function filesApiReadPaths(api: SendFilesApi): (paths: readonly string[]) => Promise<OutgoingFiles> {
-  return async (paths) => {
-    const opened = await unwrap(api.openSources([...paths]));
-    return {
-      files: opened.files.map((file) => ({
-        path: file.path,
-        size: file.size,
-        read: (offset: number, length: number) =>
-          unwrap(api.readSource(opened.sourceId, file.index, offset, length)),
-      })),
-      close: () => void api.closeSource(opened.sourceId),
-    };
+  return async (paths) => sourceFiles(api, await unwrap(api.openSources([...paths])));
+}
+
+/**
+ * The desktop's kept sources (main's kept-sources.ts) for the transfer manager: after a restart
+ * main opens an unfinished outgoing transfer's files again itself, once checked unchanged.
+ */
+export function filesApiKeptSources(
+  api: SendFilesApi & Pick<FerryFilesApi, 'reopenSources' | 'dropSources'>,
+): KeptSources {
+  return {
+    reopen: async (key) => {
+      const reopened = await unwrap(api.reopenSources(key));
+      return reopened.kind === 'opened' ? { kind: 'opened', source: sourceFiles(api, reopened) } : reopened;
+    },
+    drop: (which) => void api.dropSources(which).catch(() => undefined),
   };
 }
 

@@ -16,7 +16,7 @@ import type {
 } from '../../../contracts/ipc';
 import type { LocalInfo, NearbyService } from '../../../contracts/local-service';
 import type { Settings, SettingsPatch } from '../../../contracts/settings';
-import type { OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
+import type { KeptSources, OutgoingFiles, ReceiveSink } from '../engine/transfer/transfer-types';
 
 export interface Host {
   readonly kind: 'desktop' | 'web';
@@ -43,6 +43,12 @@ export interface Host {
    * in the main process. Rejects with a HostError when they cannot be opened.
    */
   readonly readPaths?: (paths: readonly string[]) => Promise<OutgoingFiles>;
+  /**
+   * Desktop: main keeps the files of unfinished outgoing transfers readable across a restart and
+   * opens them again itself (checked unchanged), so a sender restart needs no new pick. Absent in
+   * a browser: its File objects end with the page, and the person picks the files again.
+   */
+  readonly keptSources?: KeptSources;
   /**
    * Desktop: the system's folder picker for the receive folder; null when cancelled. Absent where
    * the host has no folders to choose from (the browser asks per transfer).

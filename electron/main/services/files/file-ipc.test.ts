@@ -15,6 +15,7 @@ import { FileDigest } from './file-digest';
 import { createPathGrants } from './path-grants';
 import { createReceiveFolder } from './receive-folder';
 import { openReceivedFiles } from './received-files';
+import { openKeptSources } from './kept-sources';
 import { openResumeRegistry } from './resume-registry';
 import { createSendSources } from './send-sources';
 
@@ -60,6 +61,8 @@ async function setup() {
   });
   const grants = createPathGrants();
   const received = await openReceivedFiles(join(base, 'received-files.log'), fs);
+  const sources = createSendSources();
+  const kept = await openKeptSources({ file: join(base, 'kept-sources.json'), fs, sources });
   const dispose = registerFileIpcHandlers({
     ipcMain,
     isTrustedSender: (event) => event.sender.id === 1,
@@ -67,7 +70,8 @@ async function setup() {
     grants,
     services: createFileServices({
       receiveFolder,
-      sources: createSendSources(),
+      sources,
+      kept,
       shell,
       markDownloaded: async (path) => void marked.push(path),
       grants,

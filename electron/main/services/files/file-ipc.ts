@@ -23,6 +23,7 @@ import type { IpcMainLike } from '../ipc-handlers';
 import type { Logger } from '../logger';
 import type { IpcSenderInfo } from '../trusted-sender';
 import type { MarkDownloaded } from './download-mark';
+import type { KeptSources } from './kept-sources';
 import type { PathGrants } from './path-grants';
 import type { ReceiveFolder } from './receive-folder';
 import type { ReceivedFiles } from './received-files';
@@ -47,6 +48,8 @@ export interface ShellLike {
 export function createFileServices(deps: {
   readonly receiveFolder: ReceiveFolder;
   readonly sources: SendSources;
+  /** The sources of unfinished outgoing transfers, kept across restarts (kept-sources.ts). */
+  readonly kept: KeptSources;
   readonly shell: ShellLike;
   /** Gives each received file the OS's downloaded-file mark (download-mark.ts). */
   readonly markDownloaded: MarkDownloaded;
@@ -56,7 +59,7 @@ export function createFileServices(deps: {
   readonly received: ReceivedFiles;
   readonly fs: ReceivedReadFileSystem;
 }): FileServices {
-  const { receiveFolder: folder, sources, shell, markDownloaded, grants, received, fs } = deps;
+  const { receiveFolder: folder, sources, kept, shell, markDownloaded, grants, received, fs } = deps;
   return {
     'files:receive-status': (key) => folder.status(key),
     'files:receive-begin': (request) => folder.begin(request),
@@ -76,6 +79,10 @@ export function createFileServices(deps: {
       paths.every((path) => grants.allows(path)) ? sources.open(paths) : err('FORBIDDEN'),
     'files:read-source': (sourceId, index, offset, length) => sources.read(sourceId, index, offset, length),
     'files:close-source': (sourceId) => sources.close(sourceId),
+    // A source main opened from granted paths, kept for a transfer: no path comes from the page.
+    'files:keep-sources': (sourceId, key, deviceId) => kept.keep(sourceId, key, deviceId),
+    'files:reopen-sources': (key) => kept.reopen(key),
+    'files:drop-sources': (which) => kept.drop(which),
     'files:open': async (path) => {
       if (!received.has(path)) return err('FORBIDDEN');
       // openPath answers with an error text, empty on success.

@@ -18,14 +18,31 @@ import { fsError } from './fs-errors';
 
 export type SourceFileSystem = Pick<typeof nodeFs, 'lstat' | 'readdir' | 'open'>;
 
+/** A file of an opened source as main knows it: where it is, and what it was when listed. */
+export interface ListedFile {
+  readonly absolutePath: string;
+  /** Relative, '/'-separated, as in the manifest. */
+  readonly path: string;
+  readonly size: number;
+  /** Modification time when listed (ms since the epoch, as `stat` gives it). */
+  readonly modifiedMs: number;
+}
+
 export interface SendSources {
   open(paths: readonly string[]): Promise<Result<OpenedSources>>;
+  /** What an opened source lists, in manifest order; undefined for an unknown source. */
+  describe(sourceId: string): readonly ListedFile[] | undefined;
+  /**
+   * A source made of files main listed before (kept-sources.ts, after a restart), in this order:
+   * never from the page, which names no path.
+   */
+  adopt(files: readonly ListedFile[]): OpenedSources;
   read(sourceId: string, index: number, offset: number, length: number): Promise<Result<Uint8Array>>;
   close(sourceId: string): Promise<Result<null>>;
 }
 
 interface Source {
-  readonly files: readonly (SourceFile & { readonly absolutePath: string })[];
+  readonly files: readonly (SourceFile & { readonly absolutePath: string; readonly modifiedMs: number })[];
   /** The file being read, kept open between chunks. */
   current: { readonly index: number; readonly handle: Promise<FileHandle> } | null;
 }
@@ -41,7 +58,13 @@ export function createSendSources(fs: SourceFileSystem = nodeFs): SendSources {
     const stat = await fs.lstat(absolutePath);
     if (stat.isSymbolicLink()) return;
     if (stat.isFile()) {
-      into.push({ index: into.length, path: relativePath, size: stat.size, absolutePath });
+      into.push({
+        index: into.length,
+        path: relativePath,
+        size: stat.size,
+        absolutePath,
+        modifiedMs: stat.mtimeMs,
+      });
     } else if (stat.isDirectory()) {
       const entries = (await fs.readdir(absolutePath)).sort();
       for (const entry of entries) {
@@ -49,6 +72,12 @@ export function createSendSources(fs: SourceFileSystem = nodeFs): SendSources {
         await walk(join(absolutePath, entry), `${relativePath}/${entry}`, into);
       }
     }
+  };
+
+  const add = (files: Source['files']): OpenedSources => {
+    const sourceId = randomBytes(16).toString('hex');
+    sources.set(sourceId, { files, current: null });
+    return { sourceId, files: files.map(({ index, path, size }) => ({ index, path, size })) };
   };
 
   const closeCurrent = async (source: Source): Promise<void> => {
@@ -67,10 +96,18 @@ export function createSendSources(fs: SourceFileSystem = nodeFs): SendSources {
       }
       if (files.length === 0) return err('FILE_NOT_FOUND', 'nothing to send');
       if (files.length > MAX_FILES_PER_TRANSFER) return err('PAYLOAD_TOO_LARGE');
-      const sourceId = randomBytes(16).toString('hex');
-      sources.set(sourceId, { files, current: null });
-      return ok({ sourceId, files: files.map(({ index, path, size }) => ({ index, path, size })) });
+      return ok(add(files));
     },
+
+    describe: (sourceId) =>
+      sources.get(sourceId)?.files.map(({ absolutePath, path, size, modifiedMs }) => ({
+        absolutePath,
+        path,
+        size,
+        modifiedMs,
+      })),
+
+    adopt: (files) => add(files.map((file, index) => ({ ...file, index }))),
 
     async read(sourceId, index, offset, length) {
       const source = sources.get(sourceId);

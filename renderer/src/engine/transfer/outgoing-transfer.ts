@@ -154,6 +154,11 @@ export class OutgoingTransfer {
     this.setPhase('offered');
   }
 
+  /** Its files are kept readable across a restart, where the host can (desktop: main keeps the paths). */
+  keepFiles(): void {
+    if (!this.detached) this.source.keep?.(this.key, this.deviceId);
+  }
+
   /** Its device was forgotten: dropped, nothing said to anyone (the connection is gone). */
   forgotten(): void {
     this.stopRun();

@@ -26,6 +26,7 @@ import type { TransferContext, TransferLink, TransferLinkSession } from './trans
 import { checkRepicked, sameManifest, type TransferRecord, type TransferRecords } from './transfer-records';
 import {
   transferKey,
+  type KeptSources,
   type OutgoingFiles,
   type ReceiveSink,
   type TransferActions,
@@ -104,6 +105,12 @@ export interface TransferManagerDeps {
    * (transfer-records.ts). Without it they resume only within one run.
    */
   readonly records?: TransferRecords;
+  /**
+   * Desktop: the files of outgoing transfers kept readable by main across restarts, so that after
+   * a restart of this side they go on without being picked again. Without it (a browser) a sender
+   * restart asks for the files again (RepickFiles).
+   */
+  readonly keptSources?: KeptSources;
   /** How long a transfer runs before its first record is written (RECORD_DELAY_MS; tests use 0). */
   readonly recordDelayMs?: number;
   /**
@@ -314,6 +321,7 @@ export class TransferManager {
       transfer.forgotten();
     }
     this.outbox.delete(deviceId);
+    this.deps.keptSources?.drop({ deviceId });
     await this.deps.records?.removeDevice(deviceId).catch(() => undefined);
   }
 
@@ -724,6 +732,27 @@ export class TransferManager {
     this.outgoing.set(record.key, transfer);
     this.recorded.set(record.key, record.accepted);
     this.report(record.key, true);
+    if (this.deps.keptSources) void this.reopenKept(record.key, this.deps.keptSources);
+  }
+
+  /**
+   * Desktop: main opens the files of a restored outgoing transfer again by itself, if they are
+   * unchanged, and it goes on as if they had been picked again; a changed one ends it in words
+   * (FILE_CHANGED); nothing kept (or a file gone) leaves it waiting for a pick, as in a browser.
+   */
+  private async reopenKept(key: string, kept: KeptSources): Promise<void> {
+    const reopened = await kept.reopen(key).catch(() => ({ kind: 'none' }) as const);
+    const transfer = this.outgoing.get(key);
+    if (this.disposed || !transfer?.needsFiles) {
+      if (reopened.kind === 'opened') reopened.source.close?.();
+      return;
+    }
+    if (reopened.kind === 'opened') {
+      this.repick(key, reopened.source);
+    } else if (reopened.kind === 'changed') {
+      const message = transfer.sourceChanged(transfer.files.findIndex((file) => file.path === reopened.path));
+      if (message) this.deliver(transfer.deviceId, message);
+    }
   }
 
   /**
@@ -763,6 +792,7 @@ export class TransferManager {
       if (kept === undefined) return;
       this.recorded.delete(key);
       void records.remove(key).catch(() => undefined);
+      if (outgoing) this.deps.keptSources?.drop({ key });
     }
   }
 
@@ -790,6 +820,8 @@ export class TransferManager {
     }
     this.recorded.set(key, record.accepted);
     void records.put(record).catch(() => undefined);
+    // Recorded, so it may resume after a restart: the desktop keeps its files readable till then.
+    if (record.direction === 'out') outgoing?.keepFiles();
   }
 
   private report(key: string, urgent: boolean): void {

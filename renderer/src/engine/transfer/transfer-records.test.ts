@@ -8,6 +8,7 @@ import { TRANSFER_CHUNK_BYTES, TRANSFER_CREDIT_WINDOW_BYTES } from '../../../../
 import type { PeerSession } from '../peer-session';
 import { sha256Hex } from './sha256';
 import { RECORD_DELAY_MS, RECORDS_LOAD_TIMEOUT_MS } from './transfer-manager';
+import type { KeptSources, OutgoingFiles } from './transfer-types';
 import {
   FakeConnection,
   MemorySink,
@@ -411,6 +412,143 @@ describe('TransferManager with records: the sender restarts', () => {
     await until(() => bob.only('in').phase === 'cancelled', 'receiver told');
     await until(() => bob.sink.partials.size === 0, 'partial dropped');
     await recordsBecome(records, (kept) => kept.length === 0, 'record dropped');
+  });
+});
+
+/**
+ * The desktop's main process as the renderer sees it through `keptSources`: files read by path,
+ * kept for a transfer when asked (`keep` on the source), opened again after a restart — or found
+ * changed, or gone — as main's kept-sources.ts answers.
+ */
+function desktopMain(entries: readonly { path: string; bytes: Uint8Array }[]) {
+  const kept = new Map<string, string>();
+  const dropped: unknown[] = [];
+  const state = {
+    /** What the next reopen finds on disk. */
+    disk: 'unchanged' as 'unchanged' | 'changed' | 'gone',
+    reopened: 0,
+  };
+  /** Files picked in the desktop app: read in main, with no modification time in the page. */
+  const source = (): OutgoingFiles => ({
+    ...memoryFiles(entries),
+    keep: (key, deviceId) => void kept.set(key, deviceId),
+  });
+  const keptSources: KeptSources = {
+    reopen: async (key) => {
+      state.reopened++;
+      if (!kept.has(key) || state.disk === 'gone') return { kind: 'none' };
+      if (state.disk === 'changed') return { kind: 'changed', path: entries[0]?.path ?? '' };
+      return { kind: 'opened', source: source() };
+    },
+    drop: (which) => {
+      dropped.push(which);
+      for (const [key, deviceId] of kept)
+        if ('key' in which ? key === which.key : deviceId === which.deviceId) kept.delete(key);
+    },
+  };
+  const main = {
+    kept,
+    dropped,
+    source,
+    keptSources,
+    set disk(value: typeof state.disk) {
+      state.disk = value;
+    },
+    get reopened() {
+      return state.reopened;
+    },
+  };
+  return main;
+}
+
+async function desktopSendingUnderWay(records: TransferRecords) {
+  const bytes = patternBytes(TRANSFER_CREDIT_WINDOW_BYTES + 40 * TRANSFER_CHUNK_BYTES + 7, 43);
+  const main = desktopMain([{ path: 'film.mkv', bytes }]);
+  const ada = new Side('ada-device', new MemorySink(), records);
+  ada.keptSources = main.keptSources;
+  ada.reload();
+  const bob = new Side('bob-device', new MemorySink());
+  await ada.manager.ready;
+  const connection = new FakeConnection(ada, bob);
+  bob.sink.writeDelayMs = 2;
+  ada.manager.sendFiles('bob-device', main.source());
+  await until(() => bob.views.size === 1, 'offer shown');
+  bob.manager.accept(bob.only('in').key);
+  await until(() => bob.sink.bytesWritten > 6 * TRANSFER_CHUNK_BYTES, 'an eighth written');
+  bob.sink.writeDelayMs = 0;
+  await until(() => ada.only('out').phase === 'transferring', 'accepted');
+  await recordsBecome(records, (kept) => kept[0]?.accepted === true, 'recorded as accepted');
+  return { ada, bob, connection, bytes, main };
+}
+
+describe('TransferManager with records: the desktop sender restarts', () => {
+  it('main opens the files again by itself: it goes on from the receiver’s disk with no pick, once', async () => {
+    const records = freshRecords();
+    const { ada, bob, connection, bytes, main } = await desktopSendingUnderWay(records);
+    const { key } = ada.only('out');
+    // Kept for this transfer once it was recorded.
+    expect([...main.kept]).toEqual([[key, 'bob-device']]);
+
+    connection.cut();
+    ada.reload();
+    await ada.manager.ready;
+    await until(() => main.reopened === 1, 'asked main');
+    await until(() => ada.only('out').needsFiles === undefined, 'files back');
+    await until(() => bob.sink.openFiles === 0, 'partials closed');
+    const onDisk = bob.sink.bytesWritten;
+
+    const again = new FakeConnection(ada, bob);
+    await until(() => bob.only('in').phase === 'done' && ada.only('out').phase === 'done', 'both done');
+    expect(sha256Hex(bob.sink.saved.get('film.mkv') ?? new Uint8Array())).toBe(sha256Hex(bytes));
+    expect(again.channels[0].sentBytes).toBe(bytes.byteLength - onDisk);
+    // Never asked for the files.
+    expect(ada.history.filter((view) => view.key === key && view.needsFiles)).toHaveLength(1);
+    expect(ada.views.size).toBe(1);
+    await recordsBecome(records, (kept) => kept.length === 0, 'record dropped once done');
+    expect(main.dropped).toEqual([{ key }]);
+    expect(main.kept.size).toBe(0);
+  });
+
+  it('a file changed since: the transfer ends in words on both sides (FILE_CHANGED), and main forgets it', async () => {
+    const records = freshRecords();
+    const { ada, bob, connection, main } = await desktopSendingUnderWay(records);
+    const { key } = ada.only('out');
+    connection.cut();
+    main.disk = 'changed';
+    ada.reload();
+    await ada.manager.ready;
+    await until(() => ada.only('out').phase === 'failed', 'sender failed');
+    expect(ada.only('out')).toMatchObject({ error: 'FILE_CHANGED', endedBy: 'you' });
+    new FakeConnection(ada, bob);
+    await until(() => bob.only('in').phase === 'failed', 'receiver told');
+    expect(bob.only('in')).toMatchObject({ error: 'FILE_CHANGED', endedBy: 'peer' });
+    await recordsBecome(records, (kept) => kept.length === 0, 'record dropped');
+    expect(main.dropped).toEqual([{ key }]);
+  });
+
+  it('nothing kept (or a file gone): it waits for the files to be picked again, as in a browser', async () => {
+    const records = freshRecords();
+    const { ada, connection, main } = await desktopSendingUnderWay(records);
+    connection.cut();
+    main.disk = 'gone';
+    ada.reload();
+    await ada.manager.ready;
+    await until(() => main.reopened === 1, 'asked main');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ada.only('out')).toMatchObject({ phase: 'paused', needsFiles: true });
+  });
+
+  it('cancelled, or its device forgotten: main forgets what it kept', async () => {
+    const records = freshRecords();
+    const { ada, connection, main } = await desktopSendingUnderWay(records);
+    const { key } = ada.only('out');
+    ada.manager.cancel(key);
+    await recordsBecome(records, (kept) => kept.length === 0, 'record dropped');
+    expect(main.dropped).toEqual([{ key }]);
+    connection.cut();
+
+    await ada.manager.forgetDevice('bob-device');
+    expect(main.dropped).toEqual([{ key }, { deviceId: 'bob-device' }]);
   });
 });
 

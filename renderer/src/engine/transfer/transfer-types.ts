@@ -46,6 +46,28 @@ export interface OutgoingFiles {
   readonly files: readonly OutgoingFile[];
   /** Releases what reading needed (main-process file handles); called once the transfer ends. */
   close?(): void;
+  /**
+   * Desktop, files read in main: asks main to keep them readable for this transfer across a
+   * restart of the app (KeptSources). Absent in a browser, whose File objects end with the page.
+   */
+  keep?(key: string, deviceId: string): void;
+}
+
+/**
+ * The desktop's kept sources (main's kept-sources.ts): after a restart, the files of an unfinished
+ * outgoing transfer opened again by main without a new pick, if unchanged.
+ */
+export interface KeptSources {
+  /** `changed`: a file is not the one offered (FILE_CHANGED); `none`: nothing kept, or a file is gone. */
+  reopen(
+    key: string,
+  ): Promise<
+    | { readonly kind: 'opened'; readonly source: OutgoingFiles }
+    | { readonly kind: 'changed'; readonly path: string }
+    | { readonly kind: 'none' }
+  >;
+  /** The transfer ended, was cancelled, or its device forgotten. */
+  drop(which: { readonly key: string } | { readonly deviceId: string }): void;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface TransferFeature {
 export interface StartTransfersOptions {
   readonly store: FerryStore;
   readonly engine: Pick<FerryEngine, 'observe'>;
-  readonly host: Pick<Host, 'receive' | 'updateSettings'>;
+  readonly host: Pick<Host, 'receive' | 'updateSettings' | 'keptSources'>;
   /** Where an older Ferry kept the auto-accept list (moved into the settings at start). */
   readonly storage?: Pick<Storage, 'getItem' | 'removeItem'> | undefined;
   /** Where unfinished transfers are recorded so that they resume after a restart (transfer-records.ts). */
@@ -63,6 +63,8 @@ export function startTransfers(options: StartTransfersOptions): TransferFeature 
     sink: () => options.host.receive,
     autoAccept: (deviceId) => acceptsAutomatically(state().settings, deviceId),
     ...(options.records ? { records: options.records } : {}),
+    // Desktop: a sender restart reopens its files through main; a browser asks for them again.
+    ...(options.host.keptSources ? { keptSources: options.host.keptSources } : {}),
     ...(options.openBulkChannel ? { openBulkChannel: options.openBulkChannel } : {}),
     actions: {
       transferChanged: (view) => {

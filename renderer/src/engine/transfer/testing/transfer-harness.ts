@@ -19,7 +19,7 @@ import type { BulkChannelLike, IncomingChannelLike } from '../bulk-link';
 import { FileDigest } from '../file-digest';
 import { isHeld, listenForFrames, type HeldFrameStore } from '../frame-receiver';
 import { TransferManager, type TransferManagerDeps } from '../transfer-manager';
-import type { OutgoingFile, OutgoingFiles, ReceiveSink, TransferView } from '../transfer-types';
+import type { KeptSources, OutgoingFile, OutgoingFiles, ReceiveSink, TransferView } from '../transfer-types';
 import type { TransferRecords } from '../transfer-records';
 
 type Listener = (event: MessageEvent) => void;
@@ -298,6 +298,8 @@ export class Side {
   autoAccept = false;
   /** How long a transfer runs before it is recorded (0: at once, so tests need not wait). */
   recordDelayMs = 0;
+  /** The desktop's kept sources (main keeps the files of outgoing transfers across restarts). */
+  keptSources: KeptSources | undefined;
   /** This side's clock; tests move it to see what expires. */
   now: () => number = Date.now;
   manager: TransferManager;
@@ -344,6 +346,7 @@ export class Side {
       now: () => this.now(),
       openBulkChannel: (session) => (session as unknown as { channel: FakeBulkChannel }).channel,
       ...(this.records ? { records: this.records, recordDelayMs: this.recordDelayMs } : {}),
+      ...(this.keptSources ? { keptSources: this.keptSources } : {}),
     };
     return new TransferManager(deps);
   }
