@@ -487,9 +487,18 @@ async function load(instances, openerInstance, joinerInstance, shape, redis) {
   const reports = await Promise.all(
     generators.map((g) => {
       /** @type {Promise<Report>} */
-      const report = new Promise((resolve) =>
-        g.once('message', (message) => resolve(/** @type {Report} */ (message))),
-      );
+      const report = new Promise((resolve) => {
+        g.once('message', (message) => resolve(/** @type {Report} */ (message)));
+        // A generator that dies without reporting is a failure in the table, not a bench that hangs.
+        g.once('exit', (code, signal) =>
+          resolve({
+            latencies: [],
+            failures: 0,
+            failureCodes: { [`generator exited (${code ?? signal}) without a report`]: 1 },
+            cpuSeconds: 0,
+          }),
+        );
+      });
       g.send('go');
       return report;
     }),
@@ -660,8 +669,11 @@ async function generator() {
     opener.close();
     joiner.close();
   }
-  send({ latencies, failures, failureCodes, cpuSeconds: (cpu.user + cpu.system) / 1e6 });
-  process.disconnect();
+  // A report of 10,000 latencies is a large message: let it go out before the channel closes
+  // (disconnecting at once lost it, and the bench waited for it forever).
+  send({ latencies, failures, failureCodes, cpuSeconds: (cpu.user + cpu.system) / 1e6 }, undefined, {}, () =>
+    process.disconnect(),
+  );
 }
 
 /** @returns {Promise<number>} */
