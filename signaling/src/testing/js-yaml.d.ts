@@ -1,6 +1,6 @@
 /**
- * The one call the deploy-file test makes of js-yaml (in node_modules through eslint and
- * electron-builder; it ships no types of its own).
+ * The one call the deploy-file test makes of js-yaml (a devDependency that ships no types of its
+ * own; @types/js-yaml would be a second package for one function).
  */
 declare module 'js-yaml' {
   export function load(text: string): unknown;
