@@ -11,19 +11,9 @@
  * leftovers of a run that was killed outright are swept at the next start.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { systemChromium } from './chromium';
-import {
-  ip,
-  launchChromiumIn,
-  startInNamespace,
-  stopProgram,
-  sweepNamespaces,
-  type RunningProgram,
-} from './netns';
+import { ip, openNamespaceGroup, type RunningProgram } from './netns';
 
 export type { RunningProgram } from './netns';
 
@@ -60,36 +50,17 @@ export function lanUnavailableReason(): string | undefined {
 }
 
 export async function createLan(names: readonly string[]): Promise<Lan> {
-  sweepNamespaces(PREFIX);
-  const tag = `${PREFIX}-${process.pid}-${Date.now().toString(36)}`;
-  const switchNs = `${tag}-lan`;
-  const namespaces: string[] = [];
-  const programs: RunningProgram[] = [];
-  const browsers: Browser[] = [];
-  const workDir = await mkdtemp(join(tmpdir(), 'ferry-lan-'));
-
-  const removeNamespaces = (): void => {
-    for (const netns of namespaces.splice(0).reverse()) spawnSync('ip', ['netns', 'del', netns]);
-  };
-  // Last resort if the test process ends without close() (an uncaught error, Ctrl-C in the runner).
-  const onExit = (): void => {
-    for (const program of programs) program.process.kill('SIGKILL');
-    removeNamespaces();
-  };
-  process.once('exit', onExit);
-
+  const group = await openNamespaceGroup(PREFIX);
   try {
-    ip('netns', 'add', switchNs);
-    namespaces.push(switchNs);
+    const switchNs = `${group.tag}-lan`;
+    group.add(switchNs);
     ip('-n', switchNs, 'link', 'add', 'br0', 'type', 'bridge', 'mcast_snooping', '0');
     ip('-n', switchNs, 'link', 'set', 'br0', 'up');
 
     const hosts = names.map((name, index): LanHost => {
-      const netns = `${tag}-${name}`;
+      const netns = `${group.tag}-${name}`;
       const address = `${SUBNET}.${index + 1}`;
-      ip('netns', 'add', netns);
-      namespaces.push(netns);
-      ip('-n', netns, 'link', 'set', 'lo', 'up');
+      group.add(netns);
       ip(
         'link',
         'add',
@@ -114,35 +85,13 @@ export async function createLan(names: readonly string[]): Promise<Lan> {
         name,
         netns,
         address,
-        start(command, args, options) {
-          const program = startInNamespace(netns, command, args, options);
-          programs.push(program);
-          return program;
-        },
-        async launchChromium() {
-          const browser = await launchChromiumIn(netns, workDir, name);
-          browsers.push(browser);
-          return browser;
-        },
+        start: (command, args, options) => group.start(netns, command, args, options),
+        launchChromium: () => group.launchChromium(netns, name),
       };
     });
-
-    let closing: Promise<void> | undefined;
-    return {
-      hosts,
-      close: () =>
-        (closing ??= (async () => {
-          for (const browser of browsers) await browser.close().catch(() => undefined);
-          await Promise.all(programs.map((program) => stopProgram(program.process)));
-          removeNamespaces();
-          process.off('exit', onExit);
-          await rm(workDir, { recursive: true, force: true });
-        })()),
-    };
+    return { hosts, close: () => group.close() };
   } catch (error) {
-    onExit();
-    process.off('exit', onExit);
-    await rm(workDir, { recursive: true, force: true });
+    await group.close();
     throw error;
   }
 }

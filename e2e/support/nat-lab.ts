@@ -14,22 +14,12 @@
  * by a sweep at the next start when a run was killed outright.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { systemChromium } from './chromium';
 import { coturnArgs, turnserverPath } from './coturn';
 import { WEB_CLIENT_DIR } from './fixtures';
-import {
-  inNamespace,
-  ip,
-  launchChromiumIn,
-  startInNamespace,
-  stopProgram,
-  sweepNamespaces,
-  type RunningProgram,
-} from './netns';
+import { inNamespace, ip, openNamespaceGroup } from './netns';
 import { routerRuleset, type NatBehaviour } from './nat-rules';
 
 export { NAT_BEHAVIOURS, type NatBehaviour } from './nat-rules';
@@ -108,37 +98,10 @@ function sysctl(netns: string, setting: string): void {
 }
 
 export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
-  sweepNamespaces(PREFIX);
-  const tag = `${PREFIX}-${process.pid}-${Date.now().toString(36)}`;
-  const internet = `${tag}-net`;
-  const namespaces: string[] = [];
-  const programs: RunningProgram[] = [];
-  const browsers: Browser[] = [];
-  const workDir = await mkdtemp(join(tmpdir(), 'ferry-nat-lab-'));
-
-  const removeNamespaces = (): void => {
-    for (const netns of namespaces.splice(0).reverse()) spawnSync('ip', ['netns', 'del', netns]);
-  };
-  // Last resort if the process ends without close() (an uncaught error, the runner stopping).
-  const onExit = (): void => {
-    for (const program of programs) {
-      try {
-        if (program.process.pid !== undefined) process.kill(-program.process.pid, 'SIGKILL');
-      } catch {
-        // Already gone.
-      }
-    }
-    removeNamespaces();
-  };
-  process.once('exit', onExit);
-  const addNamespace = (netns: string): void => {
-    ip('netns', 'add', netns);
-    namespaces.push(netns);
-    ip('-n', netns, 'link', 'set', 'lo', 'up');
-  };
-
+  const group = await openNamespaceGroup(PREFIX);
+  const internet = `${group.tag}-net`;
   try {
-    addNamespace(internet);
+    group.add(internet);
     ip('-n', internet, 'link', 'add', 'br0', 'type', 'bridge');
     ip('-n', internet, 'addr', 'add', `${INTERNET}/24`, 'dev', 'br0');
     ip('-n', internet, 'link', 'set', 'br0', 'up');
@@ -170,14 +133,14 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
     const homes: NatHome[] = [];
     for (const [index, behaviour] of options.routers.entries()) {
       const label = index === 0 ? 'a' : 'b';
-      const router = `${tag}-r${label}`;
-      const home = `${tag}-h${label}`;
+      const router = `${group.tag}-r${label}`;
+      const home = `${group.tag}-h${label}`;
       const lanNet = `10.0.${index + 1}`;
       const hostAddress = `${lanNet}.2`;
       let wanAddress = `203.0.113.${11 + index}`;
       let renumbered = 0;
-      addNamespace(router);
-      addNamespace(home);
+      group.add(router);
+      group.add(home);
       const uplink = index === 0 ? options.uplinkA : undefined;
       if (uplink === undefined) {
         ip(
@@ -197,7 +160,7 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
       } else {
         // Two TAP devices with the emulator between them instead of a veth pair: the round trip
         // crosses the link twice, so each way gets half of it.
-        const link = startInNamespace(
+        const link = group.start(
           internet,
           'python3',
           [
@@ -208,9 +171,8 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
             String(uplink.rttMs / 2),
             String(uplink.lossPercent),
           ],
-          { env: process.env, cwd: workDir },
+          { env: process.env, cwd: group.workDir },
         );
-        programs.push(link);
         await link.waitForLine(/^ready$/, 10_000);
       }
       ip('-n', internet, 'link', 'set', `to-${label}`, 'master', 'br0', 'up');
@@ -243,13 +205,11 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
         netns: home,
         routerNetns: router,
         publicAddress: () => wanAddress,
-        async launchChromium() {
-          const browser = await launchChromiumIn(home, workDir, label, [
+        launchChromium() {
+          return group.launchChromium(home, label, [
             // The page comes from the service's "public" http address; Ferry needs a secure context.
             `--unsafely-treat-insecure-origin-as-secure=http://${INTERNET}:${SERVICE_PORT}`,
           ]);
-          browsers.push(browser);
-          return browser;
         },
         renumber() {
           const previous = wanAddress;
@@ -272,17 +232,16 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
 
     const turnserver = turnserverPath();
     if (turnserver === undefined) throw new Error(natLabUnavailableReason());
-    const coturn = startInNamespace(
+    const coturn = group.start(
       internet,
       turnserver,
       coturnArgs({ address: INTERNET, port: TURN_PORT, secret: TURN_SECRET }),
-      { env: process.env, cwd: workDir },
+      { env: process.env, cwd: group.workDir },
     );
-    programs.push(coturn);
     await coturn.waitForLine(/TCP listener opened on/, 30_000);
 
     const withTurn = (options.iceServers ?? 'stun-and-turn') === 'stun-and-turn';
-    const service = startInNamespace(internet, process.execPath, [join(REPO, 'out/signaling/cli.js')], {
+    const service = group.start(internet, process.execPath, [join(REPO, 'out/signaling/cli.js')], {
       cwd: REPO,
       env: {
         ...process.env,
@@ -297,29 +256,18 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
         LOG_LEVEL: 'info',
       },
     });
-    programs.push(service);
     await service.waitForLine(/signaling service listening/, 30_000);
 
-    let closing: Promise<void> | undefined;
     return {
       serviceUrl: `http://${INTERNET}:${SERVICE_PORT}`,
       internetAddress: INTERNET,
       stunUrl: `stun:${INTERNET}:${TURN_PORT}`,
       homes: [homeA, homeB],
       output: () => `--- signaling service ---\n${service.output()}\n--- coturn ---\n${coturn.output()}`,
-      close: () =>
-        (closing ??= (async () => {
-          for (const browser of browsers) await browser.close().catch(() => undefined);
-          await Promise.all(programs.map((program) => stopProgram(program.process)));
-          removeNamespaces();
-          process.off('exit', onExit);
-          await rm(workDir, { recursive: true, force: true });
-        })()),
+      close: () => group.close(),
     };
   } catch (error) {
-    onExit();
-    process.off('exit', onExit);
-    await rm(workDir, { recursive: true, force: true });
+    await group.close();
     throw error;
   }
 }

@@ -4,7 +4,8 @@
  * their process group), and a Chromium whose network is a namespace's.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { chromiumArgs, systemChromium } from './chromium';
@@ -150,4 +151,81 @@ export async function stopProgram(child: ChildProcess): Promise<void> {
   const timeout = setTimeout(() => signalGroup('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timeout);
+}
+
+/**
+ * The namespaces, programs and browsers one test setup made, all removed by `close()`, or by an
+ * exit hook when the process ends first (an uncaught error, the runner stopping). Names are
+ * `<prefix>-<pid>-…`, so a run killed outright (no hook) is swept by the next `openNamespaceGroup`.
+ */
+export interface NamespaceGroup {
+  /** `<prefix>-<pid>-<time>`: the start of every namespace name of this group. */
+  readonly tag: string;
+  /** A scratch folder of the group, removed with it. */
+  readonly workDir: string;
+  /** Makes a namespace with loopback up. */
+  add(netns: string): void;
+  /** Starts a program inside `netns`, stopped with the group. */
+  start(
+    netns: string,
+    command: string,
+    args: readonly string[],
+    options: { readonly env: NodeJS.ProcessEnv; readonly cwd: string },
+  ): RunningProgram;
+  /** A Chromium inside `netns` (see `launchChromiumIn`), closed with the group. */
+  launchChromium(netns: string, label: string, extraArgs?: readonly string[]): Promise<Browser>;
+  close(): Promise<void>;
+}
+
+export async function openNamespaceGroup(prefix: string): Promise<NamespaceGroup> {
+  sweepNamespaces(prefix);
+  const tag = `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+  const namespaces: string[] = [];
+  const programs: RunningProgram[] = [];
+  const browsers: Browser[] = [];
+  const workDir = await mkdtemp(join(tmpdir(), `${prefix}-`));
+
+  const removeNamespaces = (): void => {
+    for (const netns of namespaces.splice(0).reverse()) spawnSync('ip', ['netns', 'del', netns]);
+  };
+  const onExit = (): void => {
+    for (const program of programs) {
+      try {
+        if (program.process.pid !== undefined) process.kill(-program.process.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    removeNamespaces();
+  };
+  process.once('exit', onExit);
+
+  let closing: Promise<void> | undefined;
+  return {
+    tag,
+    workDir,
+    add(netns) {
+      ip('netns', 'add', netns);
+      namespaces.push(netns);
+      ip('-n', netns, 'link', 'set', 'lo', 'up');
+    },
+    start(netns, command, args, options) {
+      const program = startInNamespace(netns, command, args, options);
+      programs.push(program);
+      return program;
+    },
+    async launchChromium(netns, label, extraArgs = []) {
+      const browser = await launchChromiumIn(netns, workDir, label, extraArgs);
+      browsers.push(browser);
+      return browser;
+    },
+    close: () =>
+      (closing ??= (async () => {
+        for (const browser of browsers) await browser.close().catch(() => undefined);
+        await Promise.all(programs.map((program) => stopProgram(program.process)));
+        removeNamespaces();
+        process.off('exit', onExit);
+        await rm(workDir, { recursive: true, force: true });
+      })()),
+  };
 }
