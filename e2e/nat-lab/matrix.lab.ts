@@ -52,7 +52,7 @@ function describePairs(pairs: readonly SelectedPair[]): string {
   return [...new Set(pairs.map((pair) => `${pair.local} → ${pair.remote}`))].join(', ');
 }
 
-/** The 32 MiB file every run sends, and its SHA-256. */
+/** The file every run sends (`bytes` long), and its SHA-256. */
 async function testFile(bytes: number): Promise<{ path: string; digest: string; bytes: number }> {
   const path = join(await tempDir('ferry-nat-lab-'), FILE_NAME);
   await writePatternFile(path, bytes, 15);
@@ -144,10 +144,9 @@ test('NAT lab matrix', async () => {
 
 test('slow paths: Ferry beside a bare data channel', async () => {
   test.skip(!slowPaths, 'run with --rtt and/or --loss');
-  const routers = matrixPairs(chosenPairs, NAT_BEHAVIOURS)[0] ?? [
-    'port-restricted-cone',
-    'port-restricted-cone',
-  ];
+  const direct: [NatBehaviour, NatBehaviour] = ['port-restricted-cone', 'port-restricted-cone'];
+  const routers =
+    chosenPairs === undefined ? direct : (matrixPairs(chosenPairs, NAT_BEHAVIOURS)[0] ?? direct);
   const numbers = (text: string | undefined) => (text ?? '0').split(',').map(Number);
   const file = await testFile(SLOW_PATH_BYTES);
   const rows: PathRow[] = [];
