@@ -264,7 +264,13 @@ export class TransferManager {
       const again = byPath.get(file.path);
       return again ? [again] : [];
     });
-    transfer.reattach({ files, ...(source.close ? { close: source.close } : {}) });
+    transfer.reattach({
+      files,
+      ...(source.close ? { close: source.close } : {}),
+      ...(source.keep ? { keep: source.keep } : {}),
+    });
+    // Already recorded: what main keeps for it now names these files (picked again elsewhere, say).
+    if (this.recorded.has(key)) transfer.keepFiles();
     const link = this.links.get(transfer.deviceId);
     if (link) transfer.offer(link);
     return { outcome: 'resumed' };

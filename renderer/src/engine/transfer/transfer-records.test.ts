@@ -536,6 +536,10 @@ describe('TransferManager with records: the desktop sender restarts', () => {
     await until(() => main.reopened === 1, 'asked main');
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(ada.only('out')).toMatchObject({ phase: 'paused', needsFiles: true });
+    // Picked again from where they are now: main keeps the new pick for the next restart.
+    main.kept.clear();
+    expect(ada.manager.repick(ada.only('out').key, main.source())).toEqual({ outcome: 'resumed' });
+    expect([...main.kept]).toEqual([[ada.only('out').key, 'bob-device']]);
   });
 
   it('cancelled, or its device forgotten: main forgets what it kept', async () => {
