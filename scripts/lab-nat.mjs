@@ -16,15 +16,17 @@ const { values } = parseArgs({
     pairs: { type: 'string' },
     rtt: { type: 'string' },
     loss: { type: 'string' },
+    jitter: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
 if (values.help) {
   process.stdout.write(
-    'usage: npm run lab:nat [-- --pairs a:b,c:d] [--rtt 20,80 --loss 0,1]\n' +
+    'usage: npm run lab:nat [-- --pairs a:b,c:d] [--rtt 20,80 --loss 0,1 --jitter 0,10]\n' +
       '  behaviours: full-cone restricted-cone port-restricted-cone symmetric no-nat udp-blocked\n' +
       '  without --pairs: every unordered pair of the six, written to docs/nat-lab.md\n' +
-      '  --rtt/--loss (ms, %): home A uplink delay/loss; Ferry beside a bare data channel\n',
+      '  --rtt/--loss (ms, %): home A uplink delay/loss; Ferry beside a bare data channel\n' +
+      '  --jitter (ms): each frame on that uplink delayed up to ± that much more or less (kept in order)\n',
   );
   process.exit(0);
 }
@@ -41,6 +43,7 @@ const env = { ...process.env };
 if (values.pairs) env.FERRY_LAB_NAT_PAIRS = values.pairs;
 if (values.rtt) env.FERRY_LAB_NAT_RTT = values.rtt;
 if (values.loss) env.FERRY_LAB_NAT_LOSS = values.loss;
+if (values.jitter) env.FERRY_LAB_NAT_JITTER = values.jitter;
 const child = spawn(
   'bash',
   [

@@ -13,6 +13,7 @@
  * each round-trip time × loss; Ferry's 8 MiB transfer and then a bare RTCDataChannel's 8 MiB on
  * the same path, side by side.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { enterCode, showMyCode, type Peer } from '../support/fixtures';
@@ -45,7 +46,9 @@ test.skip(skipReason !== undefined, `the NAT lab ${skipReason}`);
 const chosenPairs = process.env['FERRY_LAB_NAT_PAIRS'];
 const rtts = process.env['FERRY_LAB_NAT_RTT'];
 const losses = process.env['FERRY_LAB_NAT_LOSS'];
-const slowPaths = rtts !== undefined || losses !== undefined;
+/** ± ms on each frame's one-way delay (0: none). */
+const jitters = process.env['FERRY_LAB_NAT_JITTER'];
+const slowPaths = rtts !== undefined || losses !== undefined || jitters !== undefined;
 
 function describePairs(pairs: readonly SelectedPair[]): string {
   if (pairs.length === 0) return 'none';
@@ -73,7 +76,7 @@ function interruptible(): { interrupted(): boolean; done(): void } {
 async function measure(
   routers: readonly [NatBehaviour, NatBehaviour],
   file: { path: string; digest: string; bytes: number },
-  uplinkA?: { rttMs: number; lossPercent: number },
+  uplinkA?: { rttMs: number; lossPercent: number; jitterMs: number },
   more?: (lab: NatLab, ada: Peer, bob: Peer) => Promise<void>,
 ): Promise<MatrixRow> {
   let row: MatrixRow = { routers, path: 'error', adaPair: '—', bobPair: '—', note: 'no result' };
@@ -143,7 +146,11 @@ test('NAT lab matrix', async () => {
 });
 
 test('slow paths: Ferry beside a bare data channel', async () => {
-  test.skip(!slowPaths, 'run with --rtt and/or --loss');
+  test.skip(!slowPaths, 'run with --rtt, --loss and/or --jitter');
+  test.skip(
+    spawnSync('python3', ['--version']).status !== 0,
+    'slow paths need python3 (e2e/support/link-emulator.py: this kernel has no netem)',
+  );
   const direct: [NatBehaviour, NatBehaviour] = ['port-restricted-cone', 'port-restricted-cone'];
   const routers =
     chosenPairs === undefined ? direct : (matrixPairs(chosenPairs, NAT_BEHAVIOURS)[0] ?? direct);
@@ -153,32 +160,35 @@ test('slow paths: Ferry beside a bare data channel', async () => {
   const run = interruptible();
   for (const rttMs of numbers(rtts)) {
     for (const lossPercent of numbers(losses)) {
-      if (run.interrupted()) break;
-      let bare: number | undefined;
-      let note = '';
-      const row = await measure(routers, file, { rttMs, lossPercent }, async (lab, ada, bob) => {
-        const iceServers = [{ urls: lab.stunUrl }];
-        bare = await bareChannelThroughput(ada.page, bob.page, iceServers, SLOW_PATH_BYTES).catch(
-          (error: unknown) => {
-            note = `bare channel: ${failure(error)}`;
-            return undefined;
-          },
-        );
-      }).catch((error: unknown): MatrixRow => ({
-        routers,
-        path: 'error',
-        adaPair: '—',
-        bobPair: '—',
-        note: failure(error),
-      }));
-      rows.push({
-        rttMs,
-        lossPercent,
-        ferry: row,
-        bareMiBps: bare,
-        note: [row.note, note].filter(Boolean).join('; '),
-      });
-      process.stdout.write(`rtt ${rttMs} ms, loss ${lossPercent} %: ${row.path}\n`);
+      for (const jitterMs of numbers(jitters)) {
+        if (run.interrupted()) break;
+        let bare: number | undefined;
+        let note = '';
+        const row = await measure(routers, file, { rttMs, lossPercent, jitterMs }, async (lab, ada, bob) => {
+          const iceServers = [{ urls: lab.stunUrl }];
+          bare = await bareChannelThroughput(ada.page, bob.page, iceServers, SLOW_PATH_BYTES).catch(
+            (error: unknown) => {
+              note = `bare channel: ${failure(error)}`;
+              return undefined;
+            },
+          );
+        }).catch((error: unknown): MatrixRow => ({
+          routers,
+          path: 'error',
+          adaPair: '—',
+          bobPair: '—',
+          note: failure(error),
+        }));
+        rows.push({
+          rttMs,
+          lossPercent,
+          jitterMs,
+          ferry: row,
+          bareMiBps: bare,
+          note: [row.note, note].filter(Boolean).join('; '),
+        });
+        process.stdout.write(`rtt ${rttMs} ms ± ${jitterMs} ms, loss ${lossPercent} %: ${row.path}\n`);
+      }
     }
   }
   run.done();

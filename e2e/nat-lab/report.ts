@@ -22,6 +22,7 @@ export interface MatrixRow {
 export interface PathRow {
   readonly rttMs: number;
   readonly lossPercent: number;
+  readonly jitterMs: number;
   readonly ferry: MatrixRow;
   readonly bareMiBps: number | undefined;
   readonly note: string;
@@ -88,16 +89,18 @@ export function pathsTable(rows: readonly PathRow[]): string {
     [
       'Routers',
       'RTT (ms)',
+      'Jitter (± ms each way)',
       'Loss (%)',
       'Path',
       'Ferry 8 MiB (MiB/s)',
       'Bare data channel 8 MiB (MiB/s)',
       'Note',
     ],
-    ['---', '---:', '---:', '---', '---:', '---:', '---'],
+    ['---', '---:', '---:', '---:', '---', '---:', '---:', '---'],
     rows.map((row) => [
       row.ferry.routers.join(' ↔ '),
       String(row.rttMs),
+      String(row.jitterMs),
       String(row.lossPercent),
       row.ferry.path,
       figure(row.ferry.throughputMiBps, 1),

@@ -38,10 +38,11 @@ export interface NatLabOptions {
   readonly iceServers?: 'stun-and-turn' | 'stun-only';
   /**
    * A slow, lossy uplink for home A (both directions; the other links are perfect): every path
-   * from home A, to home B or to the relay, gets this round-trip time and loss. Needs python3
-   * (e2e/support/link-emulator.py; this kernel has no netem).
+   * from home A, to home B or to the relay, gets this round-trip time and loss, and each frame's
+   * one-way delay varies by up to ± `jitterMs`. Needs python3 (e2e/support/link-emulator.py; this
+   * kernel has no netem).
    */
-  readonly uplinkA?: { readonly rttMs: number; readonly lossPercent: number };
+  readonly uplinkA?: { readonly rttMs: number; readonly lossPercent: number; readonly jitterMs?: number };
 }
 
 const LINK_EMULATOR = resolve(import.meta.dirname, 'link-emulator.py');
@@ -170,6 +171,7 @@ export async function createNatLab(options: NatLabOptions): Promise<NatLab> {
             'wan',
             String(uplink.rttMs / 2),
             String(uplink.lossPercent),
+            String(uplink.jitterMs ?? 0),
           ],
           { env: process.env, cwd: group.workDir },
         );
