@@ -3,22 +3,12 @@
  * browser peers forced to relay-only ICE pair and chat through the relay, and getStats shows a
  * relay candidate pair; wrong or expired credentials are refused by coturn (401).
  */
-import type { BrowserContext } from '@playwright/test';
 import { startSignalingService, type RunningSignalingService } from '../signaling/src/service';
 import { turnRestCredential } from '../signaling/src/ice-servers';
 import { coturnMissing, startCoturn, type RunningCoturn } from './support/coturn';
 import { selectedPairTypes } from './support/selected-pair';
-import {
-  conversation,
-  expect,
-  openPeer,
-  outgoingLine,
-  pair,
-  sendChat,
-  test,
-  WEB_CLIENT_DIR,
-  type Peer,
-} from './support/fixtures';
+import { conversation, expect, outgoingLine, pair, sendChat, test, WEB_CLIENT_DIR } from './support/fixtures';
+import { gatherRelayCandidates, openRelayOnlyPeer } from './support/relay-only';
 
 const SECRET = 'ferry-e2e-turn-shared-secret';
 
@@ -47,35 +37,11 @@ test.afterAll(async () => {
   await coturn?.stop();
 });
 
-/** Every RTCPeerConnection the page makes is relay-only, and kept for getStats (support/selected-pair.ts). */
-async function forceRelay(context: BrowserContext): Promise<void> {
-  await context.addInitScript(() => {
-    const Native = window.RTCPeerConnection;
-    const made: RTCPeerConnection[] = [];
-    (window as unknown as { __ferryTestConnections: RTCPeerConnection[] }).__ferryTestConnections = made;
-    class RelayOnly extends Native {
-      constructor(configuration?: RTCConfiguration) {
-        super({ ...configuration, iceTransportPolicy: 'relay' });
-        made.push(this);
-      }
-    }
-    window.RTCPeerConnection = RelayOnly;
-  });
-}
-
-async function openRelayOnlyPeer(browser: Parameters<typeof openPeer>[0], name: string): Promise<Peer> {
-  const peer = await openPeer(browser, service.url, name);
-  await forceRelay(peer.context);
-  await peer.page.reload();
-  await expect(peer.page.getByText(`This device: ${name}`)).toBeVisible();
-  return peer;
-}
-
 test('two relay-only browsers pair and chat through TURN with credentials issued by the service', async ({
   browser,
 }) => {
-  const ada = await openRelayOnlyPeer(browser, 'Ada laptop');
-  const bob = await openRelayOnlyPeer(browser, 'Bob desktop');
+  const ada = await openRelayOnlyPeer(browser, service.url, 'Ada laptop');
+  const bob = await openRelayOnlyPeer(browser, service.url, 'Bob desktop');
 
   await pair(ada, bob);
   await sendChat(ada, bob, 'through the relay');
@@ -104,32 +70,7 @@ test('coturn refuses wrong and expired credentials (401), and the browser gets n
   const expired = turnRestCredential(SECRET, now - 60, 'expired');
 
   const gather = (username: string, credential: string) =>
-    page.evaluate(
-      async ({ url, username, credential }) => {
-        const connection = new RTCPeerConnection({
-          iceServers: [{ urls: url, username, credential }],
-          iceTransportPolicy: 'relay',
-        });
-        const types: string[] = [];
-        const errors: number[] = [];
-        connection.addEventListener('icecandidateerror', (event) => errors.push(event.errorCode));
-        const done = new Promise<void>((resolve) => {
-          connection.addEventListener('icegatheringstatechange', () => {
-            if (connection.iceGatheringState === 'complete') resolve();
-          });
-          setTimeout(resolve, 15_000);
-        });
-        connection.addEventListener('icecandidate', (event) => {
-          if (event.candidate !== null) types.push(event.candidate.type ?? 'unknown');
-        });
-        connection.createDataChannel('probe');
-        await connection.setLocalDescription(await connection.createOffer());
-        await done;
-        connection.close();
-        return { types, errors };
-      },
-      { url, username, credential },
-    );
+    gatherRelayCandidates(page, { url, username, credential });
 
   const accepted = await gather(good.username, good.credential);
   expect(accepted.types.length).toBeGreaterThan(0);

@@ -3,9 +3,12 @@
  * shared-secret authentication, stopped by its PID. Installed by scripts/ensure-coturn.sh (which
  * .ci/run calls); where it is not installed, `coturnMissing()` says why and the test skips.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const TURNSERVER_PATHS = ['/usr/bin/turnserver', '/usr/sbin/turnserver'];
 
@@ -22,6 +25,8 @@ export function coturnMissing(): string | undefined {
 
 export interface RunningCoturn {
   readonly port: number;
+  /** Its TURN-over-TLS port (`turns:`), when started with a certificate. */
+  readonly tlsPort?: number;
   /** Everything coturn logged so far (it logs 401 for refused credentials). */
   log(): string;
   stop(): Promise<void>;
@@ -31,7 +36,13 @@ export interface RunningCoturn {
  * turnserver's flags for a relay listening and relaying on `address`, with REST shared-secret
  * authentication (the credentials the signaling service issues), logging to stdout.
  */
-export function coturnArgs(options: { address: string; port: number; secret: string }): string[] {
+export function coturnArgs(options: {
+  address: string;
+  port: number;
+  secret: string;
+  tls?: TlsListener;
+}): string[] {
+  const tls = options.tls;
   return [
     '-n',
     `--listening-ip=${options.address}`,
@@ -41,7 +52,13 @@ export function coturnArgs(options: { address: string; port: number; secret: str
     `--static-auth-secret=${options.secret}`,
     '--realm=ferry.test',
     '--fingerprint',
-    '--no-tls',
+    ...(tls
+      ? [
+          `--tls-listening-port=${tls.port}`,
+          `--cert=${tls.certificate.certPath}`,
+          `--pkey=${tls.certificate.keyPath}`,
+        ]
+      : ['--no-tls']),
     '--no-dtls',
     '--no-cli',
     '--no-software-attribute',
@@ -49,6 +66,38 @@ export function coturnArgs(options: { address: string; port: number; secret: str
     '--simple-log',
     '--verbose',
   ];
+}
+
+/** A self-signed certificate for 127.0.0.1, made with openssl in a fresh temporary folder. */
+export interface TestCertificate {
+  readonly certPath: string;
+  readonly keyPath: string;
+}
+
+interface TlsListener {
+  readonly port: number;
+  readonly certificate: TestCertificate;
+}
+
+/** Undefined when a test certificate can be made here; otherwise why not. */
+export function opensslMissing(): string | undefined {
+  return spawnSync('openssl', ['version']).status === 0
+    ? undefined
+    : 'openssl is not installed: run `bash scripts/ensure-coturn.sh` as root';
+}
+
+export async function selfSignedCertificate(): Promise<TestCertificate> {
+  const folder = await mkdtemp(join(tmpdir(), 'ferry-e2e-tls-'));
+  const certPath = join(folder, 'cert.pem');
+  const keyPath = join(folder, 'key.pem');
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1']
+      .concat(['-addext', 'subjectAltName=IP:127.0.0.1'])
+      .concat(['-keyout', keyPath, '-out', certPath]),
+    { stdio: 'ignore' },
+  );
+  return { certPath, keyPath };
 }
 
 async function freePort(): Promise<number> {
@@ -62,14 +111,19 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startCoturn(secret: string): Promise<RunningCoturn> {
+/** A coturn on 127.0.0.1; with `certificate`, it also takes TURN over TLS on a port of its own. */
+export async function startCoturn(secret: string, certificate?: TestCertificate): Promise<RunningCoturn> {
   const path = turnserverPath();
   if (path === undefined) throw new Error(coturnMissing());
   const port = await freePort();
+  const tls = certificate ? { port: await freePort(), certificate } : undefined;
   // The flags FIELD-NOTES lists for loopback: listen and relay on 127.0.0.1, allow loopback peers.
   const child: ChildProcess = spawn(
     path,
-    [...coturnArgs({ address: '127.0.0.1', port, secret }), '--allow-loopback-peers'],
+    [
+      ...coturnArgs({ address: '127.0.0.1', port, secret, ...(tls ? { tls } : {}) }),
+      '--allow-loopback-peers',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -81,8 +135,16 @@ export async function startCoturn(secret: string): Promise<RunningCoturn> {
     () => child.exitCode !== null,
     () => output,
   );
+  if (tls) {
+    await waitForListening(
+      tls.port,
+      () => child.exitCode !== null,
+      () => output,
+    );
+  }
   return {
     port,
+    ...(tls ? { tlsPort: tls.port } : {}),
     log: () => output,
     async stop() {
       if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');

@@ -10,13 +10,15 @@ export interface SelectedPair {
   readonly remote: string;
   /** This side's address on the pair (a remote's is hidden by the browser when peer-reflexive). */
   readonly localAddress: string;
+  /** For a local relay candidate, how this side reaches the relay: 'udp', 'tcp' or 'tls'. */
+  readonly relayProtocol?: string;
 }
 
 export function selectedPairTypes(page: Page): Promise<SelectedPair[]> {
   return page.evaluate(async () => {
     const connections = (window as unknown as { __ferryTestConnections: RTCPeerConnection[] })
       .__ferryTestConnections;
-    const found: { local: string; remote: string; localAddress: string }[] = [];
+    const found: { local: string; remote: string; localAddress: string; relayProtocol?: string }[] = [];
     for (const connection of connections) {
       if (connection.connectionState !== 'connected') continue;
       const stats = await connection.getStats();
@@ -30,6 +32,7 @@ export function selectedPairTypes(page: Page): Promise<SelectedPair[]> {
           local: String(local?.candidateType),
           remote: String(remote?.candidateType),
           localAddress: String(local?.address),
+          ...(local?.relayProtocol === undefined ? {} : { relayProtocol: String(local.relayProtocol) }),
         });
       }
     }
