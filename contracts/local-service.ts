@@ -10,6 +10,12 @@ import { signalingUrlSchema } from './settings';
 
 export const LOCAL_INFO_PATH = '/api/local';
 
+/**
+ * The port a Ferry desktop's embedded signaling service listens on when it can (every desktop on a
+ * LAN then answers at the same one; the web client's CSP relies on that for desktops found later).
+ */
+export const EMBEDDED_SERVICE_PORT = 47100;
+
 /** A Ferry desktop found on the local network (DNS-SD `_ferry._tcp`). */
 export const nearbyServiceSchema = z.strictObject({
   /** Stable per running app, so a device seen on two interfaces is listed once. */

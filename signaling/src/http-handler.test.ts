@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -252,9 +252,21 @@ describe("the web client's Content-Security-Policy", () => {
     const page = await rawRequest(url, '/');
     expect(connectSrc(page)).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
     const policy = String(page.headers['content-security-policy']);
-    expect(policy).toContain("script-src 'self'");
+    // The header narrows connect-src and refuses framing; everything else stays with index.html's
+    // meta policy, which the browser enforces beside it (checked on the real page below).
+    expect(policy.split(';').map((directive) => directive.trim().split(/\s+/)[0])).toEqual([
+      'connect-src',
+      'frame-ancestors',
+    ]);
     expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]*)"/.exec(
+      await readFile(path.join(import.meta.dirname, '../../renderer/index.html'), 'utf8'),
+    )?.[1];
+    expect(meta).toContain("default-src 'self'");
+    expect(meta).toContain("script-src 'self'");
+    expect(meta).toContain("object-src 'none'");
+    expect(meta).not.toMatch(/unsafe-inline|unsafe-eval/);
     // The policy is the page's; a script or an image gets none (they are not documents).
     expect(
       (await rawRequest(url, '/assets/index-AbCd1234.js')).headers['content-security-policy'],

@@ -11,17 +11,17 @@
  *   when the page loads by exact origin, and, since more are found while the page runs (a reload
  *   would drop calls and transfers), any host on the desktops' well-known port in plain http/ws —
  *   the form every embedded service on a LAN has.
- * The index.html meta policy stays as the outer bound (it also covers the desktop's app:// page);
- * a browser enforces both, so this header is what narrows the browser client.
+ * The index.html meta policy stays in force for everything else (a browser enforces every policy it
+ * is given, each on its own), so this header names only what it narrows — `connect-src` — and what
+ * a meta policy cannot say (`frame-ancestors`); restating the rest here would let the two drift.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { EMBEDDED_SERVICE_PORT } from '../../contracts/local-service';
 import { networkDefaultsSchema } from '../../contracts/network-defaults';
 
 /** Where the renderer build writes the network defaults it baked into the client. */
 export const NETWORK_DEFAULTS_FILE = 'network-defaults.json';
-/** The port a Ferry desktop's embedded service listens on when it can (electron signaling-resolver). */
-export const EMBEDDED_SERVICE_PORT = 47100;
 
 /** Exact sources a service URL answers on: its http(s) origin and the ws(s) one socket.io opens. */
 export function connectSourcesOf(url: string): readonly string[] {
@@ -59,7 +59,7 @@ export interface WebClientCspInput {
   readonly ownWebSocket?: readonly string[];
 }
 
-/** The whole policy: index.html's meta, with `connect-src` narrowed and framing refused. */
+/** The header's policy: `connect-src` narrowed, framing refused (index.html's meta does the rest). */
 export function webClientCsp(input: WebClientCspInput): string {
   const connect = new Set<string>(["'self'", ...(input.ownWebSocket ?? [])]);
   for (const service of input.services) for (const source of connectSourcesOf(service)) connect.add(source);
@@ -67,19 +67,7 @@ export function webClientCsp(input: WebClientCspInput): string {
     connect.add(`http://*:${EMBEDDED_SERVICE_PORT}`);
     connect.add(`ws://*:${EMBEDDED_SERVICE_PORT}`);
   }
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src ${[...connect].join(' ')}`,
-    "media-src 'self' blob: mediastream:",
-    "worker-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+  return [`connect-src ${[...connect].join(' ')}`, "frame-ancestors 'none'"].join('; ');
 }
 
 /**

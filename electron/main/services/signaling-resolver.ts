@@ -10,12 +10,12 @@
  * that one service, which is what lets the two profiles pair with each other; when it is taken by
  * something else, the embedded service takes any free port instead.
  */
-import type { LocalInfo } from '../../../contracts/local-service';
+import { EMBEDDED_SERVICE_PORT, type LocalInfo } from '../../../contracts/local-service';
 import { signalingUrlSchema } from '../../../contracts/settings';
 import { HEALTH_PATH, HEALTH_REPORT } from '../../../signaling/src/http-handler';
 import type { Logger } from './logger';
 
-export const DEFAULT_EMBEDDED_PORT = 47100;
+export const DEFAULT_EMBEDDED_PORT = EMBEDDED_SERVICE_PORT;
 export const DEFAULT_EMBEDDED_HOST = '0.0.0.0';
 const PROBE_TIMEOUT_MS = 1500;
 
