@@ -7,8 +7,8 @@
  * the screen get their real height a frame later). The first line is reached, and every line was in
  * the page once, in order.
  */
-import { conversation, expect, openAdaAndBob, pair, sendChat, test } from './support/fixtures';
-import { reconnectAfterReload, scrollBackToFirstLine, seedHistory } from './support/history';
+import { conversation, expect, openAdaAndBob, test } from './support/fixtures';
+import { NEWEST_LINE, adaWithKeptConversation, scrollBackToFirstLine } from './support/history';
 
 const MESSAGES = 10_000;
 
@@ -18,13 +18,7 @@ test('10,000 kept lines: back to the first, the line on top staying exactly ther
 }) => {
   test.setTimeout(150_000);
   const { ada, bob } = await openAdaAndBob(browser, signaling.url);
-  await pair(ada, bob);
-  await sendChat(bob, ada, 'The newest line');
-  await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
-  await seedHistory(ada.page, MESSAGES);
-  await ada.page.reload();
-  await reconnectAfterReload(ada, bob);
-  await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
+  await adaWithKeptConversation(ada, bob, MESSAGES);
 
   const { steps, seen, inPage } = await scrollBackToFirstLine(ada.page, 'message 0');
 
@@ -38,10 +32,7 @@ test('10,000 kept lines: back to the first, the line on top staying exactly ther
     );
   expect(moved, `${moved.length} of ${steps.length} steps moved the reader's line`).toEqual([]);
   expect(steps.some((step) => step.how === 'button')).toBe(true);
-  expect(seen).toEqual([
-    ...Array.from({ length: MESSAGES }, (_, index) => `message ${index}`),
-    'The newest line',
-  ]);
+  expect(seen).toEqual([...Array.from({ length: MESSAGES }, (_, index) => `message ${index}`), NEWEST_LINE]);
   await expect(
     conversation(ada, bob).getByText('This is the beginning of your conversation with Bob desktop.'),
   ).toBeVisible();

@@ -18,8 +18,8 @@
 import { chromium, test } from '@playwright/test';
 import { startSignalingService } from '../../signaling/src/service';
 import { chromiumArgs, systemChromium } from '../support/chromium';
-import { WEB_CLIENT_DIR, conversation, openAdaAndBob, pair, sendChat, expect } from '../support/fixtures';
-import { reconnectAfterReload, seedHistory } from '../support/history';
+import { WEB_CLIENT_DIR, conversation, openAdaAndBob, expect } from '../support/fixtures';
+import { adaWithKeptConversation } from '../support/history';
 
 const MESSAGES = Number(process.env['FERRY_BENCH_MESSAGES'] ?? 10_000);
 const OPENS = 7;
@@ -51,13 +51,7 @@ test('history: open a 10,000-message conversation and scroll back through it', a
   });
   try {
     const { ada, bob } = await openAdaAndBob(browser, signaling.url);
-    await pair(ada, bob);
-    await sendChat(bob, ada, 'The newest line');
-    await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
-    await seedHistory(ada.page, MESSAGES);
-    await ada.page.reload();
-    await reconnectAfterReload(ada, bob);
-    await expect(conversation(ada, bob).getByText('The newest line')).toBeVisible();
+    await adaWithKeptConversation(ada, bob, MESSAGES);
 
     const hydrate = await ada.page.evaluate(
       () =>

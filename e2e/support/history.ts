@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { rolldown } from 'rolldown';
-import { expect, type Peer } from './fixtures';
+import { conversation, expect, pair, sendChat, type Peer } from './fixtures';
 
 /**
  * After `reloaded`'s page reloaded: the two remembered devices find each other again by
@@ -220,4 +220,22 @@ export async function scrollBackToFirstLine(page: Page, firstText: string) {
     }
     return { steps, seen, inPage: log.querySelectorAll('li').length };
   }, firstText);
+}
+
+/** The line Bob writes last, after the seeded ones: the newest of the kept conversation. */
+export const NEWEST_LINE = 'The newest line';
+
+/**
+ * Ada and Bob pair, Bob writes one line, `count` older lines are seeded into Ada's kept
+ * conversation, and Ada's page reloads: the two find each other again and Ada's conversation shows
+ * its newest line, read back from disk.
+ */
+export async function adaWithKeptConversation(ada: Peer, bob: Peer, count: number): Promise<void> {
+  await pair(ada, bob);
+  await sendChat(bob, ada, NEWEST_LINE);
+  await expect(conversation(ada, bob).getByText(NEWEST_LINE)).toBeVisible();
+  await seedHistory(ada.page, count);
+  await ada.page.reload();
+  await reconnectAfterReload(ada, bob);
+  await expect(conversation(ada, bob).getByText(NEWEST_LINE)).toBeVisible();
 }
